@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The only module that reads process.env. Every variable is listed in .env.example. */
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The model id that selects the word-vector model built by `npm run model:offline`. */
+export const OFFLINE_MODEL_ALIAS = 'offline';
+export const DEFAULT_MODEL_ID = 'Xenova/all-MiniLM-L6-v2';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback);
+
+const snowflake = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional()
+  .refine((value) => value === undefined || /^\d{17,20}$/.test(value), 'must be a Discord id (17 to 20 digits)');
+
+export const configSchema = z.object({
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake,
+  /** Base URL of the Discord REST API; only tests point it elsewhere. */
+  DISCORD_API_URL: z.url('must be a URL').default('https://discord.com/api'),
+  MODEL_ID: z.string().trim().min(1).default(DEFAULT_MODEL_ID),
+  MODEL_DIR: optionalText,
+  CORPUS_DIR: z.string().trim().min(1).default('corpus'),
+  INDEX_DIR: z.string().trim().min(1).default('embeddings'),
+  MODELS_DIR: z.string().trim().min(1).default('models'),
+  DB_PATH: z.string().trim().min(1).default('data/guidebot.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_PER_USER: positiveInt(5, 1000),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(30, 86_400),
+  RETENTION_DAYS: positiveInt(90, 3650),
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODELS_DIR' | 'DB_PATH' | 'MODEL_DIR'> {
+  /** Absolute paths, resolved against the project root. */
+  CORPUS_DIR: string;
+  INDEX_DIR: string;
+  MODELS_DIR: string;
+  DB_PATH: string;
+  MODEL_DIR: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\nSee .env.example for every variable and what it means.`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const raw = parsed.data;
+  const resolve = (value: string) => path.resolve(PROJECT_ROOT, value);
+  return {
+    ...raw,
+    CORPUS_DIR: resolve(raw.CORPUS_DIR),
+    INDEX_DIR: resolve(raw.INDEX_DIR),
+    MODELS_DIR: resolve(raw.MODELS_DIR),
+    DB_PATH: raw.DB_PATH === ':memory:' ? raw.DB_PATH : resolve(raw.DB_PATH),
+    MODEL_DIR: raw.MODEL_DIR === undefined ? undefined : resolve(raw.MODEL_DIR),
+  };
+}
+
+/** Reads a `.env` file in the project root into process.env when one exists (variables already set win). */
+export function loadDotEnv(file = path.join(PROJECT_ROOT, '.env')): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
