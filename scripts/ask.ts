@@ -1,0 +1,76 @@
+/**
+ * `npm run ask -- "Who is Miss Lucy?"`: prints the answer for a person.
+ * `npm run --silent ask -- --json [--k N] "question"`: prints one JSON object.
+ * `--json` without a question reads one question per line from standard input and writes one JSON
+ * object per line (the model loads once). `--full` also prints the passages in full.
+ */
+import readline from 'node:readline';
+import { Engine, type Answer } from '../src/engine.js';
+import { InvalidQuestionError } from '../src/question.js';
+import { renderAnswerText } from '../src/render/text.js';
+import { exitWithError, parseArgs, startCli } from './cli.js';
+
+function toJson(answer: Answer) {
+  return {
+    question: answer.question,
+    answered: answer.answered,
+    confidence: answer.confidence,
+    quotes: answer.quotes.map((quote) => ({ text: quote.text, citation: quote.citation })),
+    passages: answer.passages.map((passage) => ({
+      id: passage.id,
+      source: passage.source,
+      section: passage.section,
+      citation: passage.citation,
+      text: passage.text,
+      score: passage.score,
+    })),
+    ...(answer.notices.length > 0 ? { notices: answer.notices } : {}),
+  };
+}
+
+async function main() {
+  const { options, positional } = parseArgs(process.argv.slice(2), ['k']);
+  const json = options.has('json');
+  const kOption = options.get('k');
+  const k = kOption === undefined ? 5 : Number(kOption);
+  if (!Number.isInteger(k) || k < 1 || k > 25) throw new InvalidQuestionError('not-text', '--k must be a whole number from 1 to 25.');
+  const question = positional.join(' ');
+  if (!json && positional.length === 0) {
+    process.stderr.write('Usage: npm run ask -- "Who is Miss Lucy?"   (or --json [--k N] "question"; --json alone reads questions from standard input)\n');
+    process.exit(2);
+  }
+
+  const { config, logger } = startCli();
+  const engine = await Engine.open({ config, logger });
+
+  const answerOne = async (text: string) => {
+    try {
+      const answer = await engine.ask(text, { k });
+      process.stdout.write(json ? `${JSON.stringify(toJson(answer))}\n` : `${renderAnswerText(answer, { width: process.stdout.columns, full: options.has('full') })}\n`);
+      return true;
+    } catch (error) {
+      if (!(error instanceof InvalidQuestionError)) throw error;
+      process.stdout.write(json ? `${JSON.stringify({ question: text, error: error.message })}\n` : `${error.message}\n`);
+      return false;
+    }
+  };
+
+  if (positional.length > 0) {
+    const ok = await answerOne(question);
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    await answerOne(line);
+  }
+}
+
+main().catch((error) => {
+  if (error instanceof InvalidQuestionError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  exitWithError(error);
+});

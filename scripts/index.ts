@@ -1,0 +1,52 @@
+/**
+ * `npm run index [-- --force]`: builds (or verifies) the search index, with a progress bar and a summary.
+ */
+import { Engine, type BuildEvent } from '../src/engine.js';
+import { exitWithError, parseArgs, startCli } from './cli.js';
+
+function progressBar(done: number, total: number, width = 30): string {
+  const share = total === 0 ? 1 : done / total;
+  const filled = Math.round(share * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${done}/${total}`;
+}
+
+async function main() {
+  const { options } = parseArgs(process.argv.slice(2), []);
+  const { config, logger } = startCli();
+  const started = performance.now();
+  let counts: Extract<BuildEvent, { stage: 'load' }> | undefined;
+  let ready: Extract<BuildEvent, { stage: 'ready' }> | undefined;
+  const interactive = process.stderr.isTTY;
+
+  const engine = await Engine.open({
+    config,
+    logger,
+    rebuild: options.has('force') ? 'force' : 'auto',
+    onProgress(event) {
+      if (event.stage === 'load') counts = event;
+      if (event.stage === 'embed') {
+        const line = `Embedding ${progressBar(event.done, event.total)}`;
+        if (interactive) process.stderr.write(`\r${line}`);
+        else if (event.done === event.total) process.stderr.write(`${line}\n`);
+      }
+      if (event.stage === 'write' && interactive) process.stderr.write('\n');
+      if (event.stage === 'ready') ready = event;
+    },
+  });
+
+  const stats = engine.stats();
+  const ms = Math.round(performance.now() - started);
+  const lines = [
+    ready?.rebuilt ? `Built the index in ${config.INDEX_DIR}` : `The index in ${config.INDEX_DIR} is up to date`,
+    `  model      ${stats.model} (${engine.embedder.dimension} dimensions)`,
+    `  guides     ${stats.guides}`,
+    `  sections   ${counts?.sections ?? stats.sections}`,
+    `  chunks     ${stats.chunks}`,
+    `  sentences  ${stats.sentences}`,
+    ...(ready?.rebuilt ? [`  embedded   ${ready.computed} new texts (${(counts?.chunks ?? 0) + (counts?.sentences ?? 0) - ready.computed} from the cache)`] : []),
+    `  time       ${(ms / 1000).toFixed(2)} s (including model load)`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch(exitWithError);

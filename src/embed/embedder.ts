@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { OFFLINE_MODEL_ALIAS, type Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { buildOfflineModel, isOfflineModelBuilt, OFFLINE_MODEL_ID } from './offline-model.js';
+import { profileFor, type ModelProfile } from './profiles.js';
+
+export interface Embedder {
+  /** The model that actually loaded (after any fallback). */
+  readonly modelId: string;
+  readonly offline: boolean;
+  readonly dimension: number;
+  readonly profile: ModelProfile;
+  /** Mean-pooled, L2-normalised embeddings, one per text. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+/** Neither the configured model nor the offline model can be loaded. */
+export class ModelUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelUnavailableError';
+  }
+}
+
+const BATCH_SIZE = 32;
+
+type ModelSettings = Pick<Config, 'MODEL_ID' | 'MODEL_DIR' | 'MODELS_DIR'>;
+
+/** Where transformers.js keeps models it downloads from the hub: inside the project, git-ignored. */
+export const hubCacheDir = (modelsDir: string) => path.join(modelsDir, 'hub-cache');
+
+async function loadPipeline(modelId: string, localDir: string | undefined, cacheDir: string): Promise<FeatureExtractionPipeline> {
+  // transformers.js keeps these settings globally; set them right before every load.
+  env.cacheDir = cacheDir;
+  env.allowLocalModels = true;
+  if (localDir !== undefined) {
+    env.localModelPath = localDir.endsWith(path.sep) ? localDir : localDir + path.sep;
+    env.allowRemoteModels = false;
+  } else {
+    env.allowRemoteModels = true;
+  }
+  return (await pipeline('feature-extraction', modelId, { dtype: 'fp32' })) as FeatureExtractionPipeline;
+}
+
+async function loadOffline(modelsDir: string, logger: Logger): Promise<FeatureExtractionPipeline> {
+  if (!isOfflineModelBuilt(modelsDir)) {
+    logger.info({ modelsDir }, 'building the offline word-vector model (one time, a few seconds)');
+    await buildOfflineModel({ modelsDir });
+  }
+  return loadPipeline(OFFLINE_MODEL_ID, modelsDir, hubCacheDir(modelsDir));
+}
+
+function wrap(extractor: FeatureExtractionPipeline, modelId: string, offline: boolean, dimension: number): Embedder {
+  return {
+    modelId,
+    offline,
+    dimension,
+    profile: profileFor(modelId, offline),
+    async embed(texts) {
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += BATCH_SIZE) {
+        const batch = texts.slice(start, start + BATCH_SIZE);
+        const output = await extractor(batch, { pooling: 'mean', normalize: true });
+        const data = output.data as Float32Array;
+        for (let row = 0; row < batch.length; row++) vectors.push(data.slice(row * dimension, (row + 1) * dimension));
+        output.dispose?.();
+      }
+      return vectors;
+    },
+  };
+}
+
+async function dimensionOf(extractor: FeatureExtractionPipeline): Promise<number> {
+  const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });
+  const dimension = probe.dims[probe.dims.length - 1]!;
+  probe.dispose?.();
+  return dimension;
+}
+
+/**
+ * Loads the configured model the normal transformers.js way. `MODEL_ID=offline` selects the
+ * word-vector model; `MODEL_DIR` loads from a local folder with remote loading off. When a hub
+ * model cannot be loaded (no network and no cached copy), falls back to the offline model with
+ * one warning.
+ */
+export async function loadEmbedder(settings: ModelSettings, logger: Logger): Promise<Embedder> {
+  const wantsOffline = settings.MODEL_ID === OFFLINE_MODEL_ALIAS || settings.MODEL_ID === OFFLINE_MODEL_ID;
+  if (wantsOffline) {
+    const extractor = await loadOffline(settings.MODELS_DIR, logger).catch((error: Error) => {
+      throw new ModelUnavailableError(`The offline model could not be built or loaded (${error.message}). Run \`npm run model:offline\` and check that \`npm install\` completed.`);
+    });
+    return wrap(extractor, OFFLINE_MODEL_ID, true, await dimensionOf(extractor));
+  }
+
+  try {
+    const extractor = await loadPipeline(settings.MODEL_ID, settings.MODEL_DIR, hubCacheDir(settings.MODELS_DIR));
+    return wrap(extractor, settings.MODEL_ID, false, await dimensionOf(extractor));
+  } catch (error) {
+    const where = settings.MODEL_DIR ? `from ${settings.MODEL_DIR}` : 'from the model hub or the local cache';
+    try {
+      const extractor = await loadOffline(settings.MODELS_DIR, logger);
+      logger.warn(
+        { model: settings.MODEL_ID, reason: (error as Error).message },
+        `Could not load ${settings.MODEL_ID} ${where}; using the offline word-vector model instead, which answers less well. ` +
+          `To get the better model, run Guidebot once with internet access (it is cached in ${hubCacheDir(settings.MODELS_DIR)}), or set MODEL_DIR to a folder that holds it.`,
+      );
+      return wrap(extractor, OFFLINE_MODEL_ID, true, await dimensionOf(extractor));
+    } catch (offlineError) {
+      throw new ModelUnavailableError(
+        `No embedding model could be loaded: ${settings.MODEL_ID} failed (${(error as Error).message}) and the offline model failed (${(offlineError as Error).message}). ` +
+          'Run `npm install` then `npm run model:offline`, or connect to the internet once to download the default model.',
+      );
+    }
+  }
+}

@@ -1,0 +1,352 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.js';
+import { EmbeddingCache } from './embed/cache.js';
+import { loadEmbedder, type Embedder } from './embed/embedder.js';
+import { chunkGuide, citation, sectionCitation } from './guide/chunk.js';
+import { loadCorpus } from './guide/load.js';
+import { normaliseForMatch, normaliseText } from './guide/normalise.js';
+import { splitSentences } from './guide/sentences.js';
+import type { Guide, Sentence } from './guide/types.js';
+import type { Logger } from './log.js';
+import { prepareQuestion } from './question.js';
+import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
+import { Bm25Index } from './search/bm25.js';
+import { chunkEmbeddingText, corpusHash, INDEX_FILES, readIndex, writeIndex, type Manifest, type StoredIndex } from './search/index-store.js';
+import { retrieve, type RetrievalMode } from './search/retrieve.js';
+
+export type { Answer, Passage, Quote, RetrievalMode };
+
+/** The index cannot be used and cannot be rebuilt; the message says what to do. */
+export class IndexUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexUnavailableError';
+  }
+}
+
+export type BuildEvent =
+  | { stage: 'load'; guides: number; sections: number; chunks: number; sentences: number }
+  | { stage: 'embed'; done: number; total: number }
+  | { stage: 'write' }
+  | { stage: 'ready'; rebuilt: boolean; reason?: string; computed: number; ms: number };
+
+export interface EngineOptions {
+  config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODEL_ID' | 'MODEL_DIR' | 'MODELS_DIR'>;
+  logger: Logger;
+  /** `auto` rebuilds a missing, stale or corrupt index; `force` always rebuilds; `never` refuses instead. */
+  rebuild?: 'auto' | 'force' | 'never';
+  onProgress?: (event: BuildEvent) => void;
+  /** An already loaded model (tests, benchmarks). */
+  embedder?: Embedder;
+}
+
+export interface AskOptions {
+  /** How many passages to return (default 5). */
+  k?: number;
+  /** Skip this many passages (for "more passages"). */
+  offset?: number;
+  mode?: RetrievalMode;
+}
+
+/** One section of a guide, for the table of contents and `/section`. */
+export interface SectionEntry {
+  /** Stable key: `source#normalised heading path`. */
+  key: string;
+  source: string;
+  guide: string;
+  path: string[];
+  citation: string;
+  paragraphs: string[];
+}
+
+export interface TeacherNote {
+  id: string;
+  authorName: string;
+  createdAt: Date;
+  text: string;
+  /** The question the note answers, if any; searched like a heading. */
+  question?: string;
+}
+
+interface Document {
+  id: string;
+  source: string;
+  guide: string;
+  path: string[];
+  paragraph: number;
+  text: string;
+  sentences: Sentence[];
+  sentenceVectors: Float32Array[];
+  citation: string;
+}
+
+export const NOTE_SOURCE = 'teacher-notes';
+const DEFAULT_K = 5;
+const MAX_K = 25;
+
+const sectionKey = (source: string, sectionPath: string[]) => `${source}#${normaliseForMatch(sectionPath.join(' '))}`;
+
+export class Engine {
+  private readonly documents: (Document | undefined)[] = [];
+  private readonly labelById = new Map<string, number>();
+  private readonly lexical: Bm25Index;
+  private readonly sectionList: SectionEntry[];
+
+  private constructor(
+    readonly guides: Guide[],
+    private readonly index: StoredIndex,
+    readonly embedder: Embedder,
+    private readonly logger: Logger,
+  ) {
+    index.chunks.forEach((chunk, label) => {
+      const start = index.sentenceStart[label]!;
+      this.addDocument(label, {
+        id: chunk.id,
+        source: chunk.source,
+        guide: chunk.guide,
+        path: chunk.path,
+        paragraph: chunk.paragraph,
+        text: chunk.text,
+        sentences: chunk.sentences,
+        sentenceVectors: index.sentenceVectors.slice(start, start + chunk.sentences.length),
+        citation: citation(chunk),
+      });
+    });
+    this.lexical = new Bm25Index(index.chunks.map((chunk) => ({ id: chunk.id, text: chunk.text, heading: chunk.path })));
+    this.sectionList = guides.flatMap((guide) =>
+      guide.sections.map((section) => ({
+        key: sectionKey(guide.source, section.path),
+        source: guide.source,
+        guide: guide.title,
+        path: section.path,
+        citation: sectionCitation(guide.title, section.path),
+        paragraphs: section.paragraphs,
+      })),
+    );
+  }
+
+  /** Loads the model, then loads the index, rebuilding it when the corpus or model changed. */
+  static async open(options: EngineOptions): Promise<Engine> {
+    const { config, logger } = options;
+    const started = performance.now();
+    const guides = loadCorpus(config.CORPUS_DIR);
+    const embedder = options.embedder ?? (await loadEmbedder(config, logger));
+    const hash = corpusHash(config.CORPUS_DIR);
+    const mode = options.rebuild ?? 'auto';
+
+    const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.modelId, corpusHash: hash });
+    if (existing.status === 'ok') {
+      options.onProgress?.({ stage: 'ready', rebuilt: false, computed: 0, ms: Math.round(performance.now() - started) });
+      return new Engine(guides, existing.index, embedder, logger);
+    }
+    if (mode === 'never') {
+      throw new IndexUnavailableError(`The search index in ${config.INDEX_DIR} cannot be used (${existing.reason}). Run \`npm run index\` to rebuild it.`);
+    }
+    if (existing.status !== 'missing') logger.warn({ reason: existing.reason }, 'rebuilding the search index');
+    const { index, computed } = await buildIndex(guides, hash, embedder, config.INDEX_DIR, options.onProgress);
+    options.onProgress?.({ stage: 'ready', rebuilt: true, reason: existing.reason, computed, ms: Math.round(performance.now() - started) });
+    return new Engine(guides, index, embedder, logger);
+  }
+
+  get manifest(): Manifest {
+    return this.index.manifest;
+  }
+
+  stats() {
+    return {
+      guides: this.guides.length,
+      sections: this.sectionList.length,
+      chunks: this.index.chunks.length,
+      sentences: this.index.sentenceVectors.length,
+      notes: this.documents.filter((document) => document?.source === NOTE_SOURCE).length,
+      model: this.embedder.modelId,
+    };
+  }
+
+  /** Answers a question with quoted, cited sentences, or says plainly that the guides do not cover it. */
+  async ask(question: unknown, options: AskOptions = {}): Promise<Answer> {
+    const prepared = prepareQuestion(question);
+    const mode = options.mode ?? 'hybrid';
+    const k = Math.min(MAX_K, Math.max(1, Math.floor(options.k ?? DEFAULT_K)));
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    const queryVector = mode === 'bm25' ? undefined : (await this.embedder.embed([normaliseText(prepared.text)]))[0];
+
+    const ranked = retrieve(
+      {
+        dense: this.index.dense,
+        lexical: this.lexical,
+        idForLabel: (label) => this.documents[label]?.id,
+        refFor: (id) => {
+          const document = this.document(id);
+          if (!document) return undefined;
+          const section = sectionKey(document.source, document.path);
+          return { id, sectionKey: section, paragraphKey: `${section}¶${document.paragraph}` };
+        },
+      },
+      prepared.text,
+      queryVector,
+      { mode, denseWeight: this.embedder.profile.denseWeight, limit: offset + k },
+    );
+
+    const all = ranked.map((hit) => ({ hit, document: this.document(hit.id)! }));
+    const passages: Passage[] = all.map(({ hit, document }) => ({
+      id: document.id,
+      source: document.source,
+      guide: document.guide,
+      section: document.path,
+      paragraph: document.paragraph,
+      citation: document.citation,
+      text: document.text,
+      score: Number(hit.score.toFixed(6)),
+    }));
+
+    const queryTerms = weightedTerms(prepared.text, this.lexical);
+    const top = all.slice(0, 3);
+    const coverage = Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, [...document.path, document.text].join(' '))));
+    const cosine = queryVector && top.length > 0 ? Math.max(...top.map(({ document }) => this.cosineTo(queryVector, document))) : undefined;
+    const confidence = top.length === 0 ? 0 : estimateConfidence(coverage, cosine, this.embedder.profile);
+    const answered = confidence >= CONFIDENCE_THRESHOLD;
+
+    const shown = passages.slice(offset, offset + k);
+    const candidates: SentenceCandidate[] = all.slice(offset, offset + k).flatMap(({ document }, passageIndex) =>
+      document.sentences.map((sentence, sentenceIndex) => ({
+        passageIndex,
+        sentenceIndex,
+        text: sentence.text,
+        normalised: sentence.normalised,
+        vector: document.sentenceVectors[sentenceIndex],
+      })),
+    );
+    const quotes = answered ? selectQuotes(candidates, queryVector, queryTerms, shown) : [];
+    this.logger.debug({ question: prepared.text, mode, confidence, coverage, cosine, top: shown[0]?.citation }, 'answered');
+    return { question: prepared.text, answered, confidence: Number(confidence.toFixed(3)), quotes, passages: shown, notices: prepared.notices };
+  }
+
+  /** Every section of every guide, in reading order. */
+  sections(): SectionEntry[] {
+    return this.sectionList;
+  }
+
+  section(key: string): SectionEntry | undefined {
+    return this.sectionList.find((entry) => entry.key === key);
+  }
+
+  /** Sections whose heading path matches what was typed (every typed word a prefix of a heading word), best first. */
+  findSections(typed: string, limit = 25): SectionEntry[] {
+    const wanted = normaliseForMatch(typed).split(' ').filter(Boolean);
+    const withText = this.sectionList.filter((entry) => entry.paragraphs.length > 0);
+    if (wanted.length === 0) return withText.slice(0, limit);
+    return withText
+      .map((entry) => {
+        const headingWords = normaliseForMatch(entry.path.join(' ')).split(' ');
+        const last = normaliseForMatch(entry.path[entry.path.length - 1] ?? '').split(' ');
+        const matches = wanted.every((word) => headingWords.some((heading) => heading.startsWith(word)));
+        const inLast = wanted.filter((word) => last.some((heading) => heading.startsWith(word))).length;
+        return { entry, matches, inLast };
+      })
+      .filter(({ matches }) => matches)
+      .sort((a, b) => b.inLast - a.inLast)
+      .slice(0, limit)
+      .map(({ entry }) => entry);
+  }
+
+  /** Embeds texts with the engine's model (e.g. to compare a student's answer with the guide's). */
+  embed(texts: string[]): Promise<Float32Array[]> {
+    return this.embedder.embed(texts.map(normaliseText));
+  }
+
+  /** Adds (or replaces) a teacher note in the dense and lexical indexes, without a rebuild. */
+  async addNote(note: TeacherNote): Promise<void> {
+    this.removeNote(note.id);
+    const sentences = splitSentences(note.text).map((text) => ({ text, normalised: normaliseText(text) }));
+    const heading = note.question ? [note.question] : [];
+    const [vector, ...sentenceVectors] = await this.embedder.embed([chunkEmbeddingText({ path: heading, text: note.text }), ...sentences.map((sentence) => sentence.normalised)]);
+    const label = this.documents.length;
+    const date = note.createdAt.toISOString().slice(0, 10);
+    this.addDocument(label, {
+      id: note.id,
+      source: NOTE_SOURCE,
+      guide: `Teacher note by ${note.authorName}, ${date}`,
+      path: heading,
+      paragraph: 1,
+      text: note.text,
+      sentences,
+      sentenceVectors,
+      citation: `Teacher note by ${note.authorName}, ${date}`,
+    });
+    this.index.dense.add(label, vector!);
+    this.lexical.add({ id: note.id, text: note.text, heading });
+  }
+
+  removeNote(id: string): boolean {
+    const label = this.labelById.get(id);
+    if (label === undefined || this.documents[label]?.source !== NOTE_SOURCE) return false;
+    this.index.dense.remove(label);
+    this.lexical.remove(id);
+    this.documents[label] = undefined;
+    this.labelById.delete(id);
+    return true;
+  }
+
+  private addDocument(label: number, document: Document): void {
+    this.documents[label] = document;
+    this.labelById.set(document.id, label);
+  }
+
+  private document(id: string): Document | undefined {
+    const label = this.labelById.get(id);
+    return label === undefined ? undefined : this.documents[label];
+  }
+
+  private cosineTo(queryVector: Float32Array, document: Document): number {
+    // The best-matching sentence says more than the passage average for a short question.
+    let best = -1;
+    for (const vector of document.sentenceVectors) {
+      let sum = 0;
+      for (let i = 0; i < vector.length; i++) sum += vector[i]! * queryVector[i]!;
+      if (sum > best) best = sum;
+    }
+    return best;
+  }
+}
+
+/** Chunks every guide, embeds chunks and sentences (reusing cached vectors) and writes the index. */
+export async function buildIndex(guides: Guide[], hash: string, embedder: Embedder, indexDir: string, onProgress?: (event: BuildEvent) => void): Promise<{ index: StoredIndex; computed: number }> {
+  const buildStartedAt = performance.now();
+  const chunks = guides.flatMap(chunkGuide);
+  const sentenceTexts = chunks.flatMap((chunk) => chunk.sentences.map((sentence) => sentence.normalised));
+  onProgress?.({
+    stage: 'load',
+    guides: guides.length,
+    sections: guides.reduce((sum, guide) => sum + guide.sections.length, 0),
+    chunks: chunks.length,
+    sentences: sentenceTexts.length,
+  });
+  try {
+    fs.mkdirSync(indexDir, { recursive: true });
+    fs.accessSync(indexDir, fs.constants.W_OK);
+  } catch {
+    throw new IndexUnavailableError(`The index folder ${indexDir} cannot be written. Fix its permissions or set INDEX_DIR to a writable folder.`);
+  }
+  const cache = new EmbeddingCache(path.join(indexDir, INDEX_FILES.cache));
+  try {
+    const texts = [...chunks.map(chunkEmbeddingText), ...sentenceTexts];
+    const { vectors, computed } = await cache.embed(embedder, texts, (done, total) => onProgress?.({ stage: 'embed', done, total }));
+    onProgress?.({ stage: 'write' });
+    const index = writeIndex(indexDir, {
+      modelId: embedder.modelId,
+      dimension: embedder.dimension,
+      corpusHash: hash,
+      guideCount: guides.length,
+      sectionCount: guides.reduce((sum, guide) => sum + guide.sections.length, 0),
+      chunks,
+      chunkVectors: vectors.slice(0, chunks.length),
+      sentenceVectors: vectors.slice(chunks.length),
+      buildStartedAt,
+    });
+    return { index, computed };
+  } finally {
+    cache.close();
+  }
+}

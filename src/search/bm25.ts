@@ -1,0 +1,110 @@
+import { terms } from './tokenize.js';
+
+/** Okapi BM25 parameters (the usual defaults). */
+const K1 = 1.2;
+const B = 0.75;
+/** A heading word counts as this many occurrences in the text: headings name what a passage is about. */
+export const HEADING_WEIGHT = 3;
+
+export interface LexicalDocument {
+  id: string;
+  text: string;
+  /** Heading path; its words are weighted by {@link HEADING_WEIGHT}. */
+  heading: string[];
+}
+
+export interface LexicalHit {
+  id: string;
+  score: number;
+}
+
+interface Posting {
+  docs: number[];
+  freqs: number[];
+}
+
+/** An in-memory BM25 index over chunks. Documents can be added and removed at any time. */
+export class Bm25Index {
+  private readonly postings = new Map<string, Posting>();
+  private readonly ids: string[] = [];
+  private readonly lengths: number[] = [];
+  private readonly removed = new Set<number>();
+  private readonly positionById = new Map<string, number>();
+  private totalLength = 0;
+
+  constructor(documents: Iterable<LexicalDocument> = []) {
+    for (const document of documents) this.add(document);
+  }
+
+  get size(): number {
+    return this.ids.length - this.removed.size;
+  }
+
+  add(document: LexicalDocument): void {
+    if (this.positionById.has(document.id)) this.remove(document.id);
+    const position = this.ids.length;
+    const counts = new Map<string, number>();
+    for (const term of terms(document.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const term of terms(document.heading.join(' '))) counts.set(term, (counts.get(term) ?? 0) + HEADING_WEIGHT);
+    let length = 0;
+    for (const [term, count] of counts) {
+      let posting = this.postings.get(term);
+      if (!posting) this.postings.set(term, (posting = { docs: [], freqs: [] }));
+      posting.docs.push(position);
+      posting.freqs.push(count);
+      length += count;
+    }
+    this.ids.push(document.id);
+    this.lengths.push(length);
+    this.positionById.set(document.id, position);
+    this.totalLength += length;
+  }
+
+  remove(id: string): boolean {
+    const position = this.positionById.get(id);
+    if (position === undefined) return false;
+    this.removed.add(position);
+    this.positionById.delete(id);
+    this.totalLength -= this.lengths[position]!;
+    return true;
+  }
+
+  /** Inverse document frequency (BM25+ style, never negative); 0 for a term no document has. */
+  idf(term: string): number {
+    const posting = this.postings.get(term);
+    if (!posting) return 0;
+    const n = posting.docs.reduce((count, doc) => count + (this.removed.has(doc) ? 0 : 1), 0);
+    if (n === 0) return 0;
+    return Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
+  }
+
+  /** The largest IDF any term can have here: that of a term found in one document. */
+  maxIdf(): number {
+    return Math.log(1 + (this.size - 1 + 0.5) / 1.5);
+  }
+
+  search(query: string, k: number): LexicalHit[] {
+    return this.searchTerms([...new Set(terms(query))], k);
+  }
+
+  searchTerms(queryTerms: string[], k: number): LexicalHit[] {
+    const scores = new Map<number, number>();
+    const averageLength = this.totalLength / Math.max(1, this.size);
+    for (const term of queryTerms) {
+      const posting = this.postings.get(term);
+      if (!posting) continue;
+      const idf = this.idf(term);
+      for (let i = 0; i < posting.docs.length; i++) {
+        const doc = posting.docs[i]!;
+        if (this.removed.has(doc)) continue;
+        const freq = posting.freqs[i]!;
+        const norm = K1 * (1 - B + (B * this.lengths[doc]!) / averageLength);
+        scores.set(doc, (scores.get(doc) ?? 0) + (idf * freq * (K1 + 1)) / (freq + norm));
+      }
+    }
+    return [...scores]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, k)
+      .map(([doc, score]) => ({ id: this.ids[doc]!, score }));
+  }
+}

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { citation } from '../guide/chunk.js';
+import { GUIDE_EXTENSIONS } from '../guide/load.js';
+import { normaliseText } from '../guide/normalise.js';
+import type { Chunk } from '../guide/types.js';
+import { VectorIndex } from './vector-index.js';
+
+/** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
+export const INDEX_FORMAT_VERSION = 1;
+/** Bump when loading or chunking changes what the same corpus produces. */
+export const CHUNKING_VERSION = 1;
+
+export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', cache: 'embedding-cache.sqlite' } as const;
+
+export interface Manifest {
+  formatVersion: number;
+  modelId: string;
+  dimension: number;
+  corpusHash: string;
+  guideCount: number;
+  sectionCount: number;
+  chunkCount: number;
+  sentenceCount: number;
+  builtAt: string;
+  buildMs: number;
+  /** sha256 of each data file, checked on load. */
+  files: Record<string, string>;
+}
+
+/** Everything retrieval needs, in memory. */
+export interface StoredIndex {
+  manifest: Manifest;
+  chunks: Chunk[];
+  dense: VectorIndex;
+  /** One vector per sentence, chunk by chunk, in order; `sentenceStart[i]` is chunk i's first. */
+  sentenceVectors: Float32Array[];
+  sentenceStart: number[];
+}
+
+export type IndexReadResult = { status: 'ok'; index: StoredIndex } | { status: 'missing' | 'stale' | 'corrupt'; reason: string };
+
+/** The text a chunk is embedded as: its heading path, then its words. Headings say what a passage is about. */
+export function chunkEmbeddingText(chunk: Pick<Chunk, 'path' | 'text'>): string {
+  const heading = chunk.path.join(' › ');
+  const text = normaliseText(chunk.text);
+  return heading === '' ? text : `${heading}: ${text}`;
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** A hash of every guide file (names and bytes) and of the chunking rules. */
+export function corpusHash(corpusDir: string): string {
+  const hash = createHash('sha256').update(`chunking:${CHUNKING_VERSION}\n`);
+  const files = fs
+    .readdirSync(corpusDir)
+    .filter((name) => GUIDE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)) && !/^readme\./i.test(name))
+    .sort();
+  for (const name of files) hash.update(name).update('\0').update(fs.readFileSync(path.join(corpusDir, name))).update('\0');
+  return hash.digest('hex');
+}
+
+function writeAtomic(file: string, data: string | Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, data);
+  fs.renameSync(temporary, file);
+}
+
+function packVectors(vectors: Float32Array[], dimension: number): Buffer {
+  const packed = new Float32Array(vectors.length * dimension);
+  vectors.forEach((vector, i) => packed.set(vector, i * dimension));
+  return Buffer.from(packed.buffer);
+}
+
+export interface IndexContent {
+  modelId: string;
+  dimension: number;
+  corpusHash: string;
+  guideCount: number;
+  sectionCount: number;
+  chunks: Chunk[];
+  chunkVectors: Float32Array[];
+  sentenceVectors: Float32Array[];
+  buildStartedAt: number;
+}
+
+/** Builds the HNSW graph and writes every file, manifest last, so a crash never leaves a valid-looking index. */
+export function writeIndex(indexDir: string, content: IndexContent): StoredIndex {
+  fs.mkdirSync(indexDir, { recursive: true });
+  const dense = VectorIndex.create(content.dimension, content.chunks.length);
+  content.chunkVectors.forEach((vector, label) => dense.add(label, vector));
+
+  const chunksJson = JSON.stringify(content.chunks);
+  const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
+  const densePath = path.join(indexDir, INDEX_FILES.dense);
+  const temporaryDense = `${densePath}.${process.pid}.tmp`;
+  dense.write(temporaryDense);
+  const denseBytes = fs.readFileSync(temporaryDense);
+  fs.renameSync(temporaryDense, densePath);
+  writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksJson);
+  writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
+
+  const manifest: Manifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    modelId: content.modelId,
+    dimension: content.dimension,
+    corpusHash: content.corpusHash,
+    guideCount: content.guideCount,
+    sectionCount: content.sectionCount,
+    chunkCount: content.chunks.length,
+    sentenceCount: content.sentenceVectors.length,
+    builtAt: new Date().toISOString(),
+    buildMs: Math.round(performance.now() - content.buildStartedAt),
+    files: {
+      [INDEX_FILES.chunks]: sha256(chunksJson),
+      [INDEX_FILES.dense]: sha256(denseBytes),
+      [INDEX_FILES.sentences]: sha256(sentencesBin),
+    },
+  };
+  writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+  return { manifest, chunks: content.chunks, dense, sentenceVectors: content.sentenceVectors, sentenceStart: sentenceStarts(content.chunks) };
+}
+
+function sentenceStarts(chunks: Chunk[]): number[] {
+  const starts: number[] = [];
+  let next = 0;
+  for (const chunk of chunks) {
+    starts.push(next);
+    next += chunk.sentences.length;
+  }
+  return starts;
+}
+
+function isChunkArray(value: unknown): value is Chunk[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (chunk) =>
+        typeof chunk?.id === 'string' && typeof chunk.text === 'string' && Array.isArray(chunk.path) && Array.isArray(chunk.sentences) && typeof chunk.paragraph === 'number',
+    )
+  );
+}
+
+/**
+ * Reads an index, checking the manifest against what is expected (format, model, corpus) and every
+ * file against its recorded hash. Never returns an index that does not match.
+ */
+export function readIndex(indexDir: string, expected: { modelId: string; corpusHash: string }): IndexReadResult {
+  const manifestPath = path.join(indexDir, INDEX_FILES.manifest);
+  if (!fs.existsSync(manifestPath)) return { status: 'missing', reason: `no index in ${indexDir}` };
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest;
+  } catch {
+    return { status: 'corrupt', reason: `${manifestPath} is not valid JSON` };
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return { status: 'stale', reason: `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}` };
+  if (manifest.modelId !== expected.modelId) return { status: 'stale', reason: `index built with ${manifest.modelId}, the model now is ${expected.modelId}` };
+  if (manifest.corpusHash !== expected.corpusHash) return { status: 'stale', reason: 'the corpus changed since the index was built' };
+
+  const bytes: Record<string, Buffer> = {};
+  for (const [name, hash] of Object.entries(manifest.files ?? {})) {
+    const file = path.join(indexDir, name);
+    if (!fs.existsSync(file)) return { status: 'corrupt', reason: `${name} is missing` };
+    bytes[name] = fs.readFileSync(file);
+    if (sha256(bytes[name]!) !== hash) return { status: 'corrupt', reason: `${name} does not match its recorded hash` };
+  }
+  const chunksBytes = bytes[INDEX_FILES.chunks];
+  const sentenceBytes = bytes[INDEX_FILES.sentences];
+  if (!chunksBytes || !sentenceBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
+
+  const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
+  if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
+  const flat = new Float32Array(sentenceBytes.buffer.slice(sentenceBytes.byteOffset, sentenceBytes.byteOffset + sentenceBytes.byteLength));
+  if (flat.length !== manifest.sentenceCount * manifest.dimension) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
+
+  let dense: VectorIndex;
+  try {
+    dense = VectorIndex.read(path.join(indexDir, INDEX_FILES.dense), manifest.dimension);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.dense} could not be read: ${(error as Error).message}` };
+  }
+  if (dense.count !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.dense} holds ${dense.count} vectors, expected ${manifest.chunkCount}` };
+
+  const sentenceVectors: Float32Array[] = [];
+  for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
+  return { status: 'ok', index: { manifest, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks) } };
+}
+
+/** For messages: where a citation comes from. */
+export const describeChunk = (chunk: Chunk) => `${chunk.id} (${citation(chunk)})`;

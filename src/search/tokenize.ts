@@ -1,0 +1,28 @@
+import { normaliseText } from '../guide/normalise.js';
+import { stem } from './stem.js';
+
+/**
+ * English function words, plus the question words students start with. They carry no topic, so
+ * lexical search ignores them.
+ */
+export const STOPWORDS = new Set(
+  `a about above after again against all am an and any are as at be because been before being below between both but by can could did do does doing done down during each either else ever every few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just let me more most much must my myself neither no nor not now of off on once only or other our ours ourselves out over own per quite rather really same shall she should so some such than that the their theirs them themselves then there these they this those though through thus to too under until up upon us very via was we were what whatever when where whether which while who whom whose why will with within without would yet you your yours yourself yourselves s t d ll m re ve don doesn didn isn aren wasn weren hasn haven hadn won wouldn shouldn couldn can't cannot also get got gets getting go goes going went gone one ones tell explain describe please`.split(/\s+/),
+);
+
+/** Lowercase word tokens of normalised text (letters and digits; apostrophes inside words dropped, possessives removed). */
+export function words(text: string): string[] {
+  return (
+    normaliseText(text)
+      .toLowerCase()
+      .replace(/'s\b/g, '')
+      .replace(/(\p{L})'(\p{L})/gu, '$1$2')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+/** Search terms: words without stopwords, stemmed. */
+export function terms(text: string): string[] {
+  return words(text)
+    .filter((word) => !STOPWORDS.has(word))
+    .map(stem);
+}
