@@ -7,13 +7,13 @@ import { chunkGuide, citation, sectionCitation } from './guide/chunk.js';
 import { loadCorpus } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
-import type { Guide, Sentence } from './guide/types.js';
+import type { Chunk, Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
 import { prepareQuestion } from './question.js';
-import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
-import { Bm25Index } from './search/bm25.js';
+import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
+import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { chunkEmbeddingText, corpusHash, INDEX_FILES, readIndex, writeIndex, type Manifest, type StoredIndex } from './search/index-store.js';
-import { retrieve, type RetrievalMode } from './search/retrieve.js';
+import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
 
 export type { Answer, Passage, Quote, RetrievalMode };
 
@@ -39,6 +39,16 @@ export interface EngineOptions {
   onProgress?: (event: BuildEvent) => void;
   /** An already loaded model (tests, benchmarks). */
   embedder?: Embedder;
+  /** Overrides of retrieval weights, for evaluation experiments. */
+  tuning?: Partial<RetrievalTuning>;
+}
+
+export interface RetrievalTuning {
+  denseWeight: number;
+  sectionWeight: number;
+  rrfK: number;
+  headingWeight: number;
+  contextWeight: number;
 }
 
 export interface AskOptions {
@@ -91,14 +101,25 @@ export class Engine {
   private readonly documents: (Document | undefined)[] = [];
   private readonly labelById = new Map<string, number>();
   private readonly lexical: Bm25Index;
+  private readonly sectionLexical: Bm25Index;
   private readonly sectionList: SectionEntry[];
+  readonly tuning: RetrievalTuning;
 
   private constructor(
     readonly guides: Guide[],
     private readonly index: StoredIndex,
     readonly embedder: Embedder,
     private readonly logger: Logger,
+    tuning: Partial<RetrievalTuning> = {},
   ) {
+    this.tuning = {
+      denseWeight: embedder.profile.denseWeight,
+      sectionWeight: SECTION_WEIGHT,
+      rrfK: RRF_K,
+      headingWeight: HEADING_WEIGHT,
+      contextWeight: CONTEXT_WEIGHT,
+      ...tuning,
+    };
     index.chunks.forEach((chunk, label) => {
       const start = index.sentenceStart[label]!;
       this.addDocument(label, {
@@ -113,7 +134,15 @@ export class Engine {
         citation: citation(chunk),
       });
     });
-    this.lexical = new Bm25Index(index.chunks.map((chunk) => ({ id: chunk.id, text: chunk.text, heading: chunk.path })));
+    const weights = { headingWeight: this.tuning.headingWeight, contextWeight: this.tuning.contextWeight };
+    const sameSection = (a: Chunk | undefined, b: Chunk) => a !== undefined && a.source === b.source && a.path.join('\0') === b.path.join('\0');
+    this.lexical = new Bm25Index(
+      index.chunks.map((chunk, i) => {
+        const neighbours = [index.chunks[i - 1], index.chunks[i + 1]].filter((other) => sameSection(other, chunk)).map((other) => other!.text);
+        return { id: chunk.id, text: chunk.text, heading: chunk.path, context: neighbours.join(' ') };
+      }),
+      weights,
+    );
     this.sectionList = guides.flatMap((guide) =>
       guide.sections.map((section) => ({
         key: sectionKey(guide.source, section.path),
@@ -123,6 +152,10 @@ export class Engine {
         citation: sectionCitation(guide.title, section.path),
         paragraphs: section.paragraphs,
       })),
+    );
+    this.sectionLexical = new Bm25Index(
+      this.sectionList.filter((entry) => entry.paragraphs.length > 0).map((entry) => ({ id: entry.key, text: entry.paragraphs.join(' '), heading: entry.path })),
+      { headingWeight: this.tuning.headingWeight, contextWeight: 0 },
     );
   }
 
@@ -138,7 +171,7 @@ export class Engine {
     const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.modelId, corpusHash: hash });
     if (existing.status === 'ok') {
       options.onProgress?.({ stage: 'ready', rebuilt: false, computed: 0, ms: Math.round(performance.now() - started) });
-      return new Engine(guides, existing.index, embedder, logger);
+      return new Engine(guides, existing.index, embedder, logger, options.tuning);
     }
     if (mode === 'never') {
       throw new IndexUnavailableError(`The search index in ${config.INDEX_DIR} cannot be used (${existing.reason}). Run \`npm run index\` to rebuild it.`);
@@ -146,7 +179,7 @@ export class Engine {
     if (existing.status !== 'missing') logger.warn({ reason: existing.reason }, 'rebuilding the search index');
     const { index, computed } = await buildIndex(guides, hash, embedder, config.INDEX_DIR, options.onProgress);
     options.onProgress?.({ stage: 'ready', rebuilt: true, reason: existing.reason, computed, ms: Math.round(performance.now() - started) });
-    return new Engine(guides, index, embedder, logger);
+    return new Engine(guides, index, embedder, logger, options.tuning);
   }
 
   get manifest(): Manifest {
@@ -176,6 +209,7 @@ export class Engine {
       {
         dense: this.index.dense,
         lexical: this.lexical,
+        sections: this.sectionLexical,
         idForLabel: (label) => this.documents[label]?.id,
         refFor: (id) => {
           const document = this.document(id);
@@ -186,7 +220,7 @@ export class Engine {
       },
       prepared.text,
       queryVector,
-      { mode, denseWeight: this.embedder.profile.denseWeight, limit: offset + k },
+      { mode, denseWeight: this.tuning.denseWeight, sectionWeight: this.tuning.sectionWeight, rrfK: this.tuning.rrfK, limit: offset + k },
     );
 
     const all = ranked.map((hit) => ({ hit, document: this.document(hit.id)! }));
@@ -205,7 +239,7 @@ export class Engine {
     const top = all.slice(0, 3);
     const coverage = Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, [...document.path, document.text].join(' '))));
     const cosine = queryVector && top.length > 0 ? Math.max(...top.map(({ document }) => this.cosineTo(queryVector, document))) : undefined;
-    const confidence = top.length === 0 ? 0 : estimateConfidence(coverage, cosine, this.embedder.profile);
+    const confidence = top.length === 0 ? 0 : estimateConfidence(coverage, cosine, this.embedder.profile, unknownNames(prepared.text, this.lexical).length);
     const answered = confidence >= CONFIDENCE_THRESHOLD;
 
     const shown = passages.slice(offset, offset + k);
@@ -218,7 +252,7 @@ export class Engine {
         vector: document.sentenceVectors[sentenceIndex],
       })),
     );
-    const quotes = answered ? selectQuotes(candidates, queryVector, queryTerms, shown) : [];
+    const quotes = answered ? selectQuotes(candidates, queryVector, queryTerms, shown, prepared.text, this.lexical) : [];
     this.logger.debug({ question: prepared.text, mode, confidence, coverage, cosine, top: shown[0]?.citation }, 'answered');
     return { question: prepared.text, answered, confidence: Number(confidence.toFixed(3)), quotes, passages: shown, notices: prepared.notices };
   }

@@ -63,7 +63,12 @@ function wrap(extractor: FeatureExtractionPipeline, modelId: string, offline: bo
         const batch = texts.slice(start, start + BATCH_SIZE);
         const output = await extractor(batch, { pooling: 'mean', normalize: true });
         const data = output.data as Float32Array;
-        for (let row = 0; row < batch.length; row++) vectors.push(data.slice(row * dimension, (row + 1) * dimension));
+        for (let row = 0; row < batch.length; row++) {
+          const vector = data.slice(row * dimension, (row + 1) * dimension);
+          // A text with no word the model knows pools to 0/0; it is "no meaning", i.e. the zero vector.
+          if (!vector.every(Number.isFinite)) vector.fill(0);
+          vectors.push(vector);
+        }
         output.dispose?.();
       }
       return vectors;

@@ -27,8 +27,8 @@ export const SENTENCE_MODEL_PROFILE: ModelProfile = {
  */
 export const WORD_VECTOR_PROFILE: ModelProfile = {
   kind: 'word-vectors',
-  denseWeight: 0.5,
-  cosine: { low: 0.55, high: 0.85 },
+  denseWeight: 0.3,
+  cosine: { low: 0.2, high: 0.75 },
 };
 
 export function profileFor(modelId: string, isOfflineModel: boolean): ModelProfile {

@@ -5,12 +5,24 @@ const K1 = 1.2;
 const B = 0.75;
 /** A heading word counts as this many occurrences in the text: headings name what a passage is about. */
 export const HEADING_WEIGHT = 3;
+/**
+ * A word of the neighbouring paragraphs counts this much: a quoted line and the paragraph that
+ * explains it are about the same thing, but only one of them names the speaker.
+ */
+export const CONTEXT_WEIGHT = 0.3;
 
 export interface LexicalDocument {
   id: string;
   text: string;
-  /** Heading path; its words are weighted by {@link HEADING_WEIGHT}. */
+  /** Heading path; its words are weighted by `headingWeight`. */
   heading: string[];
+  /** Surrounding text; its words are weighted by `contextWeight`. */
+  context?: string;
+}
+
+export interface Bm25Weights {
+  headingWeight: number;
+  contextWeight: number;
 }
 
 export interface LexicalHit {
@@ -32,7 +44,10 @@ export class Bm25Index {
   private readonly positionById = new Map<string, number>();
   private totalLength = 0;
 
-  constructor(documents: Iterable<LexicalDocument> = []) {
+  constructor(
+    documents: Iterable<LexicalDocument> = [],
+    private readonly weights: Bm25Weights = { headingWeight: HEADING_WEIGHT, contextWeight: CONTEXT_WEIGHT },
+  ) {
     for (const document of documents) this.add(document);
   }
 
@@ -45,7 +60,8 @@ export class Bm25Index {
     const position = this.ids.length;
     const counts = new Map<string, number>();
     for (const term of terms(document.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const term of terms(document.heading.join(' '))) counts.set(term, (counts.get(term) ?? 0) + HEADING_WEIGHT);
+    for (const term of terms(document.heading.join(' '))) counts.set(term, (counts.get(term) ?? 0) + this.weights.headingWeight);
+    if (document.context) for (const term of terms(document.context)) counts.set(term, (counts.get(term) ?? 0) + this.weights.contextWeight);
     let length = 0;
     for (const [term, count] of counts) {
       let posting = this.postings.get(term);

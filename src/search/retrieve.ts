@@ -5,6 +5,8 @@ export type RetrievalMode = 'hybrid' | 'dense' | 'bm25';
 
 /** Reciprocal rank fusion constant: small, because a guide has tens of relevant passages, not thousands. */
 export const RRF_K = 10;
+/** Weight of the section ranking (BM25 over whole sections), which lifts passages of the section that is about the question. */
+export const SECTION_WEIGHT = 0.5;
 /** How deep each ranking is read before fusing. */
 export const CANDIDATES_PER_RANKER = 40;
 /** At most this many passages from one section in a result list, so one section cannot crowd out the rest. */
@@ -30,6 +32,9 @@ export interface RankedPassage {
 export interface RetrievalSources {
   dense: VectorIndex;
   lexical: Bm25Index;
+  /** BM25 over whole sections, keyed by section key. */
+  sections: Bm25Index;
+
   /** Chunk or note id for each vector label. */
   idForLabel: (label: number) => string | undefined;
   refFor: (id: string) => PassageRef | undefined;
@@ -38,6 +43,8 @@ export interface RetrievalSources {
 export interface RetrieveOptions {
   mode: RetrievalMode;
   denseWeight: number;
+  sectionWeight?: number;
+  rrfK?: number;
   limit: number;
 }
 
@@ -46,6 +53,7 @@ export interface RetrieveOptions {
  * de-duplicated: one passage per paragraph, at most {@link MAX_PASSAGES_PER_SECTION} per section.
  */
 export function retrieve(sources: RetrievalSources, question: string, queryVector: Float32Array | undefined, options: RetrieveOptions): RankedPassage[] {
+  const rrfK = options.rrfK ?? RRF_K;
   const fused = new Map<string, RankedPassage>();
   const entry = (id: string) => {
     let passage = fused.get(id);
@@ -59,16 +67,24 @@ export function retrieve(sources: RetrievalSources, question: string, queryVecto
       const id = sources.idForLabel(hit.label);
       if (id === undefined) return;
       const passage = entry(id);
-      passage.score += weight / (RRF_K + rank + 1);
+      passage.score += weight / (rrfK + rank + 1);
       passage.dense = hit.similarity;
     });
   }
   if (options.mode !== 'dense') {
     sources.lexical.search(question, CANDIDATES_PER_RANKER).forEach((hit, rank) => {
       const passage = entry(hit.id);
-      passage.score += 1 / (RRF_K + rank + 1);
+      passage.score += 1 / (rrfK + rank + 1);
       passage.lexical = hit.score;
     });
+    const sectionWeight = options.sectionWeight ?? SECTION_WEIGHT;
+    if (sectionWeight > 0 && options.mode === 'hybrid') {
+      const sectionRank = new Map(sources.sections.search(question, CANDIDATES_PER_RANKER).map((hit, rank) => [hit.id, rank]));
+      for (const passage of fused.values()) {
+        const rank = sectionRank.get(sources.refFor(passage.id)?.sectionKey ?? '');
+        if (rank !== undefined) passage.score += sectionWeight / (rrfK + rank + 1);
+      }
+    }
   }
 
   const ranked = [...fused.values()].sort((a, b) => b.score - a.score || (b.dense ?? 0) - (a.dense ?? 0) || a.id.localeCompare(b.id));

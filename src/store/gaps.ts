@@ -1,0 +1,254 @@
+import { sql, type Database } from './db.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import { normalizeQuestion } from './normalize.js';
+import { intInRange, rowId, snowflake, text } from './validate.js';
+
+export type GapStatus = 'open' | 'answered';
+
+/** Similarity of two questions, higher is more similar (e.g. cosine of embeddings), supplied by the caller. */
+export type SimilarityFn = (a: string, b: string) => number;
+
+export interface GapSummary {
+  id: number;
+  guildId: string;
+  /** The question as first asked (the group's representative). */
+  question: string;
+  normKey: string;
+  status: GapStatus;
+  noteId: number | null;
+  /** How many times a question of this group was asked. */
+  count: number;
+  /** How many different people asked. */
+  askers: number;
+  firstAskedAt: number;
+  lastAskedAt: number;
+  answeredAt: number | null;
+}
+
+export interface GapAsk {
+  id: number;
+  channelId: string;
+  userId: string;
+  question: string;
+  logId: number | null;
+  createdAt: number;
+}
+
+export interface GapDetail extends GapSummary {
+  asks: GapAsk[];
+}
+
+export interface RecordGapInput {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  question: string;
+  logId?: number | null;
+  createdAt?: number;
+}
+
+export interface RecordGapOptions {
+  similarity?: SimilarityFn;
+  /** Minimum similarity to join an existing open gap (default 0.8). */
+  threshold?: number;
+  /** How many of the most recently asked open gaps to compare against (default 500). */
+  candidates?: number;
+}
+
+export interface RecordGapResult {
+  gapId: number;
+  created: boolean;
+  count: number;
+}
+
+const SUMMARY = `
+  SELECT g.id, g.guild_id, g.question, g.norm_key, g.status, g.note_id, g.created_at, g.last_asked_at, g.answered_at,
+         count(a.id) AS count, count(DISTINCT a.user_id) AS askers
+  FROM gaps g LEFT JOIN gap_asks a ON a.gap_id = g.id`;
+
+interface SummaryRow {
+  id: number;
+  guild_id: string;
+  question: string;
+  norm_key: string;
+  status: GapStatus;
+  note_id: number | null;
+  created_at: number;
+  last_asked_at: number;
+  answered_at: number | null;
+  count: number;
+  askers: number;
+}
+
+function fromRow(row: SummaryRow): GapSummary {
+  return {
+    id: row.id,
+    guildId: row.guild_id,
+    question: row.question,
+    normKey: row.norm_key,
+    status: row.status,
+    noteId: row.note_id,
+    count: row.count,
+    askers: row.askers,
+    firstAskedAt: row.created_at,
+    lastAskedAt: row.last_asked_at,
+    answeredAt: row.answered_at,
+  };
+}
+
+function statusFilter(status: GapStatus | 'all' | undefined): string {
+  const value = status ?? 'open';
+  if (value === 'all') return '';
+  if (value !== 'open' && value !== 'answered') throw new InvalidInputError('status', 'Gap status must be "open", "answered" or "all".');
+  return `AND g.status = '${value}'`;
+}
+
+/**
+ * Records a question the guides could not answer. It joins the open gap with the same normalised key
+ * (or one that already holds a question with that key), else (when a similarity function is given)
+ * the most similar open gap at or above the threshold, else it starts a new gap.
+ */
+export function recordGap(db: Database, input: RecordGapInput, options: RecordGapOptions = {}): RecordGapResult {
+  const guildId = snowflake(input.guildId, 'guildId');
+  const channelId = snowflake(input.channelId, 'channelId');
+  const userId = snowflake(input.userId, 'userId');
+  const question = text(input.question, 'question');
+  const logId = input.logId == null ? null : rowId(input.logId, 'logId');
+  const createdAt = input.createdAt ?? Date.now();
+  const key = normalizeQuestion(question);
+  const threshold = options.threshold ?? 0.8;
+  if (!Number.isFinite(threshold)) throw new InvalidInputError('threshold', 'The similarity threshold must be a number.');
+
+  // An open gap with this key, or one where a question with this key was already grouped (by similarity).
+  const findOpen = () =>
+    (sql(db, "SELECT id FROM gaps WHERE guild_id = ? AND norm_key = ? AND status = 'open'").get(guildId, key) ??
+      sql(
+        db,
+        `SELECT g.id FROM gap_asks a JOIN gaps g ON g.id = a.gap_id
+         WHERE a.guild_id = ? AND a.norm_key = ? AND g.status = 'open' ORDER BY g.last_asked_at DESC LIMIT 1`,
+      ).get(guildId, key)) as { id: number } | undefined;
+
+  // The (possibly slow) similarity function runs outside the write transaction.
+  let similarId: number | null = null;
+  if (options.similarity !== undefined && findOpen() === undefined) {
+    const candidates = sql(db, "SELECT id, question FROM gaps WHERE guild_id = ? AND status = 'open' ORDER BY last_asked_at DESC LIMIT ?").all(
+      guildId,
+      intInRange(options.candidates ?? 500, 'candidates', 1, 100_000),
+    ) as Array<{ id: number; question: string }>;
+    let best = -Infinity;
+    for (const candidate of candidates) {
+      const score = options.similarity(question, candidate.question);
+      if (Number.isFinite(score) && score >= threshold && score > best) {
+        best = score;
+        similarId = candidate.id;
+      }
+    }
+  }
+
+  return db
+    .transaction((): RecordGapResult => {
+      let gapId = findOpen()?.id;
+      if (gapId === undefined && similarId !== null) {
+        gapId = (sql(db, "SELECT id FROM gaps WHERE id = ? AND status = 'open'").get(similarId) as { id: number } | undefined)?.id;
+      }
+      const created = gapId === undefined;
+      if (gapId === undefined) {
+        gapId = Number(
+          sql(db, 'INSERT INTO gaps (guild_id, question, norm_key, created_at, last_asked_at) VALUES (?, ?, ?, ?, ?)').run(guildId, question, key, createdAt, createdAt)
+            .lastInsertRowid,
+        );
+      } else {
+        sql(db, 'UPDATE gaps SET last_asked_at = max(last_asked_at, ?) WHERE id = ?').run(createdAt, gapId);
+      }
+      sql(db, 'INSERT INTO gap_asks (gap_id, guild_id, channel_id, user_id, question, norm_key, log_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        gapId,
+        guildId,
+        channelId,
+        userId,
+        question,
+        key,
+        logId,
+        createdAt,
+      );
+      const { count } = sql(db, 'SELECT count(*) AS count FROM gap_asks WHERE gap_id = ?').get(gapId) as { count: number };
+      return { gapId, created, count };
+    })
+    .immediate();
+}
+
+/** Gaps of a guild with how often they were asked, most asked first. */
+export function listGaps(db: Database, guildId: string, options: { limit?: number; status?: GapStatus | 'all' } = {}): GapSummary[] {
+  const rows = sql(db, `${SUMMARY} WHERE g.guild_id = ? ${statusFilter(options.status)} GROUP BY g.id ORDER BY count DESC, g.last_asked_at DESC, g.id LIMIT ?`).all(
+    snowflake(guildId, 'guildId'),
+    intInRange(options.limit ?? 10, 'limit', 1, 100),
+  ) as SummaryRow[];
+  return rows.map(fromRow);
+}
+
+export function getGap(db: Database, id: number): GapDetail | null {
+  const row = sql(db, `${SUMMARY} WHERE g.id = ? GROUP BY g.id`).get(rowId(id)) as SummaryRow | undefined;
+  if (row === undefined) return null;
+  const asks = sql(db, 'SELECT id, channel_id, user_id, question, log_id, created_at FROM gap_asks WHERE gap_id = ? ORDER BY created_at, id').all(id) as Array<{
+    id: number;
+    channel_id: string;
+    user_id: string;
+    question: string;
+    log_id: number | null;
+    created_at: number;
+  }>;
+  return {
+    ...fromRow(row),
+    asks: asks.map((ask) => ({ id: ask.id, channelId: ask.channel_id, userId: ask.user_id, question: ask.question, logId: ask.log_id, createdAt: ask.created_at })),
+  };
+}
+
+/**
+ * For autocomplete: gaps whose question contains the typed text (matches at the start first), most
+ * asked first, at most 25. An empty prefix lists the most asked gaps.
+ */
+export function searchGaps(
+  db: Database,
+  guildId: string,
+  prefix: string,
+  options: { limit?: number; status?: GapStatus | 'all' } = {},
+): Array<{ id: number; question: string; count: number }> {
+  const typed = String(prefix ?? '').trim().slice(0, 100);
+  const escaped = typed.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = sql(
+    db,
+    `SELECT g.id, g.question, (SELECT count(*) FROM gap_asks a WHERE a.gap_id = g.id) AS count,
+            (g.question LIKE ? ESCAPE '\\') AS starts
+     FROM gaps g
+     WHERE g.guild_id = ? ${statusFilter(options.status)} AND g.question LIKE ? ESCAPE '\\'
+     ORDER BY starts DESC, count DESC, g.last_asked_at DESC, g.id
+     LIMIT ?`,
+  ).all(`${escaped}%`, snowflake(guildId, 'guildId'), `%${escaped}%`, intInRange(options.limit ?? 25, 'limit', 1, 25)) as Array<{
+    id: number;
+    question: string;
+    count: number;
+  }>;
+  return rows.map(({ id, question, count }) => ({ id, question, count }));
+}
+
+/**
+ * Marks a gap answered by a teacher note and returns the people who asked (distinct, first asker
+ * first) so they can be told. If it was already answered, nothing changes and userIds is empty.
+ */
+export function markGapAnswered(db: Database, id: number, noteId: number, now = Date.now()): { alreadyAnswered: boolean; userIds: string[] } {
+  rowId(id);
+  rowId(noteId, 'noteId');
+  return db
+    .transaction(() => {
+      const gap = sql(db, 'SELECT guild_id, status FROM gaps WHERE id = ?').get(id) as { guild_id: string; status: GapStatus } | undefined;
+      if (gap === undefined) throw new NotFoundError('gap', id);
+      const note = sql(db, 'SELECT guild_id FROM notes WHERE id = ?').get(noteId) as { guild_id: string } | undefined;
+      if (note === undefined) throw new NotFoundError('note', noteId);
+      if (note.guild_id !== gap.guild_id) throw new InvalidInputError('noteId', 'That note belongs to a different server.');
+      if (gap.status === 'answered') return { alreadyAnswered: true, userIds: [] };
+      sql(db, "UPDATE gaps SET status = 'answered', note_id = ?, answered_at = ? WHERE id = ?").run(noteId, now, id);
+      sql(db, 'UPDATE notes SET gap_id = coalesce(gap_id, ?) WHERE id = ?').run(id, noteId);
+      const users = sql(db, 'SELECT user_id FROM gap_asks WHERE gap_id = ? GROUP BY user_id ORDER BY min(created_at), min(id)').all(id) as Array<{ user_id: string }>;
+      return { alreadyAnswered: false, userIds: users.map((user) => user.user_id) };
+    })
+    .immediate();
+}

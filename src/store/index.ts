@@ -1,0 +1,124 @@
+import { openDatabase, type Database, type OpenOptions } from './db.js';
+import * as exporter from './export.js';
+import * as feedback from './feedback.js';
+import * as gaps from './gaps.js';
+import * as notes from './notes.js';
+import * as privacy from './privacy.js';
+import * as log from './question-log.js';
+import * as progress from './reading-progress.js';
+import * as reviews from './reviews.js';
+import * as settings from './settings.js';
+import * as stats from './stats.js';
+
+export * from './errors.js';
+export { openDatabase, migrate, userVersion, DEFAULT_BUSY_TIMEOUT_MS, type Database, type OpenOptions } from './db.js';
+export { migrations, SCHEMA_VERSION, type Migration } from './migrations.js';
+export { normalizeQuestion, tokenSimilarity } from './normalize.js';
+export { csvCell, toCsv, EXPORT_COLUMNS, type CsvValue } from './export.js';
+export type { GuildSettings, SettingsPatch, SettingsDefaults, AnswerVisibility, ReviewMode, SpoilerMode } from './settings.js';
+export { DEFAULT_RATE_LIMIT, isChannelAllowed } from './settings.js';
+export { READING_PROGRESS, isReadingProgress, progressRank, type ReadingProgress, type ReadingProgressRow } from './reading-progress.js';
+export type { LoggedQuestion, LogQuestionInput, PassageRef, ReviewOutcome } from './question-log.js';
+export type { VoteCounts, VoteResult } from './feedback.js';
+export type { Review, ReviewStatus, ReviewDecision, CreateReviewInput, DecideResult } from './reviews.js';
+export type { GapSummary, GapDetail, GapAsk, GapStatus, SimilarityFn, RecordGapInput, RecordGapOptions, RecordGapResult } from './gaps.js';
+export type { Note, CreateNoteInput } from './notes.js';
+export type { GuildStats, StatsOptions } from './stats.js';
+export type { ForgetResult, PurgeResult } from './privacy.js';
+
+/** Binds `db` as the first argument of each function. */
+type Bound<T> = { [K in keyof T]: T[K] extends (db: Database, ...args: infer A) => infer R ? (...args: A) => R : never };
+
+function bind<T extends Record<string, (db: Database, ...args: never[]) => unknown>>(db: Database, functions: T): Bound<T> {
+  const bound: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(functions)) bound[name] = (...args: never[]) => fn(db, ...args);
+  return bound as Bound<T>;
+}
+
+export interface StoreOptions {
+  /** Rate limits used where a guild has not chosen its own (normally RATE_LIMIT_* from the config). */
+  defaults?: settings.SettingsDefaults;
+}
+
+/** One object for the bot: every store module bound to one open database. */
+export class Store {
+  readonly settings;
+  readonly progress;
+  readonly log;
+  readonly feedback;
+  readonly reviews;
+  readonly gaps;
+  readonly notes;
+  readonly stats;
+  readonly export;
+  readonly privacy;
+
+  constructor(
+    readonly db: Database,
+    options: StoreOptions = {},
+  ) {
+    const defaults = options.defaults ?? settings.DEFAULT_RATE_LIMIT;
+    const withDefaults = { defaults };
+    this.settings = {
+      get: (guildId: string) => settings.getSettings(db, guildId, defaults),
+      update: (guildId: string, patch: settings.SettingsPatch) => settings.updateSettings(db, guildId, patch, withDefaults),
+      setAllowedChannels: (guildId: string, channelIds: string[]) => settings.setAllowedChannels(db, guildId, channelIds, withDefaults),
+      allowChannel: (guildId: string, channelId: string) => settings.allowChannel(db, guildId, channelId, withDefaults),
+      disallowChannel: (guildId: string, channelId: string) => settings.disallowChannel(db, guildId, channelId, withDefaults),
+      setAnswerVisibility: (guildId: string, visibility: settings.AnswerVisibility) => settings.setAnswerVisibility(db, guildId, visibility, withDefaults),
+      setReviewMode: (guildId: string, mode: settings.ReviewMode, queueChannelId?: string | null) =>
+        settings.setReviewMode(db, guildId, mode, queueChannelId, withDefaults),
+      setSpoilerMode: (guildId: string, mode: settings.SpoilerMode) => settings.setSpoilerMode(db, guildId, mode, withDefaults),
+      setRateLimit: (guildId: string, perUser: number | null, windowSeconds: number | null) =>
+        settings.setRateLimit(db, guildId, perUser, windowSeconds, withDefaults),
+      setTeacherRole: (guildId: string, roleId: string | null) => settings.setTeacherRole(db, guildId, roleId, withDefaults),
+    };
+    this.progress = bind(db, { get: progress.getProgress, set: progress.setProgress, clear: progress.clearProgress });
+    this.log = bind(db, {
+      logQuestion: log.logQuestion,
+      get: log.getQuestion,
+      list: log.listQuestions,
+      setReviewOutcome: log.setReviewOutcome,
+    });
+    this.feedback = bind(db, { vote: feedback.vote, get: feedback.getVote, remove: feedback.removeVote, counts: feedback.voteCounts });
+    this.reviews = bind(db, {
+      create: reviews.createReview,
+      setQueueMessage: reviews.setQueueMessage,
+      get: reviews.getReview,
+      findByMessage: reviews.findReviewByMessage,
+      listPending: reviews.listPending,
+      decide: reviews.decideReview,
+    });
+    this.gaps = bind(db, {
+      record: gaps.recordGap,
+      list: gaps.listGaps,
+      get: gaps.getGap,
+      search: gaps.searchGaps,
+      markAnswered: gaps.markGapAnswered,
+    });
+    this.notes = bind(db, {
+      create: notes.createNote,
+      get: notes.getNote,
+      list: notes.listNotes,
+      update: notes.updateNote,
+      delete: notes.deleteNote,
+    });
+    this.stats = bind(db, { get: stats.getStats });
+    this.export = bind(db, { logCsv: exporter.exportLogCsv });
+    this.privacy = bind(db, { forgetUser: privacy.forgetUser, purgeOlderThan: privacy.purgeOlderThan });
+  }
+
+  /** Opens (or creates) the database file and wraps it. Errors are StoreErrors naming the file and the fix. */
+  static open(path: string, options: StoreOptions & OpenOptions = {}): Store {
+    return new Store(openDatabase(path, options), options);
+  }
+
+  get open(): boolean {
+    return this.db.open;
+  }
+
+  /** Closes the database (WAL is checkpointed). Safe to call twice. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,50 @@
+import { sql, type Database } from './db.js';
+import { InvalidInputError } from './errors.js';
+import { snowflake } from './validate.js';
+
+/** How far a student has read: Part One (Hailsham), Part Two (the Cottages), Part Three (adulthood, the ending). */
+export const READING_PROGRESS = ['part-one', 'part-two', 'part-three', 'finished'] as const;
+export type ReadingProgress = (typeof READING_PROGRESS)[number];
+
+export interface ReadingProgressRow {
+  guildId: string;
+  userId: string;
+  progress: ReadingProgress;
+  updatedAt: number;
+}
+
+export function isReadingProgress(value: unknown): value is ReadingProgress {
+  return typeof value === 'string' && (READING_PROGRESS as readonly string[]).includes(value);
+}
+
+/** 0 for part-one ... 3 for finished, to compare how far someone has read. */
+export function progressRank(progress: ReadingProgress): number {
+  return READING_PROGRESS.indexOf(progress);
+}
+
+export function getProgress(db: Database, guildId: string, userId: string): ReadingProgressRow | null {
+  const row = sql(db, 'SELECT guild_id, user_id, progress, updated_at FROM reading_progress WHERE guild_id = ? AND user_id = ?').get(
+    snowflake(guildId, 'guildId'),
+    snowflake(userId, 'userId'),
+  ) as { guild_id: string; user_id: string; progress: ReadingProgress; updated_at: number } | undefined;
+  return row === undefined ? null : { guildId: row.guild_id, userId: row.user_id, progress: row.progress, updatedAt: row.updated_at };
+}
+
+export function setProgress(db: Database, guildId: string, userId: string, progress: ReadingProgress, now = Date.now()): ReadingProgressRow {
+  snowflake(guildId, 'guildId');
+  snowflake(userId, 'userId');
+  if (!isReadingProgress(progress)) {
+    throw new InvalidInputError('progress', `Reading progress must be one of: ${READING_PROGRESS.join(', ')}.`);
+  }
+  sql(
+    db,
+    `INSERT INTO reading_progress (guild_id, user_id, progress, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (guild_id, user_id) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at`,
+  ).run(guildId, userId, progress, now);
+  return { guildId, userId, progress, updatedAt: now };
+}
+
+/** Returns true if there was something to clear. */
+export function clearProgress(db: Database, guildId: string, userId: string): boolean {
+  return sql(db, 'DELETE FROM reading_progress WHERE guild_id = ? AND user_id = ?').run(snowflake(guildId, 'guildId'), snowflake(userId, 'userId')).changes > 0;
+}

@@ -1,0 +1,188 @@
+import { sql, type Database } from './db.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import { rowId, snowflake, text } from './validate.js';
+
+export type ReviewStatus = 'pending' | 'approved' | 'rejected';
+export type ReviewDecision = 'approved' | 'rejected';
+
+export interface Review {
+  id: number;
+  logId: number | null;
+  guildId: string;
+  originChannelId: string;
+  askerId: string;
+  question: string;
+  /** The proposed answer, as given to createReview (stored as JSON). */
+  payload: unknown;
+  queueChannelId: string;
+  queueMessageId: string | null;
+  status: ReviewStatus;
+  handledBy: string | null;
+  handledAt: number | null;
+  note: string | null;
+  createdAt: number;
+}
+
+export interface CreateReviewInput {
+  logId?: number | null;
+  guildId: string;
+  originChannelId: string;
+  askerId: string;
+  question: string;
+  payload: unknown;
+  queueChannelId: string;
+  createdAt?: number;
+}
+
+export type DecideResult =
+  | { ok: true; review: Review }
+  /** Someone else decided first: who, when, and what they decided. */
+  | { ok: false; status: ReviewDecision; handledBy: string; handledAt: number; note: string | null };
+
+interface ReviewRow {
+  id: number;
+  log_id: number | null;
+  guild_id: string;
+  origin_channel_id: string;
+  asker_id: string;
+  question: string;
+  payload: string;
+  queue_channel_id: string;
+  queue_message_id: string | null;
+  status: ReviewStatus;
+  handled_by: string | null;
+  handled_at: number | null;
+  note: string | null;
+  created_at: number;
+}
+
+function fromRow(row: ReviewRow): Review {
+  return {
+    id: row.id,
+    logId: row.log_id,
+    guildId: row.guild_id,
+    originChannelId: row.origin_channel_id,
+    askerId: row.asker_id,
+    question: row.question,
+    payload: JSON.parse(row.payload) as unknown,
+    queueChannelId: row.queue_channel_id,
+    queueMessageId: row.queue_message_id,
+    status: row.status,
+    handledBy: row.handled_by,
+    handledAt: row.handled_at,
+    note: row.note,
+    createdAt: row.created_at,
+  };
+}
+
+/** Queues an answer for a teacher. If it belongs to a logged question, that row's review outcome becomes 'pending'. */
+export function createReview(db: Database, input: CreateReviewInput): Review {
+  const logId = input.logId == null ? null : rowId(input.logId, 'logId');
+  const guildId = snowflake(input.guildId, 'guildId');
+  const originChannelId = snowflake(input.originChannelId, 'originChannelId');
+  const askerId = snowflake(input.askerId, 'askerId');
+  const question = text(input.question, 'question');
+  const queueChannelId = snowflake(input.queueChannelId, 'queueChannelId');
+  const payload = input.payload === undefined ? undefined : JSON.stringify(input.payload);
+  if (payload === undefined) throw new InvalidInputError('payload', 'The proposed answer must be a JSON value.');
+  const createdAt = input.createdAt ?? Date.now();
+  return db
+    .transaction(() => {
+      if (logId !== null) {
+        const changed = sql(db, "UPDATE question_log SET review_outcome = 'pending' WHERE id = ?").run(logId).changes;
+        if (changed === 0) throw new NotFoundError('logged question', logId);
+      }
+      const id = Number(
+        sql(
+          db,
+          `INSERT INTO reviews (log_id, guild_id, origin_channel_id, asker_id, question, payload, queue_channel_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(logId, guildId, originChannelId, askerId, question, payload, queueChannelId, createdAt).lastInsertRowid,
+      );
+      return requireReview(db, id);
+    })
+    .immediate();
+}
+
+/** Remembers the queue message that shows this review (so buttons and restarts can find it). */
+export function setQueueMessage(db: Database, id: number, messageId: string, channelId?: string): Review {
+  snowflake(messageId, 'messageId');
+  if (channelId !== undefined) snowflake(channelId, 'channelId');
+  const changes = sql(db, 'UPDATE reviews SET queue_message_id = ?, queue_channel_id = coalesce(?, queue_channel_id) WHERE id = ?').run(
+    messageId,
+    channelId ?? null,
+    rowId(id),
+  ).changes;
+  if (changes === 0) throw new NotFoundError('review', id);
+  return requireReview(db, id);
+}
+
+export function getReview(db: Database, id: number): Review | null {
+  const row = sql(db, 'SELECT * FROM reviews WHERE id = ?').get(rowId(id)) as ReviewRow | undefined;
+  return row === undefined ? null : fromRow(row);
+}
+
+export function findReviewByMessage(db: Database, messageId: string): Review | null {
+  const row = sql(db, 'SELECT * FROM reviews WHERE queue_message_id = ?').get(snowflake(messageId, 'messageId')) as ReviewRow | undefined;
+  return row === undefined ? null : fromRow(row);
+}
+
+/** Pending reviews of a guild, oldest first (they survive restarts: they are rows in the file). */
+export function listPending(db: Database, guildId: string, limit = 100): Review[] {
+  const rows = sql(db, "SELECT * FROM reviews WHERE guild_id = ? AND status = 'pending' ORDER BY created_at, id LIMIT ?").all(
+    snowflake(guildId, 'guildId'),
+    Math.min(Math.max(Math.trunc(limit), 1), 1000),
+  ) as ReviewRow[];
+  return rows.map(fromRow);
+}
+
+/**
+ * Approves or rejects a pending review. Atomic: the decision is a single
+ * `UPDATE ... WHERE id = ? AND status = 'pending'` inside an IMMEDIATE transaction, so when two
+ * teachers (or two processes) decide at once exactly one wins; the other gets `ok: false` with who
+ * decided, when, and what. Throws NotFoundError if the review does not exist.
+ */
+export function decideReview(
+  db: Database,
+  id: number,
+  decision: { decision: ReviewDecision; teacherId: string; note?: string | null; now?: number },
+): DecideResult {
+  rowId(id);
+  if (decision.decision !== 'approved' && decision.decision !== 'rejected') {
+    throw new InvalidInputError('decision', 'A review decision must be "approved" or "rejected".');
+  }
+  const teacherId = snowflake(decision.teacherId, 'teacherId');
+  const note = decision.note == null || decision.note.trim() === '' ? null : text(decision.note, 'note', 1000);
+  const now = decision.now ?? Date.now();
+  return db
+    .transaction((): DecideResult => {
+      const won =
+        sql(db, "UPDATE reviews SET status = ?, handled_by = ?, handled_at = ?, note = ? WHERE id = ? AND status = 'pending'").run(
+          decision.decision,
+          teacherId,
+          now,
+          note,
+          id,
+        ).changes === 1;
+      const review = getReview(db, id);
+      if (review === null) throw new NotFoundError('review', id);
+      if (!won) {
+        return {
+          ok: false,
+          status: review.status as ReviewDecision,
+          handledBy: review.handledBy ?? '',
+          handledAt: review.handledAt ?? 0,
+          note: review.note,
+        };
+      }
+      if (review.logId !== null) sql(db, 'UPDATE question_log SET review_outcome = ? WHERE id = ?').run(decision.decision, review.logId);
+      return { ok: true, review };
+    })
+    .immediate();
+}
+
+function requireReview(db: Database, id: number): Review {
+  const review = getReview(db, id);
+  if (review === null) throw new NotFoundError('review', id);
+  return review;
+}

@@ -1,0 +1,245 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, openDatabase, userVersion } from '../../src/store/db.js';
+import { StoreError } from '../../src/store/errors.js';
+import { migrations, SCHEMA_VERSION, type Migration } from '../../src/store/migrations.js';
+import { logQuestion } from '../../src/store/question-log.js';
+import { CHANNEL, collect, GUILD, removeTempDirs, spawnFixture, tempDir, USER } from './helpers.js';
+
+afterEach(removeTempDirs);
+
+const TABLES = ['feedback', 'gap_asks', 'gaps', 'guild_settings', 'notes', 'question_log', 'reading_progress', 'reviews'];
+
+function tables(db: BetterSqlite3.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map(
+    (row) => row.name,
+  );
+}
+
+function logOne(db: BetterSqlite3.Database, question = 'Who are the guardians?'): number {
+  return logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER, userName: 'Kathy', question, answered: true, latencyMs: 5 });
+}
+
+function expectStoreError(fn: () => unknown, code: string, file: string): StoreError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(StoreError);
+  const error = caught as StoreError;
+  expect(error.code).toBe(code);
+  expect(error.path).toBe(path.resolve(file));
+  expect(error.message).toContain(path.resolve(file));
+  return error;
+}
+
+describe('openDatabase: schema and pragmas', () => {
+  it('creates the schema at the latest version with WAL, synchronous FULL and foreign keys', () => {
+    const file = path.join(tempDir(), 'guidebot.db');
+    const db = openDatabase(file);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(migrations.length);
+    expect(tables(db)).toEqual(TABLES);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it('reopening keeps the data and applies no migration twice', () => {
+    const file = path.join(tempDir(), 'guidebot.db');
+    const first = openDatabase(file);
+    const id = logOne(first);
+    first.close();
+    const second = openDatabase(file);
+    expect(userVersion(second)).toBe(SCHEMA_VERSION);
+    expect(migrate(second)).toBe(0);
+    expect(second.prepare('SELECT question FROM question_log WHERE id = ?').get(id)).toEqual({ question: 'Who are the guardians?' });
+    second.close();
+  });
+
+  it('applies migrations in order, each once, and later ones on a later open', () => {
+    const file = path.join(tempDir(), 'm.db');
+    const v1: Migration[] = [
+      { name: 'table', sql: 'CREATE TABLE runs (step TEXT NOT NULL)' },
+      { name: 'first row', sql: "INSERT INTO runs VALUES ('two')" },
+    ];
+    const a = openDatabase(file, { migrations: v1 });
+    expect(userVersion(a)).toBe(2);
+    a.close();
+    const b = openDatabase(file, { migrations: v1 });
+    b.close();
+    const v2 = [...v1, { name: 'second row', sql: "INSERT INTO runs VALUES ('three')" }];
+    const c = openDatabase(file, { migrations: v2 });
+    expect(userVersion(c)).toBe(3);
+    expect(c.prepare('SELECT step FROM runs ORDER BY rowid').all()).toEqual([{ step: 'two' }, { step: 'three' }]);
+    c.close();
+  });
+
+  it('a failing migration rolls back completely and is reported', () => {
+    const file = path.join(tempDir(), 'm.db');
+    const list: Migration[] = [
+      { name: 'ok', sql: 'CREATE TABLE a (x INTEGER)' },
+      { name: 'broken', sql: 'CREATE TABLE b (x INTEGER); INSERT INTO a VALUES (1); THIS IS NOT SQL' },
+    ];
+    expect(() => openDatabase(file, { migrations: list })).toThrow(StoreError);
+    const raw = new BetterSqlite3(file);
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(raw)).toEqual(['a']);
+    expect(raw.prepare('SELECT count(*) AS n FROM a').get()).toEqual({ n: 0 });
+    raw.close();
+  });
+
+  it(':memory: works', () => {
+    const db = openDatabase(':memory:');
+    expect(tables(db)).toEqual(TABLES);
+    expect(logOne(db)).toBe(1);
+    db.close();
+  });
+});
+
+describe('openDatabase: startup errors are clear and never reset the file', () => {
+  it('creates a missing parent folder', () => {
+    const file = path.join(tempDir(), 'a', 'b', 'c', 'guidebot.db');
+    const db = openDatabase(file);
+    db.close();
+    expect(fs.statSync(file).isFile()).toBe(true);
+  });
+
+  it('a parent that is a regular file gives a StoreError naming the file (works as root too)', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'data'), 'I am a file');
+    const file = path.join(dir, 'data', 'guidebot.db');
+    const error = expectStoreError(() => openDatabase(file), 'folder-unavailable', file);
+    expect(error.message).toMatch(/DB_PATH/);
+  });
+
+  it('a path that is a folder gives a StoreError', () => {
+    const dir = tempDir();
+    const error = expectStoreError(() => openDatabase(dir), 'not-a-file', dir);
+    expect(error.message).toMatch(/is a folder/);
+  });
+
+  it('random bytes: "not a SQLite database", file untouched, no WAL files created', () => {
+    const file = path.join(tempDir(), 'guidebot.db');
+    const bytes = crypto.randomBytes(16_384);
+    fs.writeFileSync(file, bytes);
+    const error = expectStoreError(() => openDatabase(file), 'not-a-database', file);
+    expect(error.message).toMatch(/not a SQLite database/);
+    expect(error.message).toMatch(/backup/);
+    expect(error.message).toMatch(/move it aside/);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    expect(fs.existsSync(`${file}-shm`)).toBe(false);
+  });
+
+  it('a valid header with damaged pages: "damaged", file untouched', () => {
+    const file = path.join(tempDir(), 'guidebot.db');
+    const db = openDatabase(file);
+    db.transaction(() => {
+      for (let i = 0; i < 300; i += 1) logOne(db, `question ${i} ${'x'.repeat(200)}`);
+    })();
+    db.close();
+    const pageSize = 4096;
+    const original = fs.readFileSync(file);
+    expect(original.length).toBeGreaterThan(pageSize * 8);
+    const damagedBytes = Buffer.from(original);
+    crypto.randomBytes(pageSize * 4).copy(damagedBytes, pageSize); // pages 2..5, keeping page 1 (header and schema)
+    fs.writeFileSync(file, damagedBytes);
+    const error = expectStoreError(() => openDatabase(file), 'damaged', file);
+    expect(error.message).toMatch(/damaged/);
+    expect(error.message).toMatch(/backup/);
+    expect(fs.readFileSync(file).equals(damagedBytes)).toBe(true);
+  });
+
+  it('a database from a newer schema version is refused and left as it was', () => {
+    const file = path.join(tempDir(), 'guidebot.db');
+    openDatabase(file).close();
+    const raw = new BetterSqlite3(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+    const error = expectStoreError(() => openDatabase(file), 'newer-schema', file);
+    expect(error.message).toMatch(/newer version of Guidebot/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('a SQLite file that is not Guidebot\'s is refused', () => {
+    const file = path.join(tempDir(), 'other.db');
+    const raw = new BetterSqlite3(file);
+    raw.exec('CREATE TABLE invoices (id INTEGER)');
+    raw.close();
+    expectStoreError(() => openDatabase(file), 'foreign-database', file);
+    const check = new BetterSqlite3(file);
+    expect(tables(check)).toEqual(['invoices']);
+    check.close();
+  });
+
+  it('readonly option: reads work, writes fail, nothing changes', () => {
+    const file = path.join(tempDir(), 'guidebot.db');
+    const rw = openDatabase(file);
+    logOne(rw);
+    rw.close();
+    const ro = openDatabase(file, { readonly: true });
+    expect(ro.prepare('SELECT count(*) AS n FROM question_log').get()).toEqual({ n: 1 });
+    expect(() => logOne(ro)).toThrow(/readonly/i);
+    ro.close();
+    const again = openDatabase(file);
+    expect(again.prepare('SELECT count(*) AS n FROM question_log').get()).toEqual({ n: 1 });
+    again.close();
+  });
+
+  it('readonly option on a missing file gives a StoreError', () => {
+    const file = path.join(tempDir(), 'missing.db');
+    expectStoreError(() => openDatabase(file, { readonly: true }), 'not-found', file);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  // Root ignores permission bits, so as root the check runs in a child process with the uid of "nobody".
+  const runAs = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+  async function openInChild(file: string): Promise<{ ok: boolean; name?: string; code?: string; path?: string; message?: string }> {
+    const result = await collect(spawnFixture('open-db.ts', [file], runAs));
+    expect(result.stderr).toBe('');
+    return JSON.parse(result.stdout.trim()) as { ok: boolean };
+  }
+
+  it('a read-only file (chmod 444) gives a clear StoreError naming the file', async () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o777);
+    const file = path.join(dir, 'guidebot.db');
+    openDatabase(file).close();
+    fs.chmodSync(file, 0o444);
+    const before = fs.readFileSync(file);
+    const result = await openInChild(file);
+    expect(result).toMatchObject({ ok: false, name: 'StoreError', code: 'file-read-only', path: file });
+    expect(result.message).toContain(file);
+    expect(result.message).toMatch(/read-only/);
+    expect(result.message).toMatch(/permissions/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  }, 30_000);
+
+  it('a read-only folder gives a clear StoreError naming the file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'guidebot.db');
+    openDatabase(file).close();
+    fs.chmodSync(file, 0o666);
+    fs.chmodSync(dir, 0o555);
+    const result = await openInChild(file);
+    expect(result).toMatchObject({ ok: false, name: 'StoreError', code: 'folder-read-only', path: file });
+    expect(result.message).toMatch(/not writable/);
+  }, 30_000);
+
+  it('the same child succeeds on a writable file (so the failures above are real)', async () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o777);
+    const result = await openInChild(path.join(dir, 'fresh.db'));
+    expect(result).toEqual({ ok: true });
+  }, 30_000);
+});

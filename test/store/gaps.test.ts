@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError, NotFoundError } from '../../src/store/errors.js';
+import { getGap, listGaps, markGapAnswered, recordGap, searchGaps, type RecordGapInput } from '../../src/store/gaps.js';
+import { normalizeQuestion, tokenSimilarity } from '../../src/store/normalize.js';
+import { createNote } from '../../src/store/notes.js';
+import { CHANNEL, CHANNEL_2, GUILD, memoryDb, OTHER_GUILD, TEACHER, USER, USER_2, USER_3 } from './helpers.js';
+
+let clock = 0;
+function ask(question: string, userId = USER, extra: Partial<RecordGapInput> = {}): RecordGapInput {
+  clock += 1000;
+  return { guildId: GUILD, channelId: CHANNEL, userId, question, createdAt: clock, ...extra };
+}
+
+describe('normalizeQuestion', () => {
+  it('lowercases, strips punctuation and stop words, folds plurals, sorts unique tokens', () => {
+    expect(normalizeQuestion('Why did Kathy keep the TAPE?!')).toBe('kathy keep tape');
+    expect(normalizeQuestion('why does kathy keep the tape')).toBe('kathy keep tape');
+    expect(normalizeQuestion("What's the tape Kathy keeps, and why?")).toBe('kathy keep tape');
+    expect(normalizeQuestion('Who are the Guardians?')).toBe('guardian');
+    expect(normalizeQuestion('Who is the guardian')).toBe('guardian');
+    expect(normalizeQuestion('Madame — élan, naïve')).toBe('elan madame naive');
+    expect(normalizeQuestion('Why?')).toBe('why');
+  });
+
+  it('tokenSimilarity is a 0..1 overlap', () => {
+    expect(tokenSimilarity('Why did Ruth lie about the gallery?', 'did ruth lie about the gallery')).toBe(1);
+    expect(tokenSimilarity('Ruth gallery lie', 'Tommy temper')).toBe(0);
+  });
+});
+
+describe('gaps', () => {
+  it('groups questions with the same normalised key and counts them', () => {
+    const db = memoryDb();
+    const first = recordGap(db, ask('What is the Gallery for?'));
+    const second = recordGap(db, ask('what is the gallery for', USER_2));
+    const third = recordGap(db, ask('What IS the gallery... for?!', USER_2, { channelId: CHANNEL_2 }));
+    const other = recordGap(db, ask('Who is Madame?', USER_3));
+    expect(first).toEqual({ gapId: first.gapId, created: true, count: 1 });
+    expect(second).toEqual({ gapId: first.gapId, created: false, count: 2 });
+    expect(third).toEqual({ gapId: first.gapId, created: false, count: 3 });
+    expect(other.created).toBe(true);
+    recordGap(db, { ...ask('What is the Gallery for?'), guildId: OTHER_GUILD });
+
+    const list = listGaps(db, GUILD, { limit: 10 });
+    expect(list.map((gap) => [gap.question, gap.count, gap.askers])).toEqual([
+      ['What is the Gallery for?', 3, 2],
+      ['Who is Madame?', 1, 1],
+    ]);
+    expect(listGaps(db, GUILD, { limit: 1 })).toHaveLength(1);
+    expect(() => listGaps(db, GUILD, { limit: 0 })).toThrow(InvalidInputError);
+  });
+
+  it('an injected similarity function groups differently worded questions', () => {
+    const db = memoryDb();
+    // Stands in for an embedding model: questions that mention the same book topic count as similar.
+    const topic = (text: string) => (/(gallery|madame|art)/i.test(text) ? 'gallery' : /(tommy|temper|tantrum)/i.test(text) ? 'tommy' : text);
+    const similarity = (a: string, b: string) => (topic(a) === topic(b) ? 0.9 : 0.1);
+
+    const a = recordGap(db, ask('What is the Gallery for?'), { similarity });
+    const b = recordGap(db, ask('Why does Madame take the best art?', USER_2), { similarity });
+    const c = recordGap(db, ask('Why does Tommy have tantrums?', USER_3), { similarity });
+    expect(b).toEqual({ gapId: a.gapId, created: false, count: 2 });
+    expect(c.created).toBe(true);
+    // b's wording is already in a's group, so it joins even without (or below) the similarity threshold.
+    const d = recordGap(db, ask('why does madame take the best art', USER_3));
+    expect(d).toEqual({ gapId: a.gapId, created: false, count: 3 });
+    const e = recordGap(db, ask('Does Madame like the art?', USER_3), { similarity, threshold: 0.95 });
+    expect(e.created).toBe(true);
+    const withoutSimilarity = recordGap(db, ask('Why does Tommy lose his temper?'));
+    expect(withoutSimilarity.created).toBe(true);
+    expect(listGaps(db, GUILD).find((gap) => gap.id === a.gapId)).toMatchObject({ question: 'What is the Gallery for?', count: 3, askers: 3 });
+  });
+
+  it('getGap returns the asks; searchGaps autocompletes, at most 25, prefix matches first', () => {
+    const db = memoryDb();
+    const gallery = recordGap(db, ask('What is the Gallery for?'));
+    recordGap(db, ask('Gallery visits: tell me more', USER_2));
+    recordGap(db, ask('gallery visits, tell me more!', USER_3));
+    for (let i = 0; i < 40; i += 1) recordGap(db, ask(`Question ${i} about donations`));
+    const detail = getGap(db, gallery.gapId);
+    expect(detail?.asks.map((item) => item.userId)).toEqual([USER]);
+    expect(getGap(db, 9999)).toBeNull();
+
+    // "What is the Gallery for?" has more asks, but the typed text starts the other question.
+    recordGap(db, ask('what is the gallery for', USER_2));
+    recordGap(db, ask('What is the gallery for???', USER_3));
+    expect(searchGaps(db, GUILD, 'gall').map((hit) => [hit.question, hit.count])).toEqual([
+      ['Gallery visits: tell me more', 2],
+      ['What is the Gallery for?', 3],
+    ]);
+    expect(searchGaps(db, GUILD, 'what is').map((hit) => hit.question)).toEqual(['What is the Gallery for?']);
+    expect(searchGaps(db, GUILD, 'TELL ME')[0]).toEqual({ id: expect.any(Number), question: 'Gallery visits: tell me more', count: 2 });
+    expect(searchGaps(db, GUILD, '')).toHaveLength(25);
+    expect(searchGaps(db, GUILD, '%')).toEqual([]);
+    expect(searchGaps(db, OTHER_GUILD, 'gall')).toEqual([]);
+  });
+
+  it('markGapAnswered closes the gap and returns who asked, once', () => {
+    const db = memoryDb();
+    const gap = recordGap(db, ask('What happens at the end?', USER_2));
+    recordGap(db, ask('what happens at the end', USER));
+    recordGap(db, ask('What happens at the end?', USER_2));
+    const note = createNote(db, { guildId: GUILD, authorId: TEACHER, authorName: 'Ms T', text: 'We discuss the ending in class on Friday.' });
+    expect(markGapAnswered(db, gap.gapId, note.id, 5)).toEqual({ alreadyAnswered: false, userIds: [USER_2, USER] });
+    expect(markGapAnswered(db, gap.gapId, note.id)).toEqual({ alreadyAnswered: true, userIds: [] });
+    expect(getGap(db, gap.gapId)).toMatchObject({ status: 'answered', noteId: note.id, answeredAt: 5 });
+    expect(listGaps(db, GUILD)).toEqual([]);
+    expect(listGaps(db, GUILD, { status: 'answered' })).toHaveLength(1);
+    // The same question asked again later opens a fresh gap.
+    expect(recordGap(db, ask('What happens at the end?')).created).toBe(true);
+  });
+
+  it('markGapAnswered checks the gap and note exist and share a guild', () => {
+    const db = memoryDb();
+    const gap = recordGap(db, ask('Who is Miss Emily?'));
+    const elsewhere = createNote(db, { guildId: OTHER_GUILD, authorId: TEACHER, authorName: 'T', text: 'x' });
+    expect(() => markGapAnswered(db, 999, elsewhere.id)).toThrow(NotFoundError);
+    expect(() => markGapAnswered(db, gap.gapId, 999)).toThrow(NotFoundError);
+    expect(() => markGapAnswered(db, gap.gapId, elsewhere.id)).toThrow(InvalidInputError);
+    expect(getGap(db, gap.gapId)?.status).toBe('open');
+  });
+});
