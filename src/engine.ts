@@ -9,13 +9,18 @@ import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
 import type { Chunk, Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
-import { prepareQuestion } from './question.js';
+import { prepareQuestion, prepareText } from './question.js';
 import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { chunkEmbeddingText, corpusHash, INDEX_FILES, readIndex, writeIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
+import { QuotationFinder, type Quotation } from './tutor/quotations.js';
+import { gradeAnswer, studyQuestions, type QuizGrade, type StudyQuestion } from './tutor/quiz.js';
 
-export type { Answer, Passage, Quote, RetrievalMode };
+export type { Answer, Passage, Quotation, Quote, QuizGrade, RetrievalMode, StudyQuestion };
+
+/** The longest quiz answer read. */
+export const MAX_QUIZ_ANSWER_CHARS = 1500;
 
 /** The index cannot be used and cannot be rebuilt; the message says what to do. */
 export class IndexUnavailableError extends Error {
@@ -103,6 +108,8 @@ export class Engine {
   private readonly lexical: Bm25Index;
   private readonly sectionLexical: Bm25Index;
   private readonly sectionList: SectionEntry[];
+  private readonly quotationFinder: QuotationFinder;
+  private readonly studyQuestionList: StudyQuestion[];
   readonly tuning: RetrievalTuning;
 
   private constructor(
@@ -157,6 +164,8 @@ export class Engine {
       this.sectionList.filter((entry) => entry.paragraphs.length > 0).map((entry) => ({ id: entry.key, text: entry.paragraphs.join(' '), heading: entry.path })),
       { headingWeight: this.tuning.headingWeight, contextWeight: 0 },
     );
+    this.quotationFinder = new QuotationFinder(guides);
+    this.studyQuestionList = studyQuestions(guides);
   }
 
   /** Loads the model, then loads the index, rebuilding it when the corpus or model changed. */
@@ -283,6 +292,29 @@ export class Engine {
       .sort((a, b) => b.inLast - a.inLast)
       .slice(0, limit)
       .map(({ entry }) => entry);
+  }
+
+  /** Highlighted quotes and quoted lines of every guide. */
+  quotations(): Quotation[] {
+    return this.quotationFinder.all();
+  }
+
+  /** The quotation most relevant to a topic (undefined when none mentions it); without a topic, the highlighted quotes in turn. */
+  findQuote(topic?: string): Quotation | undefined {
+    return this.quotationFinder.find(topic);
+  }
+
+  /** Questions the guides ask and answer themselves (question headings, such as an FAQ's). */
+  studyQuestions(): StudyQuestion[] {
+    return this.studyQuestionList;
+  }
+
+  /** Which key points of the guide's answer a student's answer covers, by sentence similarity. */
+  async gradeAnswer(questionId: string, studentAnswer: unknown): Promise<QuizGrade> {
+    const question = this.studyQuestionList.find((candidate) => candidate.id === questionId);
+    if (!question) throw new Error(`Unknown study question: ${questionId}`);
+    const prepared = prepareText(studentAnswer, { noun: 'answer', maxChars: MAX_QUIZ_ANSWER_CHARS, example: 'a few sentences in your own words' });
+    return gradeAnswer(question, prepared.text, (texts) => this.embed(texts), this.lexical, this.embedder.profile.cosine);
   }
 
   /** Embeds texts with the engine's model (e.g. to compare a student's answer with the guide's). */

@@ -25,23 +25,29 @@ const EXAMPLE = 'for example: "Who is Miss Lucy?"';
 
 /** Cleans a question (NFC, no invisible or control characters, single spaces) and checks it can be searched. */
 export function prepareQuestion(raw: unknown): PreparedQuestion {
-  if (typeof raw !== 'string') throw new InvalidQuestionError('not-text', `Please send your question as text, ${EXAMPLE}`);
+  return prepareText(raw, { noun: 'question', maxChars: MAX_QUESTION_CHARS, example: EXAMPLE });
+}
+
+/** The same checks for any free text a student sends (e.g. a quiz answer); messages name what was expected. */
+export function prepareText(raw: unknown, expected: { noun: string; maxChars: number; example: string }): PreparedQuestion {
+  const { noun, maxChars, example } = expected;
+  if (typeof raw !== 'string') throw new InvalidQuestionError('not-text', `Please send your ${noun} as text, ${example}`);
   const notices: string[] = [];
   let text = stripInvisible(raw.normalize('NFC')).replace(/\s+/g, ' ').trim();
-  if (text === '') throw new InvalidQuestionError('empty', `Please type a question, ${EXAMPLE}`);
-  if (text.length > MAX_QUESTION_CHARS) {
-    const cut = text.slice(0, MAX_QUESTION_CHARS);
+  if (text === '') throw new InvalidQuestionError('empty', `Please type your ${noun}, ${example}`);
+  if (text.length > maxChars) {
+    const cut = text.slice(0, maxChars);
     const lastSpace = cut.lastIndexOf(' ');
-    text = (lastSpace > MAX_QUESTION_CHARS * 0.8 ? cut.slice(0, lastSpace) : cut).trim();
-    notices.push(`Your question was long, so only its first ${MAX_QUESTION_CHARS} characters were used.`);
+    text = (lastSpace > maxChars * 0.8 ? cut.slice(0, lastSpace) : cut).trim();
+    notices.push(`Your ${noun} was long, so only its first ${maxChars} characters were used.`);
   }
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  if (letters === 0) throw new InvalidQuestionError('no-words', `That doesn't look like a question: it has no words. Try asking in a sentence, ${EXAMPLE}`);
+  if (letters === 0) throw new InvalidQuestionError('no-words', `That doesn't look like a ${noun}: it has no words. Try writing a sentence, ${example}`);
   const words = text.match(/\p{L}[\p{L}\p{N}'’-]*/gu) ?? [];
   const longestWord = Math.max(0, ...words.map((word) => word.length));
   const visible = text.replace(/\s/g, '').length;
   if (letters / visible < 0.5 || longestWord > 45 || /(.)\1{9,}/u.test(text)) {
-    throw new InvalidQuestionError('garbage', `That looks like random characters rather than a question. Try asking in a sentence, ${EXAMPLE}`);
+    throw new InvalidQuestionError('garbage', `That looks like random characters rather than a ${noun}. Try writing a sentence, ${example}`);
   }
   return { text, notices };
 }
