@@ -223,7 +223,7 @@ export class Engine {
         refFor: (id) => {
           const document = this.document(id);
           if (!document) return undefined;
-          const section = sectionKey(document.source, document.path);
+          const section = sectionKey(document.source, document.path) + (document.source === NOTE_SOURCE ? `#${document.id}` : '');
           return { id, sectionKey: section, paragraphKey: `${section}¶${document.paragraph}` };
         },
       },
@@ -343,6 +343,8 @@ export class Engine {
     });
     this.index.dense.add(label, vector!);
     this.lexical.add({ id: note.id, text: note.text, heading });
+    // A note is its own section, so it competes in the section ranking too.
+    this.sectionLexical.add({ id: sectionKey(NOTE_SOURCE, heading) + `#${note.id}`, text: note.text, heading });
   }
 
   removeNote(id: string): boolean {
@@ -350,6 +352,7 @@ export class Engine {
     if (label === undefined || this.documents[label]?.source !== NOTE_SOURCE) return false;
     this.index.dense.remove(label);
     this.lexical.remove(id);
+    this.sectionLexical.remove(sectionKey(NOTE_SOURCE, this.documents[label]!.path) + `#${id}`);
     this.documents[label] = undefined;
     this.labelById.delete(id);
     return true;

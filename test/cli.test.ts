@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/config.js';
+import { tempDir } from './helpers/engine.js';
+
+const indexDir = tempDir('guidebot-cli-index-');
+
+function run(script: string, args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', script), ...args], {
+    cwd: PROJECT_ROOT,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, MODEL_ID: 'offline', INDEX_DIR: indexDir, LOG_LEVEL: 'silent' },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const passageShape = {
+  id: expect.any(String),
+  source: expect.stringMatching(/\.md$/),
+  section: expect.any(Array),
+  citation: expect.any(String),
+  text: expect.any(String),
+  score: expect.any(Number),
+};
+
+describe('npm run index', () => {
+  beforeAll(() => {
+    const result = run('index.ts', []);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/guides\s+2/);
+    expect(result.stdout).toMatch(/chunks\s+\d+/);
+    expect(result.stdout).toMatch(/sentences\s+\d+/);
+  });
+
+  it('reports an up-to-date index on a second run', () => {
+    expect(run('index.ts', []).stdout).toMatch(/up to date/);
+  });
+});
+
+describe('npm run ask', () => {
+  it('prints one JSON object with the documented contract', () => {
+    const result = run('ask.ts', ['--json', '--k', '4', 'Who is Miss Lucy?']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const answer = JSON.parse(lines[0]!);
+    expect(Object.keys(answer).sort()).toEqual(['answered', 'confidence', 'passages', 'question', 'quotes']);
+    expect(answer).toMatchObject({ question: 'Who is Miss Lucy?', answered: true, confidence: expect.any(Number) });
+    expect(answer.passages).toHaveLength(4);
+    for (const passage of answer.passages) expect(passage).toEqual(passageShape);
+    const scores = answer.passages.map((passage: { score: number }) => passage.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(answer.quotes[0]).toEqual({ text: expect.any(String), citation: expect.stringContaining(' › ') });
+  });
+
+  it('reads one question per line from standard input and writes one JSON object per line', () => {
+    const result = run('ask.ts', ['--json'], 'Who is Miss Lucy?\n\nWhat is the capital of France?\n   \nWhat are possibles?\n');
+    expect(result.code, result.stderr).toBe(0);
+    const answers = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(answers.map((answer) => answer.question)).toEqual(['Who is Miss Lucy?', 'What is the capital of France?', 'What are possibles?']);
+    expect(answers.map((answer) => answer.answered)).toEqual([true, false, true]);
+  });
+
+  it('prints a readable answer for people', () => {
+    const result = run('ask.ts', ['What does Norfolk symbolize?']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Q: What does Norfolk symbolize\?/);
+    expect(result.stdout).toMatch(/— Never Let Me Go — Study Guide › .*Symbolism and Metaphor ¶\d/);
+  });
+
+  it('explains bad input instead of crashing', () => {
+    const empty = run('ask.ts', ['--json', '   ']);
+    expect(empty.code).toBe(1);
+    expect(JSON.parse(empty.stdout)).toEqual({ question: '   ', error: expect.stringMatching(/type your question/) });
+    const badK = run('ask.ts', ['--k', 'lots', 'Who is Ruth?']);
+    expect(badK.code).toBe(2);
+    expect(badK.stderr).toMatch(/--k must be a whole number/);
+  });
+});
+
+describe('npm run eval', () => {
+  it('scores an evaluation file for hybrid, dense and BM25', () => {
+    const file = path.join(tempDir(), 'questions.jsonl');
+    fs.writeFileSync(
+      file,
+      [
+        { id: 'a', question: 'What does Norfolk symbolize?', gold: ['symbolism and metaphor'], expect: 'Norfolk' },
+        { id: 'b', question: 'What is the capital of France?', gold: [], out_of_scope: true },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n'),
+    );
+    const result = run('eval.ts', ['--questions', file, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const scores = JSON.parse(result.stdout);
+    for (const mode of ['hybrid', 'dense', 'bm25']) {
+      expect(scores[mode]).toMatchObject({ questions: 2, inScope: 1, outOfScope: 1 });
+    }
+    expect(scores.hybrid).toMatchObject({ recallAt1: 1, expectHitRate: 1, outOfScopeRefusalRate: 1, inScopeFalseRefusalRate: 0 });
+  });
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CorpusError, loadCorpus, loadGuideFile, looksLikeHeading, parseMarkdownGuide, parseTextGuide } from '../../src/guide/load.js';
+import { CORPUS_DIR, tempDir } from '../helpers/engine.js';
+
+const SEEDS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
+const paths = (guide: { sections: { path: string[] }[] }) => guide.sections.map((section) => section.path.join(' › '));
+
+describe('Markdown guides', () => {
+  it('reads front matter, nested headings and paragraphs', () => {
+    const guide = parseMarkdownGuide(
+      ['---', 'title: "A Guide"', 'author: Ann Author', 'source: somewhere', '---', '', 'Intro text.', '', '# Part', '', '## Sub', '', 'First line', 'continues here.', '', 'Second **bold** [link](http://x).', '', '# Other', '', '1. A listed quote.', '2. Another one.'].join('\n'),
+      'a.md',
+    );
+    expect(guide.title).toBe('A Guide');
+    expect(guide.author).toBe('Ann Author');
+    expect(guide.meta).toEqual({ source: 'somewhere' });
+    expect(paths(guide)).toEqual(['', 'Part', 'Part › Sub', 'Other']);
+    expect(guide.sections[2]!.paragraphs).toEqual(['First line continues here.', 'Second bold link.']);
+    expect(guide.sections[3]!.paragraphs).toEqual(['A listed quote.', 'Another one.']);
+  });
+
+  it('falls back to the file name for a missing title and rejects bad front matter', () => {
+    expect(parseMarkdownGuide('# H\n\nText.', 'my-guide.md').title).toBe('My guide');
+    expect(() => parseMarkdownGuide('---\ntitle: [unclosed\n---\n# H\n\nText.', 'bad.md')).toThrow(CorpusError);
+  });
+
+  it('loads the corpus with the guides\' structure and repaired dashes', () => {
+    const guides = loadCorpus(CORPUS_DIR);
+    expect(guides.map((guide) => guide.title)).toEqual(['Never Let Me Go — Book Analysis', 'Never Let Me Go — Study Guide']);
+    const study = guides[1]!;
+    expect(paths(study)).toContain('Character Analysis › Ruth C. - The Manipulator Seeking Belonging');
+    expect(paths(study)).toContain('Plot Summary › Part Three: Becoming Adults');
+    expect(paths(study).filter((p) => p.startsWith('Frequently Asked Questions › ')).length).toBe(20);
+    const text = study.sections.flatMap((section) => section.paragraphs).join('\n');
+    expect(text).not.toContain('\u301E');
+    expect(text).toContain('clones—simultaneously');
+    expect(text).not.toMatch(/Buy the book|min read|00:00/);
+  });
+});
+
+describe('plain-text guides', () => {
+  it('finds headings by the documented heuristic: a heading followed by a heading is its parent', () => {
+    const guide = parseTextGuide(['My Guide', 'by Jo Writer', '', 'Overview', '', 'Some text here.', '', 'Characters', 'Anna Smith', 'Anna is brave.', '', 'Ben Jones', '', 'Ben is kind.', '', 'Questions', 'Who is Anna?', '', 'She is the hero.'].join('\n'), 'g.txt');
+    expect(guide.title).toBe('My Guide');
+    expect(guide.author).toBe('Jo Writer');
+    expect(paths(guide)).toEqual(['Overview', 'Characters', 'Characters › Anna Smith', 'Characters › Ben Jones', 'Questions', 'Questions › Who is Anna?']);
+    expect(guide.sections[2]!.paragraphs).toEqual(['Anna is brave.']);
+  });
+
+  it('treats sentences, quotes and list items as text, not headings', () => {
+    expect(looksLikeHeading('Part One: Life at Hailsham')).toBe(true);
+    expect(looksLikeHeading('What is the significance of the deferral rumor?')).toBe(true);
+    expect(looksLikeHeading('Kathy frequently admits to gaps in her recollection, stating:')).toBe(false);
+    expect(looksLikeHeading('It ends here.')).toBe(false);
+    expect(looksLikeHeading('"A quoted line"')).toBe(false);
+    expect(looksLikeHeading('1. We took away your art')).toBe(false);
+  });
+
+  it('parses the raw seed guide into the same sections as the curated Markdown', () => {
+    const raw = loadGuideFile(path.join(SEEDS, '000_f7bd186e586e31dd.txt'));
+    const curated = loadCorpus(CORPUS_DIR)[1]!;
+    expect(paths(raw)).toEqual(paths(curated));
+    expect(raw.sections.map((section) => section.paragraphs.length)).toEqual(curated.sections.map((section) => section.paragraphs.length));
+    expect(raw.sections.flatMap((section) => section.paragraphs).join(' ')).not.toMatch(/Buy the book|⏱|00:00/);
+  });
+
+  it('parses the raw short seed, finding its summaries', () => {
+    const raw = loadGuideFile(path.join(SEEDS, '001_c79fbddeb1231adc.txt'));
+    const headings = paths(raw).join('\n');
+    expect(headings).toContain('Spoiler-free Summary');
+    expect(headings).toContain('Full Summary');
+    expect(raw.sections.flatMap((section) => section.paragraphs).some((p) => p.includes('fourth donation'))).toBe(true);
+  });
+});
+
+describe('corpus errors', () => {
+  it('names the folder when it is missing or empty', () => {
+    expect(() => loadCorpus('/nonexistent/guides')).toThrow(/\/nonexistent\/guides/);
+    const empty = tempDir();
+    expect(() => loadCorpus(empty)).toThrow(/no guides/);
+    fs.writeFileSync(path.join(empty, 'blank.md'), '---\ntitle: Blank\n---\n# Nothing\n');
+    expect(() => loadCorpus(empty)).toThrow(/blank\.md has no text/);
+  });
+});

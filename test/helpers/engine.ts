@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config.js';
+import { Engine, type EngineOptions } from '../../src/engine.js';
+import { createLogger } from '../../src/log.js';
+
+export const CORPUS_DIR = path.join(PROJECT_ROOT, 'corpus');
+
+export function tempDir(prefix = 'guidebot-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Test configuration: the offline model, the real corpus, a fresh index folder. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ MODEL_ID: 'offline', LOG_LEVEL: 'silent', CORPUS_DIR, INDEX_DIR: tempDir('guidebot-index-'), ...overrides });
+}
+
+export const silentLogger = createLogger('silent');
+
+export function openTestEngine(config: Config = testConfig(), options: Partial<EngineOptions> = {}): Promise<Engine> {
+  return Engine.open({ config, logger: silentLogger, ...options });
+}
