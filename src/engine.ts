@@ -7,17 +7,19 @@ import { chunkGuide, citation, sectionCitation } from './guide/chunk.js';
 import { loadCorpus } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
+import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
 import type { Chunk, Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
 import { prepareQuestion, prepareText } from './question.js';
 import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
+import { terms } from './search/tokenize.js';
 import { chunkEmbeddingText, corpusHash, INDEX_FILES, readIndex, writeIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
 import { QuotationFinder, type Quotation } from './tutor/quotations.js';
 import { gradeAnswer, studyQuestions, type QuizGrade, type StudyQuestion } from './tutor/quiz.js';
 
-export type { Answer, Passage, Quotation, Quote, QuizGrade, RetrievalMode, StudyQuestion };
+export type { Answer, BookPart, Passage, Quotation, Quote, QuizGrade, RetrievalMode, StudyQuestion };
 
 /** The longest quiz answer read. */
 export const MAX_QUIZ_ANSWER_CHARS = 1500;
@@ -62,6 +64,8 @@ export interface AskOptions {
   /** Skip this many passages (for "more passages"). */
   offset?: number;
   mode?: RetrievalMode;
+  /** Leave out passages that reveal more of the novel than this (a reader's progress). */
+  readerPart?: BookPart;
 }
 
 /** One section of a guide, for the table of contents and `/section`. */
@@ -73,6 +77,8 @@ export interface SectionEntry {
   path: string[];
   citation: string;
   paragraphs: string[];
+  /** The latest part of the novel this section reveals. */
+  part: BookPart;
 }
 
 export interface TeacherNote {
@@ -94,6 +100,10 @@ interface Document {
   sentences: Sentence[];
   sentenceVectors: Float32Array[];
   citation: string;
+  part: BookPart;
+  /** Search terms of the heading path and text, and of each sentence, computed once (queries stay garbage-light). */
+  terms: ReadonlySet<string>;
+  sentenceTerms: ReadonlySet<string>[];
 }
 
 export const NOTE_SOURCE = 'teacher-notes';
@@ -127,6 +137,11 @@ export class Engine {
       contextWeight: CONTEXT_WEIGHT,
       ...tuning,
     };
+    const spoilers = new Map(guides.map((guide) => [guide.source, spoilerMap(guide)]));
+    const partOf = (source: string, sectionPath: string[]) => {
+      const map = spoilers.get(source);
+      return map ? sectionPart(map, sectionPath) : 'part-three';
+    };
     index.chunks.forEach((chunk, label) => {
       const start = index.sentenceStart[label]!;
       this.addDocument(label, {
@@ -139,6 +154,7 @@ export class Engine {
         sentences: chunk.sentences,
         sentenceVectors: index.sentenceVectors.slice(start, start + chunk.sentences.length),
         citation: citation(chunk),
+        part: partOf(chunk.source, chunk.path),
       });
     });
     const weights = { headingWeight: this.tuning.headingWeight, contextWeight: this.tuning.contextWeight };
@@ -158,6 +174,7 @@ export class Engine {
         path: section.path,
         citation: sectionCitation(guide.title, section.path),
         paragraphs: section.paragraphs,
+        part: partOf(guide.source, section.path),
       })),
     );
     this.sectionLexical = new Bm25Index(
@@ -185,7 +202,8 @@ export class Engine {
     if (mode === 'never') {
       throw new IndexUnavailableError(`The search index in ${config.INDEX_DIR} cannot be used (${existing.reason}). Run \`npm run index\` to rebuild it.`);
     }
-    if (existing.status !== 'missing') logger.warn({ reason: existing.reason }, 'rebuilding the search index');
+    if (mode === 'force') logger.info('rebuilding the search index, as asked');
+    else if (existing.status !== 'missing') logger.warn({ reason: existing.reason }, 'rebuilding the search index');
     const { index, computed } = await buildIndex(guides, hash, embedder, config.INDEX_DIR, options.onProgress);
     options.onProgress?.({ stage: 'ready', rebuilt: true, reason: existing.reason, computed, ms: Math.round(performance.now() - started) });
     return new Engine(guides, index, embedder, logger, options.tuning);
@@ -222,7 +240,7 @@ export class Engine {
         idForLabel: (label) => this.documents[label]?.id,
         refFor: (id) => {
           const document = this.document(id);
-          if (!document) return undefined;
+          if (!document || (options.readerPart !== undefined && !isWithin(document.part, options.readerPart))) return undefined;
           const section = sectionKey(document.source, document.path) + (document.source === NOTE_SOURCE ? `#${document.id}` : '');
           return { id, sectionKey: section, paragraphKey: `${section}¶${document.paragraph}` };
         },
@@ -242,11 +260,12 @@ export class Engine {
       citation: document.citation,
       text: document.text,
       score: Number(hit.score.toFixed(6)),
+      part: document.part,
     }));
 
     const queryTerms = weightedTerms(prepared.text, this.lexical);
     const top = all.slice(0, 3);
-    const coverage = Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, [...document.path, document.text].join(' '))));
+    const coverage = Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, document.terms)));
     const cosine = queryVector && top.length > 0 ? Math.max(...top.map(({ document }) => this.cosineTo(queryVector, document))) : undefined;
     const confidence = top.length === 0 ? 0 : estimateConfidence(coverage, cosine, this.embedder.profile, unknownNames(prepared.text, this.lexical).length);
     const answered = confidence >= CONFIDENCE_THRESHOLD;
@@ -258,6 +277,7 @@ export class Engine {
         sentenceIndex,
         text: sentence.text,
         normalised: sentence.normalised,
+        terms: document.sentenceTerms[sentenceIndex]!,
         vector: document.sentenceVectors[sentenceIndex],
       })),
     );
@@ -340,6 +360,7 @@ export class Engine {
       sentences,
       sentenceVectors,
       citation: `Teacher note by ${note.authorName}, ${date}`,
+      part: 'none',
     });
     this.index.dense.add(label, vector!);
     this.lexical.add({ id: note.id, text: note.text, heading });
@@ -358,7 +379,8 @@ export class Engine {
     return true;
   }
 
-  private addDocument(label: number, document: Document): void {
+  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sentenceTerms'>): void {
+    const document = { ...fields, terms: new Set(terms([...fields.path, fields.text].join(' '))), sentenceTerms: fields.sentences.map((sentence) => new Set(terms(sentence.normalised))) };
     this.documents[label] = document;
     this.labelById.set(document.id, label);
   }

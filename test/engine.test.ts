@@ -173,6 +173,24 @@ describe('index lifecycle', () => {
   });
 });
 
+describe('spoiler control', () => {
+  it('maps sections to the parts of the novel they reveal', () => {
+    const partOf = (fragment: string) => engine.sections().find((entry) => entry.citation.includes(fragment))!.part;
+    expect(partOf('Part One: Life at Hailsham')).toBe('part-one');
+    expect(partOf('Part Two: The Cottages')).toBe('part-two');
+    expect(partOf('What happens at the end')).toBe('part-three');
+    expect(partOf('Spoiler-free Summary')).toBe('none');
+  });
+
+  it('leaves out passages beyond a reader\'s progress', async () => {
+    const full = await engine.ask('How does Tommy die?', { k: 10 });
+    expect(full.passages.some((passage) => passage.part === 'part-three')).toBe(true);
+    const early = await engine.ask('How does Tommy die?', { k: 10, readerPart: 'part-one' });
+    expect(early.passages.length).toBeGreaterThan(0);
+    expect(early.passages.every((passage) => passage.part === 'none' || passage.part === 'part-one')).toBe(true);
+  });
+});
+
 describe('teacher notes', () => {
   it('are searchable at once with their own citation, and leave the index when removed', async () => {
     const note = { id: 'note-1', authorName: 'Ms Rivera', createdAt: new Date('2026-11-20T10:00:00Z'), text: 'The Gallery visits happened every term, and Madame arrived by car.', question: 'How often did Madame visit?' };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { repairText } from './normalise.js';
+import { spoilerMap } from './spoilers.js';
 import type { Guide, Section } from './types.js';
 
 export const GUIDE_EXTENSIONS = ['.md', '.markdown', '.txt'] as const;
@@ -33,6 +34,11 @@ export function loadGuideFile(file: string): Guide {
   const guide = file.toLowerCase().endsWith('.txt') ? parseTextGuide(text, source) : parseMarkdownGuide(text, source);
   if (!guide.sections.some((section) => section.paragraphs.length > 0)) {
     throw new CorpusError(`The guide ${source} has no text to index.`);
+  }
+  try {
+    spoilerMap(guide);
+  } catch (error) {
+    throw new CorpusError((error as Error).message);
   }
   return guide;
 }

@@ -1,4 +1,5 @@
 import type { ModelProfile } from '../embed/profiles.js';
+import type { BookPart } from '../guide/spoilers.js';
 import { terms, words } from './tokenize.js';
 
 /** One passage of a result list, with everything needed to show and cite it. */
@@ -14,6 +15,8 @@ export interface Passage {
   /** Exactly as the guide wrote it. */
   text: string;
   score: number;
+  /** The latest part of the novel this passage reveals (for spoiler control). */
+  part: BookPart;
 }
 
 export interface Quote {
@@ -49,6 +52,8 @@ export interface SentenceCandidate {
   sentenceIndex: number;
   text: string;
   normalised: string;
+  /** The sentence's search terms. */
+  terms: ReadonlySet<string>;
   vector: Float32Array | undefined;
 }
 
@@ -73,12 +78,12 @@ export function weightedTerms(question: string, statistics: TermStatistics): Map
   return weights;
 }
 
-/** IDF-weighted share of the question's terms that a text contains. */
-export function termCoverage(queryTerms: Map<string, number>, text: string): number {
+/** IDF-weighted share of the question's terms that a text (or its precomputed term set) contains. */
+export function termCoverage(queryTerms: Map<string, number>, text: string | ReadonlySet<string>): number {
   let total = 0;
   for (const weight of queryTerms.values()) total += weight;
   if (total === 0) return 0;
-  const present = new Set(terms(text));
+  const present = typeof text === 'string' ? new Set(terms(text)) : text;
   let covered = 0;
   for (const [term, weight] of queryTerms) if (present.has(term)) covered += weight;
   return covered / total;
@@ -147,7 +152,7 @@ export function selectQuotes(
   question: string,
   statistics: TermStatistics,
 ): Quote[] {
-  const lexicalOf = new Map(candidates.map((candidate) => [candidate, termCoverage(queryTerms, candidate.normalised)]));
+  const lexicalOf = new Map(candidates.map((candidate) => [candidate, termCoverage(queryTerms, candidate.terms)]));
   const neighbour = (candidate: SentenceCandidate, offset: number) =>
     candidates.find((other) => other.passageIndex === candidate.passageIndex && other.sentenceIndex === candidate.sentenceIndex + offset);
   const scored = candidates

@@ -10,6 +10,12 @@ export const HEADING_WEIGHT = 3;
  * explains it are about the same thing, but only one of them names the speaker.
  */
 export const CONTEXT_WEIGHT = 0.3;
+/**
+ * Each query term scores only the documents where it weighs most (its "champion list", Manning et
+ * al., Introduction to Information Retrieval, 7.1.3), so a query costs the same however large the
+ * corpus grows. Below this many documents per term the search is exact.
+ */
+export const CHAMPIONS_PER_TERM = 400;
 
 export interface LexicalDocument {
   id: string;
@@ -33,6 +39,14 @@ export interface LexicalHit {
 interface Posting {
   docs: number[];
   freqs: number[];
+  /** Documents holding the term that are not removed. */
+  live: number;
+}
+
+interface ChampionList {
+  docs: Int32Array;
+  /** The BM25 term-frequency part for each doc (multiply by IDF for the score). */
+  weights: Float64Array;
 }
 
 /** An in-memory BM25 index over chunks. Documents can be added and removed at any time. */
@@ -40,9 +54,12 @@ export class Bm25Index {
   private readonly postings = new Map<string, Posting>();
   private readonly ids: string[] = [];
   private readonly lengths: number[] = [];
+  private readonly termsOf: string[][] = [];
   private readonly removed = new Set<number>();
   private readonly positionById = new Map<string, number>();
   private totalLength = 0;
+  /** Champion lists by term, valid until the next add or remove. */
+  private readonly champions = new Map<string, ChampionList>();
 
   constructor(
     documents: Iterable<LexicalDocument> = [],
@@ -65,13 +82,16 @@ export class Bm25Index {
     let length = 0;
     for (const [term, count] of counts) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = { docs: [], freqs: [] }));
+      if (!posting) this.postings.set(term, (posting = { docs: [], freqs: [], live: 0 }));
       posting.docs.push(position);
       posting.freqs.push(count);
+      posting.live++;
       length += count;
     }
     this.ids.push(document.id);
     this.lengths.push(length);
+    this.termsOf.push([...counts.keys()]);
+    this.champions.clear();
     this.positionById.set(document.id, position);
     this.totalLength += length;
   }
@@ -81,15 +101,15 @@ export class Bm25Index {
     if (position === undefined) return false;
     this.removed.add(position);
     this.positionById.delete(id);
+    for (const term of this.termsOf[position]!) this.postings.get(term)!.live--;
+    this.champions.clear();
     this.totalLength -= this.lengths[position]!;
     return true;
   }
 
   /** Inverse document frequency (BM25+ style, never negative); 0 for a term no document has. */
   idf(term: string): number {
-    const posting = this.postings.get(term);
-    if (!posting) return 0;
-    const n = posting.docs.reduce((count, doc) => count + (this.removed.has(doc) ? 0 : 1), 0);
+    const n = this.postings.get(term)?.live ?? 0;
     if (n === 0) return 0;
     return Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
   }
@@ -103,20 +123,32 @@ export class Bm25Index {
     return this.searchTerms([...new Set(terms(query))], k);
   }
 
+  private championList(term: string, posting: Posting): ChampionList {
+    let list = this.champions.get(term);
+    if (list) return list;
+    const averageLength = this.totalLength / Math.max(1, this.size);
+    const entries: [number, number][] = [];
+    for (let i = 0; i < posting.docs.length; i++) {
+      const doc = posting.docs[i]!;
+      if (this.removed.has(doc)) continue;
+      const freq = posting.freqs[i]!;
+      const norm = K1 * (1 - B + (B * this.lengths[doc]!) / averageLength);
+      entries.push([doc, (freq * (K1 + 1)) / (freq + norm)]);
+    }
+    if (entries.length > CHAMPIONS_PER_TERM) entries.sort((a, b) => b[1] - a[1] || a[0] - b[0]).length = CHAMPIONS_PER_TERM;
+    list = { docs: Int32Array.from(entries, (entry) => entry[0]), weights: Float64Array.from(entries, (entry) => entry[1]) };
+    this.champions.set(term, list);
+    return list;
+  }
+
   searchTerms(queryTerms: string[], k: number): LexicalHit[] {
     const scores = new Map<number, number>();
-    const averageLength = this.totalLength / Math.max(1, this.size);
     for (const term of queryTerms) {
       const posting = this.postings.get(term);
-      if (!posting) continue;
+      if (!posting || posting.live === 0) continue;
       const idf = this.idf(term);
-      for (let i = 0; i < posting.docs.length; i++) {
-        const doc = posting.docs[i]!;
-        if (this.removed.has(doc)) continue;
-        const freq = posting.freqs[i]!;
-        const norm = K1 * (1 - B + (B * this.lengths[doc]!) / averageLength);
-        scores.set(doc, (scores.get(doc) ?? 0) + (idf * freq * (K1 + 1)) / (freq + norm));
-      }
+      const { docs, weights } = this.championList(term, posting);
+      for (let i = 0; i < docs.length; i++) scores.set(docs[i]!, (scores.get(docs[i]!) ?? 0) + idf * weights[i]!);
     }
     return [...scores]
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])

@@ -76,6 +76,12 @@ describe('plain-text guides', () => {
 });
 
 describe('corpus errors', () => {
+  it('rejects a malformed spoiler map, naming the guide', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'g.md'), '---\ntitle: G\nspoilers:\n  sections:\n    "A": chapter-nine\n---\n# A\n\nText.\n');
+    expect(() => loadCorpus(dir)).toThrow(/spoilers map in g\.md/);
+  });
+
   it('names the folder when it is missing or empty', () => {
     expect(() => loadCorpus('/nonexistent/guides')).toThrow(/\/nonexistent\/guides/);
     const empty = tempDir();
