@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isOnTarget, parseEvalFile, scoreAnswers } from '../src/eval.js';
 import type { Answer } from '../src/search/answer.js';
 
-const passage = (section: string[]) => ({ id: section.join('/'), source: 'g.md', guide: 'G', section, paragraph: 1, citation: '', text: '', score: 1 });
+const passage = (section: string[]) => ({ id: section.join('/'), source: 'g.md', guide: 'G', section, paragraph: 1, citation: '', text: '', score: 1, part: 'none' as const });
 const answer = (sections: string[][], answered = true, quote = ''): Answer => ({
   question: 'q',
   answered,
