@@ -58,7 +58,7 @@ async function scaled(config: Config, embedder: Embedder, logger: ReturnType<typ
   writeScaledCorpus(config.CORPUS_DIR, corpus, copies);
   const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), `guidebot-bench-${copies}x-index-`));
   const [engine, buildMs] = await timed(() => Engine.open({ config: { ...config, CORPUS_DIR: corpus, INDEX_DIR: indexDir }, logger, embedder }));
-  const times = await timeQueries(engine, questions, 2);
+  const times = await timeQueries(engine, questions, 5);
   fs.rmSync(corpus, { recursive: true, force: true });
   fs.rmSync(indexDir, { recursive: true, force: true });
   return { chunks: engine.stats().chunks, build_ms: Math.round(buildMs), query_ms: { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) } };

@@ -139,6 +139,9 @@ export function answerTypeBonus(question: string, sentence: string, statistics: 
   return 0;
 }
 
+/** Sentence openings that refer back to the previous sentence. */
+const ANAPHORIC_START = /^["'“‘(]?(this|these|that|those|such|it|its|he|she|they|his|her|their|him|them)\b/i;
+
 /** How much an answer-type match adds to a sentence's score. */
 const ANSWER_TYPE_BONUS = 0.25;
 /** How much the neighbouring sentences' shared vocabulary counts: they often name who or what "this" is. */
@@ -169,11 +172,23 @@ export function selectQuotes(
   if (!best) return [];
   const chosen = [best];
   const seenTexts = new Set([best.candidate.normalised]);
+  const choose = (candidate: SentenceCandidate) => {
+    seenTexts.add(candidate.normalised);
+    chosen.push({ candidate, score: 0 });
+  };
+  // A sentence that opens by pointing back ("This song…", "She…") is quoted with the one before it.
+  const antecedent = (candidate: SentenceCandidate) => (ANAPHORIC_START.test(candidate.text) ? neighbour(candidate, -1) : undefined);
+  const bestAntecedent = antecedent(best.candidate);
+  if (bestAntecedent) choose(bestAntecedent);
   for (const entry of scored.slice(1)) {
     if (chosen.length >= MAX_QUOTES || entry.score < best.score * QUOTE_RELATIVE_SCORE) break;
     if (seenTexts.has(entry.candidate.normalised)) continue;
-    seenTexts.add(entry.candidate.normalised);
-    chosen.push(entry);
+    const before = antecedent(entry.candidate);
+    if (before && !seenTexts.has(before.normalised)) {
+      if (chosen.length + 2 > MAX_QUOTES) continue;
+      choose(before);
+    }
+    choose(entry.candidate);
   }
   chosen.sort((a, b) => a.candidate.passageIndex - b.candidate.passageIndex || a.candidate.sentenceIndex - b.candidate.sentenceIndex);
 

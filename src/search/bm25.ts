@@ -15,7 +15,7 @@ export const CONTEXT_WEIGHT = 0.3;
  * al., Introduction to Information Retrieval, 7.1.3), so a query costs the same however large the
  * corpus grows. Below this many documents per term the search is exact.
  */
-export const CHAMPIONS_PER_TERM = 400;
+export const CHAMPIONS_PER_TERM = 150;
 
 export interface LexicalDocument {
   id: string;
