@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { OFFLINE_MODEL_ALIAS, type Config } from '../config.js';
@@ -45,6 +46,7 @@ async function loadPipeline(modelId: string, localDir: string | undefined, cache
 
 async function loadOffline(modelsDir: string, logger: Logger): Promise<FeatureExtractionPipeline> {
   if (!isOfflineModelBuilt(modelsDir)) {
+    fs.mkdirSync(modelsDir, { recursive: true }); // fail fast, before reading the word vectors
     logger.info({ modelsDir }, 'building the offline word-vector model (one time, a few seconds)');
     await buildOfflineModel({ modelsDir });
   }
