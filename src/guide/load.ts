@@ -15,15 +15,20 @@ export class CorpusError extends Error {
   }
 }
 
-/** Loads every guide in a folder, in file-name order. */
-export function loadCorpus(dir: string): Guide[] {
+/** The guide files of a corpus folder (not its README), in file-name order. */
+export function listGuideFiles(dir: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     throw new CorpusError(`The corpus folder ${dir} does not exist or cannot be read. Put the guides there as .md or .txt files, or set CORPUS_DIR.`);
   }
-  const files = names.filter((name) => GUIDE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)) && !/^readme\./i.test(name)).sort();
+  return names.filter((name) => GUIDE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)) && !/^readme\./i.test(name)).sort();
+}
+
+/** Loads every guide in a folder, in file-name order. */
+export function loadCorpus(dir: string): Guide[] {
+  const files = listGuideFiles(dir);
   if (files.length === 0) throw new CorpusError(`The corpus folder ${dir} has no guides (.md or .txt files).`);
   return files.map((name) => loadGuideFile(path.join(dir, name)));
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { citation } from '../guide/chunk.js';
-import { GUIDE_EXTENSIONS } from '../guide/load.js';
+import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk } from '../guide/types.js';
 import { VectorIndex } from './vector-index.js';
@@ -53,11 +53,7 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 /** A hash of every guide file (names and bytes) and of the chunking rules. */
 export function corpusHash(corpusDir: string): string {
   const hash = createHash('sha256').update(`chunking:${CHUNKING_VERSION}\n`);
-  const files = fs
-    .readdirSync(corpusDir)
-    .filter((name) => GUIDE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)) && !/^readme\./i.test(name))
-    .sort();
-  for (const name of files) hash.update(name).update('\0').update(fs.readFileSync(path.join(corpusDir, name))).update('\0');
+  for (const name of listGuideFiles(corpusDir)) hash.update(name).update('\0').update(fs.readFileSync(path.join(corpusDir, name))).update('\0');
   return hash.digest('hex');
 }
 
