@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { citation } from '../guide/chunk.js';
 import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk } from '../guide/types.js';
@@ -183,6 +182,3 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
   return { status: 'ok', index: { manifest, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks) } };
 }
-
-/** For messages: where a citation comes from. */
-export const describeChunk = (chunk: Chunk) => `${chunk.id} (${citation(chunk)})`;
