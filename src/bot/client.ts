@@ -1,0 +1,20 @@
+import { Client, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
+import type { Config } from '../config.js';
+import { REST_GLOBAL_REQUESTS_PER_SECOND } from './limits.js';
+import { NO_MENTIONS } from './respond.js';
+
+/**
+ * The discord.js client: Guilds (interactions) and GuildMessages (mentions of the bot) intents only,
+ * no privileged intent; REST pointed at DISCORD_API_URL (the fake Discord in tests); nobody is ever
+ * pinged by default.
+ */
+export function createClient(config: Pick<Config, 'DISCORD_API_URL'>, overrides: Partial<ClientOptions> = {}): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    allowedMentions: NO_MENTIONS,
+    // The bot never reads old messages; keep few in memory.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 25 }),
+    ...overrides,
+    rest: { api: config.DISCORD_API_URL, globalRequestsPerSecond: REST_GLOBAL_REQUESTS_PER_SECOND, ...overrides.rest },
+  });
+}

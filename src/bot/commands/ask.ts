@@ -1,0 +1,149 @@
+import { ButtonStyle, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { InvalidQuestionError, prepareQuestion } from '../../question.js';
+import { answerEmbed, passagesEmbed } from '../../render/discord.js';
+import { answerView, type SectionRef } from '../../render/view.js';
+import type { Answer } from '../../search/answer.js';
+import type { AskContext } from '../ask-hooks.js';
+import type { CommandModule, HandlerContext } from '../command.js';
+import { button, rows } from '../components.js';
+import { customId, intArg } from '../custom-id.js';
+import { MESSAGES } from '../errors.js';
+import { PASSAGES_MAX_OFFSET, PASSAGES_PER_PAGE, QUESTION_MAX, QUESTION_MIN } from '../limits.js';
+import { rateLimitNotice } from '../rate-limit.js';
+import { defer, send, type MessageView } from '../respond.js';
+import type { BotServices } from '../services.js';
+import { withTimeout } from '../timeout.js';
+import { SECTION_READ } from './section.js';
+
+export const ASK_MORE = 'ask-more';
+export const ASK_VOTE = 'ask-vote';
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+function readButtonFor(services: BotServices, section: SectionRef | undefined, label: string) {
+  const entry = section && services.sections.bySourceAndPath(section.source, section.path);
+  return entry ? button(customId(SECTION_READ, services.sections.idOf(entry)), label) : undefined;
+}
+
+/** The answer embed with its buttons: More passages, Read the section, Helpful, Not helpful. */
+export function answerMessage(services: BotServices, answer: Answer, answerId: string): MessageView {
+  const view = answerView(answer);
+  const buttons = [];
+  if (answer.passages.length >= PASSAGES_PER_PAGE) buttons.push(button(customId(ASK_MORE, answerId, PASSAGES_PER_PAGE), 'More passages', ButtonStyle.Primary));
+  const read = readButtonFor(services, view.bestSection, 'Read the section');
+  if (read) buttons.push(read);
+  buttons.push(button(customId(ASK_VOTE, answerId, 1), 'Helpful', ButtonStyle.Success), button(customId(ASK_VOTE, answerId, 0), 'Not helpful', ButtonStyle.Secondary));
+  return { embeds: [answerEmbed(view)], components: rows(buttons) };
+}
+
+/** A page of further passages, with a button to read each one's section and one for the next page. */
+export function passagesMessage(services: BotServices, answer: Answer, answerId: string, offset: number): MessageView {
+  const view = answerView(answer, { offset });
+  const reads = view.passages
+    .map((passage) => readButtonFor(services, passage.section, `Read ${passage.rank}: ${passage.section.path[passage.section.path.length - 1] ?? 'section'}`))
+    .filter((item) => item !== undefined);
+  const more = [];
+  const next = offset + PASSAGES_PER_PAGE;
+  if (answer.passages.length >= PASSAGES_PER_PAGE && next <= PASSAGES_MAX_OFFSET) more.push(button(customId(ASK_MORE, answerId, next), 'More passages', ButtonStyle.Primary));
+  return { embeds: [passagesEmbed(view)], components: [...rows(reads), ...rows(more)] };
+}
+
+async function runAsk(interaction: ChatInputCommandInteraction, { services, log }: HandlerContext): Promise<void> {
+  const question = interaction.options.getString('question', true);
+  const context: AskContext = {
+    answerId: interaction.id,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    question,
+    ephemeral: interaction.options.getBoolean('private') ?? false,
+    services,
+  };
+
+  // Checks that need no engine come first, answered privately at once.
+  try {
+    prepareQuestion(question);
+  } catch (error) {
+    if (error instanceof InvalidQuestionError) return send(interaction, { content: error.message }, { ephemeral: true });
+    throw error;
+  }
+  const decision = services.questionLimiter.take(context.userId);
+  if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
+  for (const hook of services.askHooks) {
+    const verdict = await hook.before?.(context);
+    if (verdict?.refuse) return send(interaction, { content: verdict.refuse }, { ephemeral: true });
+    if (verdict?.ephemeral !== undefined) context.ephemeral = verdict.ephemeral;
+  }
+
+  await defer(interaction, { ephemeral: context.ephemeral });
+  let answer = await withTimeout(services.engine.ask(question, { k: PASSAGES_PER_PAGE }), services.engineTimeoutMs, 'answering');
+  for (const hook of services.askHooks) if (hook.transform) answer = await hook.transform(answer, context);
+  services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now() });
+  await send(interaction, answerMessage(services, answer, context.answerId));
+  log.info({ answered: answer.answered, confidence: answer.confidence, passages: answer.passages.length }, 'answered');
+
+  for (const hook of services.askHooks) {
+    try {
+      await hook.after?.(answer, context);
+    } catch (error) {
+      log.error({ err: error, hook: hook.name }, 'ask hook failed');
+    }
+  }
+}
+
+export const askCommand: CommandModule = {
+  data: new SlashCommandBuilder()
+    .setName('ask')
+    .setDescription('Ask about the study guides; I answer with passages quoted word for word')
+    .addStringOption((option) =>
+      option.setName('question').setDescription('Your question, for example: Who is Miss Lucy?').setRequired(true).setMinLength(QUESTION_MIN).setMaxLength(QUESTION_MAX),
+    )
+    .addBooleanOption((option) => option.setName('private').setDescription('Only you see the answer (default: everyone in the channel)'))
+    .toJSON(),
+  help: {
+    usage: '/ask question:<text> [private]',
+    description:
+      'Answers with the best passages quoted word for word, each with where it comes from (guide › section). Buttons: More passages, Read the section, Helpful / Not helpful.',
+  },
+  execute: runAsk,
+
+  buttons: [
+    {
+      prefix: ASK_MORE,
+      async handle(interaction, [answerId = '', offsetArg], { services }) {
+        const cached = services.answers.get(answerId);
+        const offset = intArg(offsetArg);
+        if (!cached || offset === undefined || offset > PASSAGES_MAX_OFFSET) return send(interaction, { content: MESSAGES.expiredAnswer }, { ephemeral: true });
+        const decision = services.questionLimiter.take(interaction.user.id);
+        if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
+        await defer(interaction, { ephemeral: true });
+        const answer = await withTimeout(services.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset }), services.engineTimeoutMs, 'more passages');
+        await send(interaction, passagesMessage(services, answer, answerId, offset));
+      },
+    },
+    {
+      prefix: ASK_VOTE,
+      async handle(interaction, [answerId = '', vote], { services, log }) {
+        if (!SNOWFLAKE.test(answerId) || (vote !== '1' && vote !== '0')) return send(interaction, { content: MESSAGES.expiredAnswer }, { ephemeral: true });
+        const helpful = vote === '1';
+        const cached = services.answers.get(answerId);
+        const result = await services.feedback.record({
+          answerId,
+          userId: interaction.user.id,
+          helpful,
+          guildId: interaction.guildId,
+          at: Date.now(),
+          ...(cached ? { question: cached.question } : {}),
+        });
+        log.info({ answerId, helpful, result }, 'feedback');
+        const content =
+          result === 'unchanged'
+            ? `You already marked this answer as ${helpful ? 'helpful' : 'not helpful'}.`
+            : helpful
+              ? "Thanks! I've noted that this answer helped."
+              : "Thanks for telling me. I've noted that this answer didn't help, so the guides can be improved.";
+        return send(interaction, { content }, { ephemeral: true });
+      },
+    },
+  ],
+};

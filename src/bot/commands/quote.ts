@@ -1,0 +1,32 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { stripInvisible } from '../../guide/normalise.js';
+import { quotationEmbed, safeInline } from '../../render/discord.js';
+import type { CommandModule } from '../command.js';
+import { send } from '../respond.js';
+
+const TOPIC_MAX = 100;
+
+export const quoteCommand: CommandModule = {
+  data: new SlashCommandBuilder()
+    .setName('quote')
+    .setDescription("A highlighted quote from the guides, or the guide's best quoted line about a topic")
+    .addStringOption((option) => option.setName('topic').setDescription('A character, place or theme, for example: Hailsham').setMaxLength(TOPIC_MAX))
+    .toJSON(),
+  help: { usage: '/quote [topic]', description: "Shows a highlighted quote from the guides, or the guide's most relevant quoted line about a topic." },
+
+  async execute(interaction, { services }) {
+    const topic = stripInvisible(interaction.options.getString('topic') ?? '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, TOPIC_MAX);
+    const quotation = services.engine.findQuote(topic === '' ? undefined : topic);
+    if (!quotation) {
+      const content =
+        topic === ''
+          ? 'The guides have no highlighted quotes or quoted lines.'
+          : `I couldn't find a quote in the guides about “${safeInline(topic, TOPIC_MAX)}”. Try a character, place or theme (for example \`/quote topic:Hailsham\`), or \`/quote\` on its own for a highlighted quote.`;
+      return send(interaction, { content }, { ephemeral: true });
+    }
+    return send(interaction, { embeds: [quotationEmbed(quotation, topic === '' ? undefined : topic)] });
+  },
+};

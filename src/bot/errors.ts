@@ -1,0 +1,29 @@
+import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
+import { InvalidQuestionError } from '../question.js';
+import { TimeoutError } from './timeout.js';
+
+export const MESSAGES = {
+  failed: 'Sorry, something went wrong while I was answering. Please try again in a moment; if it keeps happening, tell a teacher.',
+  slow: "Sorry, I'm taking too long to search the guides right now. Please try again in a moment.",
+  expiredAnswer: 'This answer has expired (I only remember recent answers, and I may have restarted since). Please ask again with `/ask`.',
+  unknownButton: 'This button no longer works. Please use the command again.',
+  unknownCommand: "I don't know that command any more. `/help` lists what I can do.",
+  shuttingDown: "I'm restarting right now. Please try again in a minute.",
+  missingSection: 'That section is no longer in the guides. `/sections` lists the sections there are now.',
+  missingQuizQuestion: 'That study question is no longer available. Use `/quiz` for a new one.',
+} as const;
+
+/** What to tell the person when a handler failed: the friendly message of errors they can fix, a general apology otherwise. */
+export function friendlyMessage(error: unknown): string {
+  if (error instanceof InvalidQuestionError) return error.message;
+  if (error instanceof TimeoutError) return MESSAGES.slow;
+  return MESSAGES.failed;
+}
+
+/** The interaction can no longer be answered (too late, or already answered): do not try to report the error to it. */
+export function isUnanswerable(error: unknown): boolean {
+  return (
+    error instanceof DiscordAPIError &&
+    (error.code === RESTJSONErrorCodes.UnknownInteraction || error.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged || error.code === RESTJSONErrorCodes.UnknownWebhook)
+  );
+}

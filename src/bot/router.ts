@@ -1,0 +1,119 @@
+import type { Interaction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Logger } from '../log.js';
+import type { ButtonHandler, CommandModule, HandlerContext, ModalHandler } from './command.js';
+import { parseCustomId } from './custom-id.js';
+import { friendlyMessage, isUnanswerable, MESSAGES } from './errors.js';
+import { ACK_SAFETY_MS } from './limits.js';
+import { defer, deferUpdate, isAcknowledged, send } from './respond.js';
+import type { BotServices } from './services.js';
+
+/**
+ * Dispatches interactions: chat-input commands and autocomplete by command name, buttons and modals
+ * by custom id prefix. Every handler runs inside a safety net: if it has not acknowledged the
+ * interaction after ACK_SAFETY_MS the router defers for it, and any error is logged with the
+ * interaction id and turned into a friendly message.
+ */
+export class Router {
+  private readonly commands = new Map<string, CommandModule>();
+  private readonly buttons = new Map<string, ButtonHandler>();
+  private readonly modals = new Map<string, ModalHandler>();
+
+  constructor(
+    readonly modules: readonly CommandModule[],
+    private readonly services: BotServices,
+    private readonly ackSafetyMs = ACK_SAFETY_MS,
+  ) {
+    for (const module of modules) {
+      if (this.commands.has(module.data.name)) throw new Error(`two commands are named /${module.data.name}`);
+      this.commands.set(module.data.name, module);
+      for (const button of module.buttons ?? []) {
+        if (this.buttons.has(button.prefix)) throw new Error(`two button handlers use the prefix "${button.prefix}"`);
+        this.buttons.set(button.prefix, button);
+      }
+      for (const modal of module.modals ?? []) {
+        if (this.modals.has(modal.prefix)) throw new Error(`two modal handlers use the prefix "${modal.prefix}"`);
+        this.modals.set(modal.prefix, modal);
+      }
+    }
+  }
+
+  /** The command definitions to register with Discord. */
+  definitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+    return this.modules.map((module) => module.data);
+  }
+
+  async handle(interaction: Interaction): Promise<void> {
+    const log = this.services.logger.child({ interactionId: interaction.id, userId: interaction.user.id, ...describe(interaction) });
+    const context: HandlerContext = { services: this.services, log, commands: this.modules };
+    const safety = setTimeout(() => void this.safetyAck(interaction, log), this.ackSafetyMs);
+    const started = performance.now();
+    try {
+      await this.route(interaction, context);
+      log.debug({ ms: Math.round(performance.now() - started) }, 'interaction handled');
+    } catch (error) {
+      log.error({ err: error, ms: Math.round(performance.now() - started) }, 'interaction failed');
+      await this.reportFailure(interaction, error, log);
+    } finally {
+      clearTimeout(safety);
+    }
+  }
+
+  private async route(interaction: Interaction, context: HandlerContext): Promise<void> {
+    if (interaction.isChatInputCommand()) {
+      const command = this.commands.get(interaction.commandName);
+      if (!command) return send(interaction, { content: MESSAGES.unknownCommand }, { ephemeral: true });
+      return command.execute(interaction, context);
+    }
+    if (interaction.isAutocomplete()) {
+      const command = this.commands.get(interaction.commandName);
+      if (!command?.autocomplete) return interaction.respond([]);
+      return command.autocomplete(interaction, context);
+    }
+    if (interaction.isButton()) {
+      const { prefix, args } = parseCustomId(interaction.customId);
+      const handler = this.buttons.get(prefix);
+      if (!handler) return send(interaction, { content: MESSAGES.unknownButton }, { ephemeral: true });
+      return handler.handle(interaction, args, context);
+    }
+    if (interaction.isModalSubmit()) {
+      const { prefix, args } = parseCustomId(interaction.customId);
+      const handler = this.modals.get(prefix);
+      if (!handler) return send(interaction, { content: MESSAGES.unknownButton }, { ephemeral: true });
+      return handler.handle(interaction, args, context);
+    }
+    if (interaction.isRepliable()) return send(interaction, { content: MESSAGES.unknownButton }, { ephemeral: true });
+  }
+
+  /** Defers an interaction its handler has not acknowledged in time (Discord allows 3 s). */
+  private async safetyAck(interaction: Interaction, log: Logger): Promise<void> {
+    if (isAcknowledged(interaction)) return;
+    try {
+      if (interaction.isAutocomplete()) return;
+      log.warn('handler slow to acknowledge; deferring for it');
+      if (interaction.isMessageComponent()) await deferUpdate(interaction);
+      else if (interaction.isRepliable()) await defer(interaction, { ephemeral: true });
+    } catch (error) {
+      log.warn({ err: error }, 'could not defer');
+    }
+  }
+
+  private async reportFailure(interaction: Interaction, error: unknown, log: Logger): Promise<void> {
+    if (isUnanswerable(error)) return;
+    try {
+      if (interaction.isAutocomplete()) {
+        if (!interaction.responded) await interaction.respond([]);
+        return;
+      }
+      if (interaction.isRepliable()) await send(interaction, { content: friendlyMessage(error) }, { ephemeral: true });
+    } catch (reportError) {
+      log.warn({ err: reportError }, 'could not tell the user about the failure');
+    }
+  }
+}
+
+function describe(interaction: Interaction): Record<string, string> {
+  if (interaction.isChatInputCommand()) return { command: interaction.commandName };
+  if (interaction.isAutocomplete()) return { autocomplete: interaction.commandName };
+  if (interaction.isButton() || interaction.isModalSubmit()) return { customId: interaction.customId };
+  return { type: String(interaction.type) };
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm start`: validates the configuration, builds or loads the search index, then either logs in
+ * to Discord (DISCORD_TOKEN set) or runs the console mode (no token: type questions in the terminal).
+ */
+import { startBot, type Bot } from './bot/bot.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
+import { runConsole } from './console.js';
+import { ModelUnavailableError } from './embed/embedder.js';
+import { Engine, IndexUnavailableError } from './engine.js';
+import { CorpusError } from './guide/load.js';
+import { createLogger, type Logger } from './log.js';
+
+const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError];
+
+function fail(error: unknown, logger?: Logger): never {
+  const known = FRIENDLY_ERRORS.some((type) => error instanceof type);
+  if (!known) logger?.fatal({ err: error }, 'could not start');
+  process.stderr.write(`${known ? (error as Error).message : `Guidebot could not start: ${(error as Error)?.message ?? String(error)}`}\n`);
+  process.exit(1);
+}
+
+function readConfig(): Config {
+  loadDotEnv();
+  try {
+    return loadConfig();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  let bot: Bot | undefined;
+  let exiting = false;
+
+  const exit = async (code: number, reason: string) => {
+    if (exiting) {
+      logger.warn({ reason }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    exiting = true;
+    logger.info({ reason }, 'shutting down');
+    if (bot) await bot.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void exit(0, 'SIGINT'));
+  process.on('SIGTERM', () => void exit(0, 'SIGTERM'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    void exit(1, 'uncaught exception');
+  });
+
+  let engine: Engine;
+  try {
+    engine = await Engine.open({
+      config,
+      logger,
+      onProgress: (event) => {
+        if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
+        else if (event.stage === 'load') logger.info(event, 'guides loaded');
+      },
+    });
+  } catch (error) {
+    fail(error, logger);
+  }
+
+  if (!config.DISCORD_TOKEN) {
+    logger.info('no DISCORD_TOKEN set: starting the console mode');
+    process.removeAllListeners('SIGINT');
+    process.on('SIGINT', () => process.exit(0));
+    await runConsole({ engine, logger });
+    process.exit(0);
+  }
+
+  try {
+    bot = await startBot({ config, engine, logger });
+  } catch (error) {
+    fail(error, logger);
+  }
+  const stats = engine.stats();
+  logger.info(
+    { guides: stats.guides, sections: stats.sections, chunks: stats.chunks, commands: bot.commandCount, user: bot.client.user?.tag, model: stats.model },
+    'ready',
+  );
+}
+
+main().catch((error: unknown) => fail(error));

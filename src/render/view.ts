@@ -1,0 +1,237 @@
+import type { Answer, Passage } from '../search/answer.js';
+
+/**
+ * Surface-neutral view models: what an answer, a section, the table of contents, a quote or a quiz
+ * result *says*, decided once. The terminal renderer (text.ts) and the Discord renderer
+ * (discord.ts) only decide how it looks.
+ */
+
+export const NOT_COVERED = "The guides don't seem to cover this question.";
+export const CLOSEST_SECTIONS = 'The closest sections are:';
+export const WORD_FOR_WORD = 'From the guides, word for word';
+
+/** A section of a guide that a view points to (for "Read the section"). */
+export interface SectionRef {
+  source: string;
+  path: string[];
+  /** `Guide › Section › Subsection`. */
+  citation: string;
+}
+
+export interface QuoteView {
+  text: string;
+  citation: string;
+}
+
+export interface PassageView {
+  /** 1-based rank among all results (so page two starts at 6). */
+  rank: number;
+  citation: string;
+  text: string;
+  section: SectionRef;
+}
+
+export interface AnswerView {
+  question: string;
+  notices: string[];
+  covered: boolean;
+  /** `From the guides, word for word` or `The guides don't seem to cover this question.` */
+  headline: string;
+  quotes: QuoteView[];
+  /** Distinct sections of the passages, best first: offered instead of an answer when not covered. */
+  closestSections: SectionRef[];
+  passages: PassageView[];
+  confidencePercent: number;
+  /** The section most worth reading in full (of the first quote, else the best passage). */
+  bestSection: SectionRef | undefined;
+}
+
+/** `Guide › Section › Subsection ¶3` → `Guide › Section › Subsection`. */
+export const withoutParagraph = (citation: string) => citation.replace(/ ¶\d+$/, '');
+
+function sectionOf(passage: Passage): SectionRef {
+  return { source: passage.source, path: passage.section, citation: withoutParagraph(passage.citation) };
+}
+
+export function answerView(answer: Answer, options: { offset?: number } = {}): AnswerView {
+  const offset = options.offset ?? 0;
+  const seen = new Set<string>();
+  const closestSections: SectionRef[] = [];
+  for (const passage of answer.passages) {
+    const section = sectionOf(passage);
+    if (seen.has(section.citation)) continue;
+    seen.add(section.citation);
+    closestSections.push(section);
+  }
+  const quoted = answer.quotes[0] ? answer.passages.find((passage) => passage.id === answer.quotes[0]!.passageId) : undefined;
+  const best = quoted ?? answer.passages[0];
+  return {
+    question: answer.question,
+    notices: answer.notices,
+    covered: answer.answered,
+    headline: answer.answered ? WORD_FOR_WORD : NOT_COVERED,
+    quotes: answer.quotes.map((quote) => ({ text: quote.text, citation: quote.citation })),
+    closestSections,
+    passages: answer.passages.map((passage, index) => ({ rank: offset + index + 1, citation: passage.citation, text: passage.text, section: sectionOf(passage) })),
+    confidencePercent: Math.round(answer.confidence * 100),
+    bestSection: best ? sectionOf(best) : undefined,
+  };
+}
+
+/** What a section entry offers to display (a parent heading has no text of its own, only subsections). */
+export interface SectionView {
+  citation: string;
+  guide: string;
+  path: string[];
+  paragraphs: string[];
+  /** Citations of the subsections, for a heading with no text of its own. */
+  subsections: string[];
+}
+
+export interface SectionLike {
+  source: string;
+  guide: string;
+  path: string[];
+  citation: string;
+  paragraphs: string[];
+}
+
+export function sectionView(entry: SectionLike, all: readonly SectionLike[] = []): SectionView {
+  const subsections = all
+    .filter((other) => other.source === entry.source && other.path.length === entry.path.length + 1 && entry.path.every((part, i) => other.path[i] === part))
+    .map((other) => other.citation);
+  return { citation: entry.citation, guide: entry.guide, path: entry.path, paragraphs: entry.paragraphs, subsections };
+}
+
+/**
+ * Splits paragraphs into pages of at most `maxChars` characters (counting a blank line between
+ * paragraphs). A paragraph longer than a page is split between sentences, or words if it must.
+ */
+export function paginate(paragraphs: readonly string[], maxChars: number): string[][] {
+  const pieces = paragraphs.flatMap((paragraph) => splitLong(paragraph, maxChars));
+  const pages: string[][] = [];
+  let page: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    const added = (page.length > 0 ? 2 : 0) + piece.length;
+    if (page.length > 0 && size + added > maxChars) {
+      pages.push(page);
+      page = [];
+      size = 0;
+    }
+    size += (page.length > 0 ? 2 : 0) + piece.length;
+    page.push(piece);
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
+}
+
+function splitLong(text: string, maxChars: number): string[] {
+  if (text.length <= maxChars) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > maxChars) {
+    const window = rest.slice(0, maxChars);
+    const sentenceEnd = Math.max(window.lastIndexOf('. '), window.lastIndexOf('? '), window.lastIndexOf('! '));
+    const space = window.lastIndexOf(' ');
+    const cut = sentenceEnd > maxChars * 0.5 ? sentenceEnd + 1 : space > maxChars * 0.5 ? space : maxChars;
+    parts.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest !== '') parts.push(rest);
+  return parts;
+}
+
+export interface TocGuideView {
+  title: string;
+  entries: { depth: number; heading: string; citation: string; hasText: boolean }[];
+}
+
+/** The table of contents, one entry per heading, in reading order. */
+export function tocView(sections: readonly SectionLike[]): TocGuideView[] {
+  const guides: TocGuideView[] = [];
+  for (const section of sections) {
+    let guide = guides[guides.length - 1];
+    if (!guide || guide.title !== section.guide) {
+      guide = { title: section.guide, entries: [] };
+      guides.push(guide);
+    }
+    guide.entries.push({
+      depth: Math.max(0, section.path.length - 1),
+      heading: section.path[section.path.length - 1] ?? section.guide,
+      citation: section.citation,
+      hasText: section.paragraphs.length > 0,
+    });
+  }
+  return guides;
+}
+
+export interface QuotationLike {
+  text: string;
+  citation: string;
+  highlighted: boolean;
+}
+
+export interface QuotationView {
+  text: string;
+  citation: string;
+  /** `A highlighted quote` or `A quoted line`. */
+  label: string;
+}
+
+/** Removes quotation marks around a whole quote (the renderers add their own). */
+export function unquote(text: string): string {
+  const match = /^\s*["“](.*)["”]\s*$/su.exec(text);
+  return match && !/["“”]/u.test(match[1]!) ? match[1]!.trim() : text.trim();
+}
+
+export function quotationView(quotation: QuotationLike): QuotationView {
+  return { text: unquote(quotation.text), citation: quotation.citation, label: quotation.highlighted ? 'A highlighted quote from the guide' : 'A quoted line from the guide' };
+}
+
+export interface GradeLike {
+  question: { question: string; citation: string; answer: string; keyPoints: string[] };
+  covered: { text: string; similarity: number }[];
+  missed: { text: string; similarity: number }[];
+  score: number;
+}
+
+export interface QuizGradeView {
+  question: string;
+  citation: string;
+  /** The guide's own answer, word for word. */
+  guideAnswer: string;
+  covered: string[];
+  missed: string[];
+  total: number;
+  scorePercent: number;
+  summary: string;
+}
+
+export function quizGradeView(grade: GradeLike): QuizGradeView {
+  const covered = grade.covered.map((point) => point.text);
+  const missed = grade.missed.map((point) => point.text);
+  const total = covered.length + missed.length;
+  const summary =
+    total === 0
+      ? 'The guide gives no separate key points for this question; compare your answer with it below.'
+      : missed.length === 0
+        ? `You covered all ${total} key points of the guide's answer.`
+        : `You covered ${covered.length} of the ${total} key points of the guide's answer.`;
+  return {
+    question: grade.question.question,
+    citation: grade.question.citation,
+    guideAnswer: grade.question.answer,
+    covered,
+    missed,
+    total,
+    scorePercent: Math.round(Math.max(0, Math.min(1, grade.score)) * 100),
+    summary,
+  };
+}
+
+/** One line of help: how to use a command and what it does. */
+export interface HelpEntry {
+  usage: string;
+  description: string;
+}
