@@ -33,6 +33,8 @@ export const configSchema = z.object({
   DISCORD_API_URL: z.url('must be a URL').default('https://discord.com/api'),
   MODEL_ID: z.string().trim().min(1).default(DEFAULT_MODEL_ID),
   MODEL_DIR: optionalText,
+  /** Precision of the model's weights; unset: int8 for the offline model, float32 for hub models. */
+  MODEL_DTYPE: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16']).optional(),
   CORPUS_DIR: z.string().trim().min(1).default('corpus'),
   INDEX_DIR: z.string().trim().min(1).default('embeddings'),
   MODELS_DIR: z.string().trim().min(1).default('models'),

@@ -39,7 +39,7 @@ export type BuildEvent =
   | { stage: 'ready'; rebuilt: boolean; reason?: string; computed: number; ms: number };
 
 export interface EngineOptions {
-  config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODEL_ID' | 'MODEL_DIR' | 'MODELS_DIR'>;
+  config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODEL_ID' | 'MODEL_DIR' | 'MODELS_DIR'> & Partial<Pick<Config, 'MODEL_DTYPE'>>;
   logger: Logger;
   /** `auto` rebuilds a missing, stale or corrupt index; `force` always rebuilds; `never` refuses instead. */
   rebuild?: 'auto' | 'force' | 'never';
@@ -66,6 +66,8 @@ export interface AskOptions {
   mode?: RetrievalMode;
   /** Leave out passages that reveal more of the novel than this (a reader's progress). */
   readerPart?: BookPart;
+  /** Leave out passages for which this returns true (e.g. another server's teacher notes). */
+  skip?: (passage: { id: string; source: string }) => boolean;
 }
 
 /** One section of a guide, for the table of contents and `/section`. */
@@ -194,7 +196,7 @@ export class Engine {
     const hash = corpusHash(config.CORPUS_DIR);
     const mode = options.rebuild ?? 'auto';
 
-    const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.modelId, corpusHash: hash });
+    const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.identity, corpusHash: hash });
     if (existing.status === 'ok') {
       options.onProgress?.({ stage: 'ready', rebuilt: false, computed: 0, ms: Math.round(performance.now() - started) });
       return new Engine(guides, existing.index, embedder, logger, options.tuning);
@@ -241,6 +243,7 @@ export class Engine {
         refFor: (id) => {
           const document = this.document(id);
           if (!document || (options.readerPart !== undefined && !isWithin(document.part, options.readerPart))) return undefined;
+          if (options.skip?.(document)) return undefined;
           const section = sectionKey(document.source, document.path) + (document.source === NOTE_SOURCE ? `#${document.id}` : '');
           return { id, sectionKey: section, paragraphKey: `${section}¶${document.paragraph}` };
         },
@@ -426,7 +429,7 @@ export async function buildIndex(guides: Guide[], hash: string, embedder: Embedd
     const { vectors, computed } = await cache.embed(embedder, texts, (done, total) => onProgress?.({ stage: 'embed', done, total }));
     onProgress?.({ stage: 'write' });
     const index = writeIndex(indexDir, {
-      modelId: embedder.modelId,
+      modelId: embedder.identity,
       dimension: embedder.dimension,
       corpusHash: hash,
       guideCount: guides.length,

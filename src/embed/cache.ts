@@ -22,13 +22,13 @@ export class EmbeddingCache {
     this.putStatement = this.db.prepare('INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)');
   }
 
-  static key(modelId: string, text: string): string {
-    return createHash('sha256').update(modelId).update('\0').update(text).digest('hex');
+  static key(modelIdentity: string, text: string): string {
+    return createHash('sha256').update(modelIdentity).update('\0').update(text).digest('hex');
   }
 
   /** Embeds texts, computing only those not cached. Reports how many were computed. */
-  async embed(embedder: Pick<Embedder, 'modelId' | 'embed' | 'dimension'>, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ vectors: Float32Array[]; computed: number }> {
-    const keys = texts.map((text) => EmbeddingCache.key(embedder.modelId, text));
+  async embed(embedder: Pick<Embedder, 'identity' | 'embed' | 'dimension'>, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ vectors: Float32Array[]; computed: number }> {
+    const keys = texts.map((text) => EmbeddingCache.key(embedder.identity, text));
     const vectors: (Float32Array | undefined)[] = keys.map((key) => {
       const row = this.getStatement.get(key);
       if (!row) return undefined;
