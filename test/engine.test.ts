@@ -116,7 +116,7 @@ describe('index lifecycle', () => {
 
   it('writes a manifest describing the index', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.manifest), 'utf8'));
-    expect(manifest).toMatchObject({ formatVersion: 1, modelId: 'guidebot/glove-6b-100d@q8', dimension: 100, guideCount: 2 });
+    expect(manifest).toMatchObject({ formatVersion: 1, modelId: 'guidebot/glove-6b-100d@q8+build2', dimension: 100, guideCount: 2 });
     expect(manifest.chunkCount).toBeGreaterThan(100);
     expect(manifest.corpusHash).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(manifest.builtAt)).not.toBeNaN();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { OFFLINE_MODEL_ALIAS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { buildOfflineModel, isOfflineModelBuilt, OFFLINE_MODEL_ID } from './offline-model.js';
+import { buildOfflineModel, isOfflineModelBuilt, OFFLINE_MODEL_BUILD_VERSION, OFFLINE_MODEL_ID } from './offline-model.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 
 export interface Embedder {
@@ -70,7 +70,8 @@ function wrap(extractor: FeatureExtractionPipeline, modelId: string, dtype: Mode
   return {
     modelId,
     dtype,
-    identity: `${modelId}@${dtype}`,
+    // A rebuilt offline model may have different vectors: its build version is part of its identity.
+    identity: offline ? `${modelId}@${dtype}+build${OFFLINE_MODEL_BUILD_VERSION}` : `${modelId}@${dtype}`,
     offline,
     dimension,
     profile: profileFor(modelId, offline),
