@@ -337,7 +337,7 @@ export class Engine {
     const question = this.studyQuestionList.find((candidate) => candidate.id === questionId);
     if (!question) throw new Error(`Unknown study question: ${questionId}`);
     const prepared = prepareText(studentAnswer, { noun: 'answer', maxChars: MAX_QUIZ_ANSWER_CHARS, example: 'a few sentences in your own words' });
-    return gradeAnswer(question, prepared.text, (texts) => this.embed(texts), this.lexical, this.embedder.profile.cosine);
+    return gradeAnswer(question, prepared.text, (texts) => this.embed(texts), this.lexical, this.embedder.profile.paraphraseCosine);
   }
 
   /** Embeds texts with the engine's model (e.g. to compare a student's answer with the guide's). */

@@ -12,6 +12,8 @@ export interface ModelProfile {
    * confidence estimate.
    */
   cosine: { low: number; high: number };
+  /** The same for two sentences saying the same thing in other words (a quiz answer and the guide's point). */
+  paraphraseCosine: { low: number; high: number };
 }
 
 /** A sentence model trained for semantic search ranks well on its own: trust it as much as BM25. */
@@ -19,6 +21,7 @@ export const SENTENCE_MODEL_PROFILE: ModelProfile = {
   kind: 'sentence',
   denseWeight: 1,
   cosine: { low: 0.15, high: 0.6 },
+  paraphraseCosine: { low: 0.25, high: 0.7 },
 };
 
 /**
@@ -29,6 +32,7 @@ export const WORD_VECTOR_PROFILE: ModelProfile = {
   kind: 'word-vectors',
   denseWeight: 0.3,
   cosine: { low: 0.2, high: 0.75 },
+  paraphraseCosine: { low: 0.15, high: 0.5 },
 };
 
 export function profileFor(modelId: string, isOfflineModel: boolean): ModelProfile {

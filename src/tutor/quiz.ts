@@ -52,7 +52,8 @@ export function studyQuestions(guides: Guide[]): StudyQuestion[] {
 /**
  * Compares a student's answer with the guide's key points. A point's similarity mixes meaning (the
  * best cosine between the point and any sentence of the answer, scaled by the model's typical
- * range) with vocabulary (the IDF-weighted share of the point's words that the answer uses).
+ * paraphrase range), weighted most, with vocabulary (the IDF-weighted share of the point's words
+ * that the answer uses), so an answer in the student's own words counts.
  */
 export async function gradeAnswer(
   question: StudyQuestion,
@@ -69,7 +70,7 @@ export async function gradeAnswer(
     const cosine = Math.max(0, ...answerVectors.map((vector) => dot(vector, pointVectors[index]!)));
     const semantic = Math.min(1, Math.max(0, (cosine - cosineRange.low) / (cosineRange.high - cosineRange.low)));
     const lexical = termCoverage(weightedTerms(text, statistics), studentAnswer);
-    return { text, similarity: Number((0.5 * semantic + 0.5 * lexical).toFixed(3)) };
+    return { text, similarity: Number((0.7 * semantic + 0.3 * lexical).toFixed(3)) };
   });
   const covered = results.filter((result) => result.similarity >= COVERED_THRESHOLD);
   const missed = results.filter((result) => result.similarity < COVERED_THRESHOLD);
