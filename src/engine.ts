@@ -15,6 +15,7 @@ import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, u
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { terms } from './search/tokenize.js';
 import { chunkEmbeddingText, corpusHash, INDEX_FILES, readIndex, writeIndex, type Manifest, type StoredIndex } from './search/index-store.js';
+import { SpellingCorrector } from './search/spelling.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
 import { QuotationFinder, type Quotation } from './tutor/quotations.js';
 import { gradeAnswer, studyQuestions, type QuizGrade, type StudyQuestion } from './tutor/quiz.js';
@@ -121,6 +122,7 @@ export class Engine {
   private readonly sectionLexical: Bm25Index;
   private readonly sectionList: SectionEntry[];
   private readonly quotationFinder: QuotationFinder;
+  private readonly spelling: SpellingCorrector;
   private readonly studyQuestionList: StudyQuestion[];
   readonly tuning: RetrievalTuning;
 
@@ -184,6 +186,7 @@ export class Engine {
       { headingWeight: this.tuning.headingWeight, contextWeight: 0 },
     );
     this.quotationFinder = new QuotationFinder(guides);
+    this.spelling = new SpellingCorrector(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])));
     this.studyQuestionList = studyQuestions(guides);
   }
 
@@ -229,10 +232,13 @@ export class Engine {
   /** Answers a question with quoted, cited sentences, or says plainly that the guides do not cover it. */
   async ask(question: unknown, options: AskOptions = {}): Promise<Answer> {
     const prepared = prepareQuestion(question);
+    const { text: searchText, corrections } = this.spelling.correctText(prepared.text);
+    const notices = [...prepared.notices];
+    if (corrections.length > 0) notices.push(`Searched for ${corrections.map(([, to]) => `"${to}"`).join(', ')} (the guides do not use ${corrections.map(([from]) => `"${from}"`).join(', ')}).`);
     const mode = options.mode ?? 'hybrid';
     const k = Math.min(MAX_K, Math.max(1, Math.floor(options.k ?? DEFAULT_K)));
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
-    const queryVector = mode === 'bm25' ? undefined : (await this.embedder.embed([normaliseText(prepared.text)]))[0];
+    const queryVector = mode === 'bm25' ? undefined : (await this.embedder.embed([normaliseText(searchText)]))[0];
 
     const ranked = retrieve(
       {
@@ -248,7 +254,7 @@ export class Engine {
           return { id, sectionKey: section, paragraphKey: `${section}¶${document.paragraph}` };
         },
       },
-      prepared.text,
+      searchText,
       queryVector,
       { mode, denseWeight: this.tuning.denseWeight, sectionWeight: this.tuning.sectionWeight, rrfK: this.tuning.rrfK, limit: offset + k },
     );
@@ -266,11 +272,11 @@ export class Engine {
       part: document.part,
     }));
 
-    const queryTerms = weightedTerms(prepared.text, this.lexical);
+    const queryTerms = weightedTerms(searchText, this.lexical);
     const top = all.slice(0, 3);
     const coverage = Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, document.terms)));
     const cosine = queryVector && top.length > 0 ? Math.max(...top.map(({ document }) => this.cosineTo(queryVector, document))) : undefined;
-    const confidence = top.length === 0 ? 0 : estimateConfidence(coverage, cosine, this.embedder.profile, unknownNames(prepared.text, this.lexical).length);
+    const confidence = top.length === 0 ? 0 : estimateConfidence(coverage, cosine, this.embedder.profile, unknownNames(searchText, this.lexical).length);
     const answered = confidence >= CONFIDENCE_THRESHOLD;
 
     const shown = passages.slice(offset, offset + k);
@@ -284,9 +290,9 @@ export class Engine {
         vector: document.sentenceVectors[sentenceIndex],
       })),
     );
-    const quotes = answered ? selectQuotes(candidates, queryVector, queryTerms, shown, prepared.text, this.lexical) : [];
+    const quotes = answered ? selectQuotes(candidates, queryVector, queryTerms, shown, searchText, this.lexical) : [];
     this.logger.debug({ question: prepared.text, mode, confidence, coverage, cosine, top: shown[0]?.citation }, 'answered');
-    return { question: prepared.text, answered, confidence: Number(confidence.toFixed(3)), quotes, passages: shown, notices: prepared.notices };
+    return { question: prepared.text, answered, confidence: Number(confidence.toFixed(3)), quotes, passages: shown, notices };
   }
 
   /** Every section of every guide, in reading order. */

@@ -80,6 +80,13 @@ describe('answers', () => {
     }
   });
 
+  it('searches past misspellings, and says so', async () => {
+    const answer = await engine.ask('who is tomy?');
+    expect(answer.answered).toBe(true);
+    expect(answer.passages[0]!.text).toMatch(/Tommy/);
+    expect(answer.notices).toEqual(['Searched for "tommy" (the guides do not use "tomy").']);
+  });
+
   it('pages through passages with offset', async () => {
     const first = await engine.ask('What is Hailsham?', { k: 3 });
     const next = await engine.ask('What is Hailsham?', { k: 3, offset: 3 });
