@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Config } from './config.js';
-import { EmbeddingCache } from './embed/cache.js';
 import { loadEmbedder, type Embedder } from './embed/embedder.js';
-import { chunkGuide, citation, sectionCitation } from './guide/chunk.js';
+import { citation, sectionCitation } from './guide/chunk.js';
 import { loadCorpus } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
@@ -14,7 +11,8 @@ import { prepareQuestion, prepareText } from './question.js';
 import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { terms } from './search/tokenize.js';
-import { chunkEmbeddingText, corpusHash, INDEX_FILES, readIndex, writeIndex, type Manifest, type StoredIndex } from './search/index-store.js';
+import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
+import { chunkEmbeddingText, corpusHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { SpellingCorrector } from './search/spelling.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
 import { QuotationFinder, type Quotation } from './tutor/quotations.js';
@@ -25,19 +23,7 @@ export type { Answer, BookPart, Passage, Quotation, Quote, QuizGrade, RetrievalM
 /** The longest quiz answer read. */
 export const MAX_QUIZ_ANSWER_CHARS = 1500;
 
-/** The index cannot be used and cannot be rebuilt; the message says what to do. */
-export class IndexUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IndexUnavailableError';
-  }
-}
-
-export type BuildEvent =
-  | { stage: 'load'; guides: number; sections: number; chunks: number; sentences: number }
-  | { stage: 'embed'; done: number; total: number }
-  | { stage: 'write' }
-  | { stage: 'ready'; rebuilt: boolean; reason?: string; computed: number; ms: number };
+export { IndexUnavailableError, type BuildEvent };
 
 export interface EngineOptions {
   config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODEL_ID' | 'MODEL_DIR' | 'MODELS_DIR'> & Partial<Pick<Config, 'MODEL_DTYPE'>>;
@@ -408,45 +394,5 @@ export class Engine {
       if (sum > best) best = sum;
     }
     return best;
-  }
-}
-
-/** Chunks every guide, embeds chunks and sentences (reusing cached vectors) and writes the index. */
-export async function buildIndex(guides: Guide[], hash: string, embedder: Embedder, indexDir: string, onProgress?: (event: BuildEvent) => void): Promise<{ index: StoredIndex; computed: number }> {
-  const buildStartedAt = performance.now();
-  const chunks = guides.flatMap(chunkGuide);
-  const sentenceTexts = chunks.flatMap((chunk) => chunk.sentences.map((sentence) => sentence.normalised));
-  onProgress?.({
-    stage: 'load',
-    guides: guides.length,
-    sections: guides.reduce((sum, guide) => sum + guide.sections.length, 0),
-    chunks: chunks.length,
-    sentences: sentenceTexts.length,
-  });
-  try {
-    fs.mkdirSync(indexDir, { recursive: true });
-    fs.accessSync(indexDir, fs.constants.W_OK);
-  } catch {
-    throw new IndexUnavailableError(`The index folder ${indexDir} cannot be written. Fix its permissions or set INDEX_DIR to a writable folder.`);
-  }
-  const cache = new EmbeddingCache(path.join(indexDir, INDEX_FILES.cache));
-  try {
-    const texts = [...chunks.map(chunkEmbeddingText), ...sentenceTexts];
-    const { vectors, computed } = await cache.embed(embedder, texts, (done, total) => onProgress?.({ stage: 'embed', done, total }));
-    onProgress?.({ stage: 'write' });
-    const index = writeIndex(indexDir, {
-      modelId: embedder.identity,
-      dimension: embedder.dimension,
-      corpusHash: hash,
-      guideCount: guides.length,
-      sectionCount: guides.reduce((sum, guide) => sum + guide.sections.length, 0),
-      chunks,
-      chunkVectors: vectors.slice(0, chunks.length),
-      sentenceVectors: vectors.slice(chunks.length),
-      buildStartedAt,
-    });
-    return { index, computed };
-  } finally {
-    cache.close();
   }
 }
