@@ -1,6 +1,7 @@
 /**
- * `npm start`: validates the configuration, builds or loads the search index, then either logs in
- * to Discord (DISCORD_TOKEN set) or runs the console mode (no token: type questions in the terminal).
+ * `npm start`: validates the configuration, opens the database (DB_PATH), builds or loads the search
+ * index, then either logs in to Discord (DISCORD_TOKEN set) or runs the console mode (no token: type
+ * questions in the terminal).
  */
 import { startBot, type Bot } from './bot/bot.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
@@ -9,8 +10,9 @@ import { ModelUnavailableError } from './embed/embedder.js';
 import { Engine, IndexUnavailableError } from './engine.js';
 import { CorpusError } from './guide/load.js';
 import { createLogger, type Logger } from './log.js';
+import { Store, StoreError } from './store/index.js';
 
-const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError];
+const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError];
 
 function fail(error: unknown, logger?: Logger): never {
   const known = FRIENDLY_ERRORS.some((type) => error instanceof type);
@@ -52,6 +54,16 @@ async function main(): Promise<void> {
     void exit(1, 'uncaught exception');
   });
 
+  // The database first: a missing, read-only or damaged file stops start-up with a message naming
+  // the file and the fix, before the slower index work (and the file is never reset).
+  let store: Store;
+  try {
+    store = Store.open(config.DB_PATH, { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
+  } catch (error) {
+    fail(error, logger);
+  }
+  logger.info({ file: config.DB_PATH }, 'database opened');
+
   let engine: Engine;
   try {
     engine = await Engine.open({
@@ -70,12 +82,13 @@ async function main(): Promise<void> {
     logger.info('no DISCORD_TOKEN set: starting the console mode');
     process.removeAllListeners('SIGINT');
     process.on('SIGINT', () => process.exit(0));
+    store.close();
     await runConsole({ engine, logger });
     process.exit(0);
   }
 
   try {
-    bot = await startBot({ config, engine, logger });
+    bot = await startBot({ config, engine, logger, store });
   } catch (error) {
     fail(error, logger);
   }

@@ -235,6 +235,13 @@ describe('sections, quotes and quizzes', () => {
     for (const point of [...good.covered, ...good.missed]) expect(question.keyPoints).toContain(point.text);
     await expect(engine.gradeAnswer(question.id, '   ')).rejects.toBeInstanceOf(InvalidQuestionError);
   });
+
+  it('credits an answer that repeats one key point with that point only', async () => {
+    for (const question of engine.studyQuestions().filter((candidate) => candidate.keyPoints.length > 2)) {
+      const grade = await engine.gradeAnswer(question.id, question.keyPoints[1]!);
+      expect(grade.covered.map((point) => point.text), question.question).toEqual([question.keyPoints[1]]);
+    }
+  });
 });
 
 afterAll(() => undefined);

@@ -1,3 +1,6 @@
+import type { ChatInputCommandInteraction } from 'discord.js';
+import type { AskOptions } from '../engine.js';
+import type { AnswerRenderOptions } from '../render/view.js';
 import type { Answer } from '../search/answer.js';
 import type { BotServices } from './services.js';
 
@@ -13,6 +16,22 @@ export interface AskContext {
   /** Whether the answer is shown only to the asker. */
   ephemeral: boolean;
   services: BotServices;
+  /** The `/ask` itself (who asked, with which permissions and roles). */
+  interaction?: ChatInputCommandInteraction;
+  /** The asker's name as shown in the server (for the question log). */
+  userName?: string;
+  /** When the question arrived (ms), to log how long answering took. */
+  startedAt: number;
+  /** Engine options `before` hooks may set: how far the reader has read, passages to leave out. */
+  askOptions: Pick<AskOptions, 'readerPart' | 'skip'>;
+  /** How the answer is shown (e.g. spoiler tags), set by `before` hooks. */
+  render: AnswerRenderOptions;
+  /** Lines shown above this answer only (not part of the answer a hook stores or a teacher approves). */
+  notices: string[];
+  /** Set by the question-log hook: the logged question's row id. */
+  logId?: number;
+  /** Set when the answer goes to the review queue (review mode) instead of the channel. */
+  review?: { queueChannelId: string };
 }
 
 export interface AskDecision {

@@ -13,7 +13,7 @@ import { Router } from './router.js';
 import { createServices, type BotServices, type ServiceOptions } from './services.js';
 
 export interface BotOptions extends Omit<ServiceOptions, 'config'> {
-  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL' | 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS'>;
+  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL' | 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS'> & Partial<Pick<Config, 'RETENTION_DAYS'>>;
   /** Defaults to every command in `commands/index.ts`. */
   commands?: readonly CommandModule[];
   clientOptions?: Partial<ClientOptions>;
@@ -42,6 +42,7 @@ export class Bot {
     this.services = createServices({ ...options, config: options.config });
     this.router = new Router(options.commands ?? COMMANDS, this.services, options.ackSafetyMs);
     this.client = createClient(options.config, options.clientOptions);
+    this.services.teacher?.attach(this.client);
 
     this.client.on(Events.InteractionCreate, (interaction) => this.onInteraction(interaction));
     this.client.on(Events.MessageCreate, (message) => {
@@ -68,6 +69,8 @@ export class Bot {
   /** Logs in and resolves once the gateway session is ready. */
   async start(token = this.options.config.DISCORD_TOKEN): Promise<void> {
     if (!token) throw new Error('DISCORD_TOKEN is not set');
+    // Teacher notes into the search index and the first retention purge, before any question arrives.
+    await this.services.teacher?.start();
     const ready = once(this.client, Events.ClientReady);
     await this.client.login(token);
     if (!this.client.isReady()) await ready;
@@ -116,6 +119,7 @@ export class Bot {
     } catch (error) {
       this.logger.warn({ err: error }, 'error while closing the discord client');
     }
+    this.services.teacher?.stop();
     try {
       this.services.store?.close();
     } catch (error) {
@@ -136,6 +140,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   try {
     await bot.start();
   } catch (error) {
+    bot.services.teacher?.stop();
     await bot.client.destroy().catch(() => undefined);
     throw error;
   }

@@ -9,11 +9,22 @@ import { MemoryFeedbackSink, type FeedbackSink } from './feedback.js';
 import { ENGINE_TIMEOUT_MS, MENTION_REPLIES_PER_USER, MENTION_REPLY_WINDOW_SECONDS } from './limits.js';
 import { SlidingWindowRateLimiter, type RateLimiter } from './rate-limit.js';
 import { StudyQuestionLookup } from './study-questions.js';
+import { SqliteFeedbackSink } from './teacher/feedback-sink.js';
+import { GuildRateLimiters } from './teacher/guild-rate-limit.js';
+import { teacherAskHooks } from './teacher/hooks.js';
+import { TeacherRuntime } from './teacher/runtime.js';
 
-/** What of the engine the bot uses: a test can pass a stub that hangs or throws. */
-export type GuideEngine = Pick<Engine, 'ask' | 'sections' | 'section' | 'findSections' | 'quotations' | 'findQuote' | 'studyQuestions' | 'gradeAnswer' | 'stats'>;
+/**
+ * What of the engine the bot uses: a test can pass a stub that hangs or throws. Teacher notes
+ * (add/remove) and embeddings (grouping similar unanswered questions) are used when present.
+ */
+export type GuideEngine = Pick<Engine, 'ask' | 'sections' | 'section' | 'findSections' | 'quotations' | 'findQuote' | 'studyQuestions' | 'gradeAnswer' | 'stats'> &
+  Partial<Pick<Engine, 'addNote' | 'removeNote' | 'embed' | 'embedder'>>;
 
-export type BotConfig = Pick<Config, 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS' | 'DISCORD_API_URL'>;
+export type BotConfig = Pick<Config, 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS' | 'DISCORD_API_URL'> & Partial<Pick<Config, 'RETENTION_DAYS'>>;
+
+/** Log retention when the config does not say (RETENTION_DAYS' default). */
+export const DEFAULT_RETENTION_DAYS = 90;
 
 /**
  * Everything a handler may use, passed to every handler. The next features add to it (the store,
@@ -23,8 +34,10 @@ export interface BotServices {
   config: BotConfig;
   engine: GuideEngine;
   logger: Logger;
-  /** Questions per user (`/ask`, "More passages", quiz answers). */
+  /** Questions per user (`/ask`, "More passages", quiz answers) outside servers, and the default. */
   questionLimiter: RateLimiter;
+  /** The question limiter for a server: its own limit (`/config limits`) when the bot has a store. */
+  questionLimiterFor(guildId: string | null): RateLimiter;
   /** Replies to messages that mention the bot. */
   mentionLimiter: RateLimiter;
   feedback: FeedbackSink;
@@ -37,6 +50,8 @@ export interface BotServices {
   engineTimeoutMs: number;
   /** The SQLite store, once the bot is given one. */
   store?: Store;
+  /** The teacher features (settings, review queue, notes, retention), present with a store. */
+  teacher?: TeacherRuntime;
 }
 
 export interface ServiceOptions {
@@ -48,23 +63,44 @@ export interface ServiceOptions {
   engineTimeoutMs?: number;
   store?: Store;
   questionLimiter?: RateLimiter;
+  /** How often old log rows are purged (default hourly); tests shorten it. */
+  retentionIntervalMs?: number;
 }
 
+/**
+ * With a store, the teacher features are switched on: per-server settings and rate limits, the
+ * question log, knowledge gaps and the review queue (as `/ask` hooks, before any hooks given), and
+ * votes in SQLite (unless another feedback sink is given).
+ */
 export function createServices(options: ServiceOptions): BotServices {
+  const questionLimiter =
+    options.questionLimiter ??
+    new SlidingWindowRateLimiter({ limit: options.config.RATE_LIMIT_PER_USER, windowMs: options.config.RATE_LIMIT_WINDOW_SECONDS * 1000 });
+  const store = options.store;
+  const teacher = store
+    ? new TeacherRuntime({
+        store,
+        engine: options.engine,
+        logger: options.logger,
+        retentionDays: options.config.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
+        ...(options.retentionIntervalMs ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
+      })
+    : undefined;
+  const guildLimiters = store && !options.questionLimiter ? new GuildRateLimiters(store, questionLimiter, options.logger) : undefined;
   return {
     config: options.config,
     engine: options.engine,
     logger: options.logger,
-    questionLimiter:
-      options.questionLimiter ??
-      new SlidingWindowRateLimiter({ limit: options.config.RATE_LIMIT_PER_USER, windowMs: options.config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
+    questionLimiter,
+    questionLimiterFor: (guildId) => guildLimiters?.for(guildId) ?? questionLimiter,
     mentionLimiter: new SlidingWindowRateLimiter({ limit: MENTION_REPLIES_PER_USER, windowMs: MENTION_REPLY_WINDOW_SECONDS * 1000 }),
-    feedback: options.feedback ?? new MemoryFeedbackSink(),
+    feedback: options.feedback ?? (store ? new SqliteFeedbackSink(store, options.logger) : new MemoryFeedbackSink()),
     answers: new AnswerCache(),
     sections: new SectionLookup(options.engine),
     studyQuestions: new StudyQuestionLookup(options.engine),
-    askHooks: options.askHooks ?? [],
+    askHooks: [...(teacher ? teacherAskHooks(teacher) : []), ...(options.askHooks ?? [])],
     engineTimeoutMs: options.engineTimeoutMs ?? ENGINE_TIMEOUT_MS,
-    ...(options.store ? { store: options.store } : {}),
+    ...(store ? { store } : {}),
+    ...(teacher ? { teacher } : {}),
   };
 }

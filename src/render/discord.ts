@@ -81,7 +81,11 @@ export function blockQuote(text: string): string {
     .join('\n');
 }
 
-/** Joins pieces with `separator`, stopping (and cutting the last piece) before `max` characters. */
+/**
+ * Joins pieces with `separator`, stopping (and cutting the last piece) before `max` characters. A
+ * piece holding spoiler tags is never cut (a cut would drop its closing `||` and reveal it): it is
+ * left out instead.
+ */
 export function joinWithin(pieces: readonly string[], max: number, separator = '\n'): string {
   let out = '';
   for (const piece of pieces) {
@@ -91,10 +95,27 @@ export function joinWithin(pieces: readonly string[], max: number, separator = '
       continue;
     }
     const room = max - (out === '' ? 0 : out.length + separator.length);
-    if (room > 40) out = out === '' ? truncate(piece, room) : out + separator + truncate(piece, room);
+    if (room > 40 && !hasSpoilerTags(piece)) out = out === '' ? truncate(piece, room) : out + separator + truncate(piece, room);
     break;
   }
   return out;
+}
+
+/** True when text holds a spoiler tag (`||` not escaped). */
+export function hasSpoilerTags(text: string): boolean {
+  return /(?<!\\)\|\|/.test(text);
+}
+
+/**
+ * Wraps already escaped markdown in spoiler tags `||…||`, line by line (so block quotes keep
+ * working). Any `|` inside that is not already escaped is escaped, so the text can neither close the
+ * spoiler early nor open another one.
+ */
+export function spoilerTag(escaped: string): string {
+  return escaped
+    .split('\n')
+    .map((line) => (line.trim() === '' ? line : `||${line.replace(/(?<!\\)((?:\\\\)*)\|/g, '$1\\|')}||`))
+    .join('\n');
 }
 
 export function embedLength(embed: APIEmbed): number {
@@ -144,7 +165,10 @@ export function answerEmbed(view: AnswerView): APIEmbed {
   const head = [questionLine(view.question), ...view.notices.map((notice) => `*${safeInline(notice, 300)}*`), ''];
   let body: string[];
   if (view.covered) {
-    body = view.quotes.map((quote) => `${blockQuote(`“${safeText(quote.text)}”`)}\n— *${safeInline(quote.citation, 300)}*\n`);
+    body = view.quotes.map((quote) => {
+      const text = `“${safeText(quote.text)}”`;
+      return `${blockQuote(quote.spoiler ? spoilerTag(text) : text)}\n— *${safeInline(quote.citation, 300)}*\n`;
+    });
   } else {
     body = [view.headline, CLOSEST_SECTIONS, ...view.closestSections.map((section) => `• ${safeInline(section.citation, 300)}`)];
     if (view.closestSections.length === 0) body = [view.headline];
@@ -163,7 +187,8 @@ export function passagesEmbed(view: AnswerView): APIEmbed {
   const last = view.passages[view.passages.length - 1]?.rank;
   const pieces = [questionLine(view.question), ''];
   for (const passage of view.passages) {
-    pieces.push(`**${passage.rank}.** *${safeInline(passage.citation, 300)}*`, blockQuote(safeText(passage.text, PASSAGE_PREVIEW_MAX)), '');
+    const text = safeText(passage.text, PASSAGE_PREVIEW_MAX);
+    pieces.push(`**${passage.rank}.** *${safeInline(passage.citation, 300)}*`, blockQuote(passage.spoiler ? spoilerTag(text) : text), '');
   }
   if (view.passages.length === 0) pieces.push('There are no more passages for this question.');
   return clampEmbed({
@@ -174,12 +199,12 @@ export function passagesEmbed(view: AnswerView): APIEmbed {
   });
 }
 
-export function sectionPageEmbed(section: { citation: string; guide: string }, paragraphs: readonly string[], page: number, pages: number): APIEmbed {
+export function sectionPageEmbed(section: { citation: string; guide: string }, paragraphs: readonly string[], page: number, pages: number, options: { spoiler?: boolean } = {}): APIEmbed {
   return clampEmbed({
     title: safeInline(section.citation, 250),
     color: COLOURS.section,
     description: joinWithin(
-      paragraphs.map((paragraph) => safeText(paragraph)),
+      paragraphs.map((paragraph) => (options.spoiler ? spoilerTag(safeText(paragraph)) : safeText(paragraph))),
       EMBED_DESCRIPTION_MAX,
       '\n\n',
     ),
@@ -220,11 +245,12 @@ export function tocEmbed(lines: readonly string[], page: number, pages: number):
   });
 }
 
-export function quotationEmbed(quotation: QuotationLike, topic?: string): APIEmbed {
+export function quotationEmbed(quotation: QuotationLike, topic?: string, options: { spoiler?: boolean } = {}): APIEmbed {
   const view = quotationView(quotation);
   const lines = [];
   if (topic) lines.push(`**Topic:** ${safeInline(topic, 200)}`, '');
-  lines.push(blockQuote(`“${safeText(view.text)}”`), `— *${safeInline(view.citation, 300)}*`);
+  const text = `“${safeText(view.text)}”`;
+  lines.push(blockQuote(options.spoiler ? spoilerTag(text) : text), `— *${safeInline(view.citation, 300)}*`);
   return clampEmbed({ title: view.label, color: COLOURS.quote, description: joinWithin(lines, EMBED_DESCRIPTION_MAX) });
 }
 

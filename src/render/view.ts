@@ -1,3 +1,4 @@
+import type { BookPart } from '../guide/spoilers.js';
 import type { Answer, Passage } from '../search/answer.js';
 
 /**
@@ -21,6 +22,8 @@ export interface SectionRef {
 export interface QuoteView {
   text: string;
   citation: string;
+  /** Shown behind a spoiler tag (its passage reveals a part of the novel the server hides). */
+  spoiler?: boolean;
 }
 
 export interface PassageView {
@@ -29,6 +32,14 @@ export interface PassageView {
   citation: string;
   text: string;
   section: SectionRef;
+  /** Shown behind a spoiler tag. */
+  spoiler?: boolean;
+}
+
+/** How an answer is shown, beyond what it says (set per server by the teacher settings). */
+export interface AnswerRenderOptions {
+  /** Quotes and passages from these parts of the novel go behind spoiler tags. */
+  spoilerParts?: readonly BookPart[];
 }
 
 export interface AnswerView {
@@ -53,8 +64,10 @@ function sectionOf(passage: Passage): SectionRef {
   return { source: passage.source, path: passage.section, citation: withoutParagraph(passage.citation) };
 }
 
-export function answerView(answer: Answer, options: { offset?: number } = {}): AnswerView {
+export function answerView(answer: Answer, options: { offset?: number } & AnswerRenderOptions = {}): AnswerView {
   const offset = options.offset ?? 0;
+  const hidden = new Set(options.spoilerParts ?? []);
+  const spoiler = (passage: Passage | undefined) => (passage !== undefined && hidden.has(passage.part) ? { spoiler: true } : {});
   const seen = new Set<string>();
   const closestSections: SectionRef[] = [];
   for (const passage of answer.passages) {
@@ -70,9 +83,19 @@ export function answerView(answer: Answer, options: { offset?: number } = {}): A
     notices: answer.notices,
     covered: answer.answered,
     headline: answer.answered ? WORD_FOR_WORD : NOT_COVERED,
-    quotes: answer.quotes.map((quote) => ({ text: quote.text, citation: quote.citation })),
+    quotes: answer.quotes.map((quote) => ({
+      text: quote.text,
+      citation: quote.citation,
+      ...spoiler(answer.passages.find((passage) => passage.id === quote.passageId)),
+    })),
     closestSections,
-    passages: answer.passages.map((passage, index) => ({ rank: offset + index + 1, citation: passage.citation, text: passage.text, section: sectionOf(passage) })),
+    passages: answer.passages.map((passage, index) => ({
+      rank: offset + index + 1,
+      citation: passage.citation,
+      text: passage.text,
+      section: sectionOf(passage),
+      ...spoiler(passage),
+    })),
     confidencePercent: Math.round(answer.confidence * 100),
     bestSection: best ? sectionOf(best) : undefined,
   };

@@ -20,7 +20,7 @@ export { DEFAULT_RATE_LIMIT, isChannelAllowed } from './settings.js';
 export { READING_PROGRESS, isReadingProgress, progressRank, type ReadingProgress, type ReadingProgressRow } from './reading-progress.js';
 export type { LoggedQuestion, LogQuestionInput, PassageRef, ReviewOutcome } from './question-log.js';
 export type { VoteCounts, VoteResult } from './feedback.js';
-export type { Review, ReviewStatus, ReviewDecision, CreateReviewInput, DecideResult } from './reviews.js';
+export type { Review, ReviewStatus, ReviewDecision, ReviewNotice, CreateReviewInput, DecideResult } from './reviews.js';
 export type { GapSummary, GapDetail, GapAsk, GapStatus, SimilarityFn, RecordGapInput, RecordGapOptions, RecordGapResult } from './gaps.js';
 export type { Note, CreateNoteInput } from './notes.js';
 export type { GuildStats, StatsOptions } from './stats.js';
@@ -77,6 +77,7 @@ export class Store {
     this.log = bind(db, {
       logQuestion: log.logQuestion,
       get: log.getQuestion,
+      findByAnswerId: log.findByAnswerId,
       list: log.listQuestions,
       setReviewOutcome: log.setReviewOutcome,
     });
@@ -88,6 +89,8 @@ export class Store {
       findByMessage: reviews.findReviewByMessage,
       listPending: reviews.listPending,
       decide: reviews.decideReview,
+      reopen: reviews.reopenReview,
+      setNotified: reviews.setReviewNotified,
     });
     this.gaps = bind(db, {
       record: gaps.recordGap,
@@ -100,6 +103,7 @@ export class Store {
       create: notes.createNote,
       get: notes.getNote,
       list: notes.listNotes,
+      all: notes.listAllNotes,
       update: notes.updateNote,
       delete: notes.deleteNote,
     });

@@ -133,6 +133,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX gap_asks_log ON gap_asks (log_id);
     `,
   },
+  {
+    name: 'answer ids and review notices',
+    sql: `
+      -- The id of the answer a logged question produced (the /ask interaction id), so votes on the
+      -- answer's buttons find their row after a restart.
+      ALTER TABLE question_log ADD COLUMN answer_id TEXT;
+      CREATE UNIQUE INDEX question_log_answer ON question_log (answer_id) WHERE answer_id IS NOT NULL;
+
+      -- How the asker was told about a decision: a follow-up on their /ask, a direct message, or not at all.
+      ALTER TABLE reviews ADD COLUMN notified TEXT CHECK (notified IS NULL OR notified IN ('follow-up', 'dm', 'failed'));
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -104,6 +104,11 @@ export function listNotes(db: Database, guildId: string, options: { limit?: numb
   return rows.map(fromRow);
 }
 
+/** Every note of every guild, oldest first (to index them all at startup). */
+export function listAllNotes(db: Database): Note[] {
+  return (sql(db, 'SELECT * FROM notes ORDER BY id').all() as NoteRow[]).map(fromRow);
+}
+
 /** Changes the text and/or question of a note. Throws NotFoundError if it does not exist. */
 export function updateNote(db: Database, id: number, changes: { text?: string; question?: string | null }, now = Date.now()): Note {
   rowId(id);

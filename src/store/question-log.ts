@@ -24,6 +24,8 @@ export interface LoggedQuestion {
   passages: PassageRef[];
   latencyMs: number;
   reviewOutcome: ReviewOutcome | null;
+  /** The id of the answer (the /ask interaction id) whose buttons point here, if known. */
+  answerId: string | null;
   createdAt: number;
 }
 
@@ -46,6 +48,7 @@ export const logQuestionSchema = z.object({
   passages: z.array(passageRefSchema).max(100).default([]),
   latencyMs: z.number().min(0, 'latencyMs must not be negative').refine(Number.isFinite).transform(Math.round),
   reviewOutcome: z.enum(['pending', 'approved', 'rejected']).nullable().default(null),
+  answerId: snowflakeField('answerId').nullable().default(null),
   createdAt: z.number().int().min(0).optional(),
 });
 
@@ -63,6 +66,7 @@ interface LogRow {
   passages: string;
   latency_ms: number;
   review_outcome: ReviewOutcome | null;
+  answer_id: string | null;
   created_at: number;
 }
 
@@ -79,6 +83,7 @@ function fromRow(row: LogRow): LoggedQuestion {
     passages: JSON.parse(row.passages) as PassageRef[],
     latencyMs: row.latency_ms,
     reviewOutcome: row.review_outcome,
+    answerId: row.answer_id,
     createdAt: row.created_at,
   };
 }
@@ -88,8 +93,8 @@ export function logQuestion(db: Database, input: LogQuestionInput): number {
   const value = parseWith(logQuestionSchema, input);
   const result = sql(
     db,
-    `INSERT INTO question_log (guild_id, channel_id, user_id, user_name, question, answered, confidence, passages, latency_ms, review_outcome, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO question_log (guild_id, channel_id, user_id, user_name, question, answered, confidence, passages, latency_ms, review_outcome, answer_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     value.guildId,
     value.channelId,
@@ -101,6 +106,7 @@ export function logQuestion(db: Database, input: LogQuestionInput): number {
     JSON.stringify(value.passages),
     value.latencyMs,
     value.reviewOutcome,
+    value.answerId,
     value.createdAt ?? Date.now(),
   );
   return Number(result.lastInsertRowid);
@@ -108,6 +114,12 @@ export function logQuestion(db: Database, input: LogQuestionInput): number {
 
 export function getQuestion(db: Database, id: number): LoggedQuestion | null {
   const row = sql(db, 'SELECT * FROM question_log WHERE id = ?').get(rowId(id)) as LogRow | undefined;
+  return row === undefined ? null : fromRow(row);
+}
+
+/** The logged question an answer's buttons point to (by the /ask interaction id), or null. */
+export function findByAnswerId(db: Database, answerId: string): LoggedQuestion | null {
+  const row = sql(db, 'SELECT * FROM question_log WHERE answer_id = ?').get(snowflake(answerId, 'answerId')) as LogRow | undefined;
   return row === undefined ? null : fromRow(row);
 }
 

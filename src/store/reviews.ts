@@ -4,6 +4,9 @@ import { rowId, snowflake, text } from './validate.js';
 
 export type ReviewStatus = 'pending' | 'approved' | 'rejected';
 export type ReviewDecision = 'approved' | 'rejected';
+/** How the asker was told about the decision (null: not yet, or not needed). */
+export type ReviewNotice = 'follow-up' | 'dm' | 'failed';
+export const REVIEW_NOTICES: readonly ReviewNotice[] = ['follow-up', 'dm', 'failed'];
 
 export interface Review {
   id: number;
@@ -20,6 +23,7 @@ export interface Review {
   handledBy: string | null;
   handledAt: number | null;
   note: string | null;
+  notified: ReviewNotice | null;
   createdAt: number;
 }
 
@@ -53,6 +57,7 @@ interface ReviewRow {
   handled_by: string | null;
   handled_at: number | null;
   note: string | null;
+  notified: ReviewNotice | null;
   created_at: number;
 }
 
@@ -71,6 +76,7 @@ function fromRow(row: ReviewRow): Review {
     handledBy: row.handled_by,
     handledAt: row.handled_at,
     note: row.note,
+    notified: row.notified,
     createdAt: row.created_at,
   };
 }
@@ -179,6 +185,32 @@ export function decideReview(
       return { ok: true, review };
     })
     .immediate();
+}
+
+/**
+ * Puts a decided review back to pending, but only if it is still the decision `teacherId` made
+ * (used when the bot could not carry the decision out, e.g. post the approved answer). Returns
+ * whether it was reopened.
+ */
+export function reopenReview(db: Database, id: number, teacherId: string): boolean {
+  rowId(id);
+  snowflake(teacherId, 'teacherId');
+  return db
+    .transaction((): boolean => {
+      const review = getReview(db, id);
+      if (review === null || review.status === 'pending' || review.handledBy !== teacherId) return false;
+      sql(db, "UPDATE reviews SET status = 'pending', handled_by = NULL, handled_at = NULL, note = NULL, notified = NULL WHERE id = ?").run(id);
+      if (review.logId !== null) sql(db, "UPDATE question_log SET review_outcome = 'pending' WHERE id = ?").run(review.logId);
+      return true;
+    })
+    .immediate();
+}
+
+/** Records how the asker was told about the decision. Throws NotFoundError if the review is gone. */
+export function setReviewNotified(db: Database, id: number, how: ReviewNotice): void {
+  if (!REVIEW_NOTICES.includes(how)) throw new InvalidInputError('notified', `How the asker was told must be one of: ${REVIEW_NOTICES.join(', ')}.`);
+  const changes = sql(db, 'UPDATE reviews SET notified = ? WHERE id = ?').run(how, rowId(id)).changes;
+  if (changes === 0) throw new NotFoundError('review', id);
 }
 
 function requireReview(db: Database, id: number): Review {

@@ -25,6 +25,11 @@ export interface StatsOptions {
   days?: number;
   /** How many entries in each top list (default 5, at most 25). */
   top?: number;
+  /**
+   * Count sections rather than paragraphs: a citation's trailing ` ¶n` is dropped before counting, so
+   * `Guide › Section ¶2` and `Guide › Section ¶5` are one topic.
+   */
+  bySection?: boolean;
   now?: number;
 }
 
@@ -41,12 +46,14 @@ export function getStats(db: Database, guildId: string, options: StatsOptions = 
         'SELECT count(*) AS questions, coalesce(sum(answered), 0) AS answered FROM question_log WHERE guild_id = ? AND created_at >= ?',
       ).get(guildId, since) as { questions: number; answered: number };
 
+      const cited = "json_extract(p.value, '$.citation')";
+      const key = options.bySection ? `CASE WHEN instr(${cited}, ' ¶') > 0 THEN substr(${cited}, 1, instr(${cited}, ' ¶') - 1) ELSE ${cited} END` : cited;
       const topCitations = sql(
         db,
-        `SELECT json_extract(p.value, '$.citation') AS citation, count(DISTINCT q.id) AS count
+        `SELECT ${key} AS citation, count(DISTINCT q.id) AS count
          FROM question_log q, json_each(q.passages) p
-         WHERE q.guild_id = ? AND q.created_at >= ? AND q.answered = 1 AND json_extract(p.value, '$.citation') IS NOT NULL
-         GROUP BY citation ORDER BY count DESC, citation LIMIT ?`,
+         WHERE q.guild_id = ? AND q.created_at >= ? AND q.answered = 1 AND ${cited} IS NOT NULL
+         GROUP BY 1 ORDER BY count DESC, citation LIMIT ?`,
       ).all(guildId, since, top) as Array<{ citation: string; count: number }>;
 
       const unansweredRows = sql(

@@ -80,7 +80,7 @@ describe('command definitions', () => {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     });
     const commands = JSON.parse(stdout) as { name: string; options?: { name: string; max_length?: number; min_length?: number; autocomplete?: boolean }[] }[];
-    expect(commands.map((command) => command.name)).toEqual(['ask', 'section', 'sections', 'quote', 'quiz', 'help']);
+    expect(commands.map((command) => command.name)).toEqual(['ask', 'section', 'sections', 'quote', 'quiz', 'progress', 'forget-me', 'help', 'config', 'review', 'stats', 'gaps', 'answer', 'notes', 'export', 'forget']);
     expect(commands[0]!.options![0]).toMatchObject({ name: 'question', min_length: 1, max_length: 500 });
     expect(commands[1]!.options![0]).toMatchObject({ name: 'name', autocomplete: true });
   });

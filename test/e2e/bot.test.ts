@@ -90,7 +90,24 @@ function buttonId(body: LooseJson, label: string | RegExp): string {
 describe('registration', () => {
   it('registers every command with option limits and autocomplete', () => {
     const commands = h.fake.guildCommands() ?? [];
-    expect(commands.map((command) => command.name).sort()).toEqual(['ask', 'help', 'quiz', 'quote', 'section', 'sections']);
+    expect(commands.map((command) => command.name).sort()).toEqual([
+      'answer',
+      'ask',
+      'config',
+      'export',
+      'forget',
+      'forget-me',
+      'gaps',
+      'help',
+      'notes',
+      'progress',
+      'quiz',
+      'quote',
+      'review',
+      'section',
+      'sections',
+      'stats',
+    ]);
     const askOptions = commands.find((command) => command.name === 'ask')!.options as LooseJson[];
     expect(askOptions.find((option) => option.name === 'question')).toMatchObject({ required: true, min_length: 1, max_length: 500 });
     const sectionOptions = commands.find((command) => command.name === 'section')!.options as LooseJson[];
@@ -358,12 +375,15 @@ describe('/sections, /quote, /help', () => {
     expect(callback.body.content).toMatch(/couldn't find a quote in the guides about “zebra crossings”/);
   });
 
-  it('/help lists every command', async () => {
+  it('/help lists every command a student can use (teachers also see theirs)', async () => {
     const id = h.fake.sendInteraction(h.fake.chatInputInteraction({ name: 'help' }));
     const callback = await h.fake.waitForResponse(id);
     expect(callback.body.flags).toBe(EPHEMERAL);
     const names = ((callback.body.embeds as LooseJson[])[0]!.fields as LooseJson[]).map((field) => String(field.name).split(' ')[0]);
-    expect(names).toEqual(['/ask', '/section', '/sections', '/quote', '/quiz', '/help']);
+    expect(names).toEqual(['/ask', '/section', '/sections', '/quote', '/quiz', '/progress', '/forget-me', '/help']);
+    const teacher = h.fake.sendInteraction(h.fake.chatInputInteraction({ name: 'help', member: h.fake.members.teacher }));
+    const teacherNames = (((await h.fake.waitForResponse(teacher)).body.embeds as LooseJson[])[0]!.fields as LooseJson[]).map((field) => String(field.name).split(' ')[0]);
+    expect(teacherNames).toEqual([...names, '/config', '/review', '/stats', '/gaps', '/answer', '/notes', '/export', '/forget']);
   });
 });
 

@@ -16,8 +16,9 @@
  * What it models (details in the JSDoc of each method):
  * - REST: gateway/bot, users/@me, applications/@me, command registration (global + guild),
  *   interaction callbacks (types 4-9, `with_response`), interaction webhooks (@original and follow-ups),
- *   channel messages (create/edit/fetch/delete, typing, reactions), channels, guild channels/roles/members,
- *   a tiny CDN for attachments. Bot routes require `Authorization: Bot <token>`; interaction routes do not.
+ *   channel messages (create/edit/fetch/delete, typing, reactions), direct messages (`POST /users/@me/channels`,
+ *   then post in the DM channel; `directMessages(userId)`, `closeDirectMessages(userId)` -> 403 50007),
+ *   channels, guild channels/roles/members, a tiny CDN for attachments. Bot routes require `Authorization: Bot <token>`; interaction routes do not.
  *   Discord-shaped errors (`{ message, code, errors? }`), permission checks with channel overwrites,
  *   message/embeds/components/command validation, 3 s interaction-acknowledgement deadline.
  * - Gateway: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, RESUME with replay, intents gating,
@@ -707,6 +708,9 @@ export class FakeDiscord {
   #users = new Map<string, APIUser>();
   #messages = new Map<string, StoredMessage>();
   #channelMessages = new Map<string, string[]>();
+  /** DM channels the bot opened (`POST /users/@me/channels`), by channel id -> recipient user id. */
+  #dmChannels = new Map<string, string>();
+  #dmsClosed = new Set<string>();
   #interactions = new Map<string, InteractionState>();
   #interactionsByToken = new Map<string, InteractionState>();
   #modalsShown = new Map<string, RecordedMessageBody>();
@@ -981,6 +985,18 @@ export class FakeDiscord {
     return (this.#interactions.get(interactionId)?.followUpIds ?? [])
       .map((id) => this.#messages.get(id))
       .filter((m): m is StoredMessage => m !== undefined);
+  }
+
+  /** Direct messages the bot sent to a user, oldest first. */
+  directMessages(userId: string): StoredMessage[] {
+    const channelId = [...this.#dmChannels].find(([, recipient]) => recipient === userId)?.[0];
+    return channelId ? this.channelMessages(channelId) : [];
+  }
+
+  /** Make direct messages to this user fail like Discord does when they closed them (403 50007). */
+  closeDirectMessages(userId: string, closed = true): void {
+    if (closed) this.#dmsClosed.add(userId);
+    else this.#dmsClosed.delete(userId);
   }
 
   /** Current permissions of a member, optionally in a channel (overwrites applied). */
@@ -2487,6 +2503,18 @@ export class FakeDiscord {
       if (!user) throw Errors.unknownUser();
       return ok(user);
     });
+    // Direct messages: the bot opens a DM channel with a user, then posts in it like in any channel.
+    this.#route('POST', '/users/@me/channels', ({ body }) => {
+      const recipientId = isRecord(body) ? String(body.recipient_id ?? '') : '';
+      const user = this.#users.get(recipientId);
+      if (!user || user.bot) throw discordError(400, 50033, 'Invalid Recipient(s)');
+      let channelId = [...this.#dmChannels].find(([, recipient]) => recipient === recipientId)?.[0];
+      if (!channelId) {
+        channelId = snowflake();
+        this.#dmChannels.set(channelId, recipientId);
+      }
+      return ok({ id: channelId, type: ChannelType.DM, flags: 0, last_message_id: null, recipients: [user] });
+    });
     this.#route('GET', '/applications/@me', () => ok(this.#applicationApi()));
     this.#route('GET', '/oauth2/applications/@me', () => ok(this.#applicationApi()));
 
@@ -2583,6 +2611,16 @@ export class FakeDiscord {
     });
     this.#route('POST', '/channels/:channelId/messages', ({ params, body, files, req }) => {
       const msgBody = (isRecord(body) ? body : {}) as RecordedMessageBody;
+      const recipient = this.#dmChannels.get(params.channelId ?? '');
+      if (recipient !== undefined) {
+        if (this.#dmsClosed.has(recipient)) throw discordError(403, 50007, 'Cannot send messages to this user');
+        const invalid = this.#validateMessage(new Validation(), [], msgBody, files, true);
+        if (invalid) throw invalid;
+        const message = this.#buildMessage({ id: snowflake(), channelId: params.channelId!, author: this.botUser, body: msgBody, attachments: [], type: MessageType.Default, flags: 0 });
+        this.#storeMessage({ id: message.id, channelId: params.channelId!, source: 'channel', interactionId: null, message, createBody: msgBody, files, history: [], deleted: false, ephemeral: false });
+        req.messageId = message.id;
+        return ok(message);
+      }
       const channel = channelFor(params.channelId, P.SendMessages | (files.length > 0 ? P.AttachFiles : 0n));
       const v = new Validation();
       const invalid = this.#validateMessage(v, [], msgBody, files, true);

@@ -23,7 +23,7 @@ interface Run {
 function run(env: Record<string, string>, input?: string): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_ID: 'offline', CORPUS_DIR, INDEX_DIR: indexDir, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_ID: 'offline', CORPUS_DIR, INDEX_DIR: indexDir, DB_PATH: path.join(indexDir, 'guidebot.db'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -70,7 +70,7 @@ describe('npm start with DISCORD_TOKEN (against the fake Discord)', () => {
         .split('\n')
         .filter((line) => line.includes('"msg":"ready"'))
         .map((line) => JSON.parse(line) as LooseJson)[0]!;
-      expect(ready).toMatchObject({ guides: 2, commands: 6 });
+      expect(ready).toMatchObject({ guides: 2, commands: 16 });
       expect(ready.sections).toBeGreaterThan(0);
       expect(ready.chunks).toBeGreaterThan(0);
 
@@ -111,12 +111,12 @@ describe('npm run register', () => {
     try {
       const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' };
       expect((await register(env)).code).toBe(0);
-      expect(fake.globalCommands?.map((command) => command.name)).toEqual(['ask', 'section', 'sections', 'quote', 'quiz', 'help']);
+      expect(fake.globalCommands?.map((command) => command.name)).toEqual(['ask', 'section', 'sections', 'quote', 'quiz', 'progress', 'forget-me', 'help', 'config', 'review', 'stats', 'gaps', 'answer', 'notes', 'export', 'forget']);
       expect(fake.guildCommands()).toBeNull();
       const guild = await register({ ...env, DISCORD_GUILD_ID: fake.guild.id });
       expect(guild.code).toBe(0);
-      expect(guild.stderr).toContain(`Registered 6 commands for server ${fake.guild.id}`);
-      expect(fake.guildCommands()?.length).toBe(6);
+      expect(guild.stderr).toContain(`Registered 16 commands for server ${fake.guild.id}`);
+      expect(fake.guildCommands()?.length).toBe(16);
       expect(guild.stderr).not.toContain(fake.token);
       const missing = await register({ DISCORD_API_URL: fake.apiUrl });
       expect(missing.code).toBe(1);

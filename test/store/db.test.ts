@@ -82,6 +82,19 @@ describe('openDatabase: schema and pragmas', () => {
     c.close();
   });
 
+  it('a database of the first release is upgraded in place: its rows are kept and gain the new columns', () => {
+    const file = path.join(tempDir(), 'v1.db');
+    const v1 = openDatabase(file, { migrations: migrations.slice(0, 1) });
+    v1.prepare(
+      "INSERT INTO question_log (guild_id, channel_id, user_id, user_name, question, answered, latency_ms, created_at) VALUES (?, ?, ?, 'Kathy', 'Old question', 1, 3, 1)",
+    ).run(GUILD, CHANNEL, USER);
+    v1.close();
+    const upgraded = openDatabase(file);
+    expect(userVersion(upgraded)).toBe(SCHEMA_VERSION);
+    expect(upgraded.prepare('SELECT question, answer_id FROM question_log').all()).toEqual([{ question: 'Old question', answer_id: null }]);
+    upgraded.close();
+  });
+
   it('a failing migration rolls back completely and is reported', () => {
     const file = path.join(tempDir(), 'm.db');
     const list: Migration[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../../src/store/errors.js';
 import { getGap, recordGap } from '../../src/store/gaps.js';
-import { createNote, deleteNote, getNote, listNotes, updateNote } from '../../src/store/notes.js';
+import { createNote, deleteNote, getNote, listAllNotes, listNotes, updateNote } from '../../src/store/notes.js';
 import { CHANNEL, GUILD, memoryDb, OTHER_GUILD, TEACHER, USER } from './helpers.js';
 
 describe('notes', () => {
@@ -22,6 +22,17 @@ describe('notes', () => {
     expect(deleteNote(db, a.id)).toBe(false);
     expect(getNote(db, a.id)).toBeNull();
     expect(() => updateNote(db, a.id, { text: 'x' })).toThrow(NotFoundError);
+  });
+
+  it('lists every note of every guild, oldest first (for indexing at startup)', () => {
+    const db = memoryDb();
+    expect(listAllNotes(db)).toEqual([]);
+    const a = createNote(db, { guildId: GUILD, authorId: TEACHER, authorName: 'A', text: 'one', createdAt: 30 });
+    const b = createNote(db, { guildId: OTHER_GUILD, authorId: TEACHER, authorName: 'B', text: 'two', createdAt: 10 });
+    expect(listAllNotes(db).map((note) => [note.id, note.guildId])).toEqual([
+      [a.id, GUILD],
+      [b.id, OTHER_GUILD],
+    ]);
   });
 
   it('validates input and changes nothing on error', () => {

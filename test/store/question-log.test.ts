@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../../src/store/errors.js';
-import { getQuestion, listQuestions, logQuestion, setReviewOutcome, type LogQuestionInput } from '../../src/store/question-log.js';
+import { findByAnswerId, getQuestion, listQuestions, logQuestion, setReviewOutcome, type LogQuestionInput } from '../../src/store/question-log.js';
 import { CHANNEL, GUILD, memoryDb, OTHER_GUILD, USER } from './helpers.js';
 
 const base: LogQuestionInput = {
@@ -39,6 +39,7 @@ describe('question log', () => {
       ],
       latencyMs: 124,
       reviewOutcome: null,
+      answerId: null,
       createdAt: 1_700_000_000_000,
     });
     expect(getQuestion(db, 99)).toBeNull();
@@ -62,6 +63,20 @@ describe('question log', () => {
     expect(getQuestion(db, id)?.reviewOutcome).toBeNull();
     expect(() => setReviewOutcome(db, 999, 'approved')).toThrow(NotFoundError);
     expect(() => setReviewOutcome(db, id, 'maybe' as 'approved')).toThrow(InvalidInputError);
+  });
+
+  it('remembers the answer id so votes find their row; an answer id is logged once', () => {
+    const db = memoryDb();
+    const id = logQuestion(db, { ...base, answerId: '900000000000000001' });
+    expect(findByAnswerId(db, '900000000000000001')?.id).toBe(id);
+    expect(findByAnswerId(db, '900000000000000002')).toBeNull();
+    expect(() => logQuestion(db, { ...base, answerId: '900000000000000001' })).toThrow(/UNIQUE/);
+    expect(() => logQuestion(db, { ...base, answerId: 'abc' })).toThrow(InvalidInputError);
+    expect(() => findByAnswerId(db, 'abc')).toThrow(InvalidInputError);
+    // Without an answer id (older rows, other callers) any number of rows may be logged.
+    logQuestion(db, base);
+    logQuestion(db, base);
+    expect(listQuestions(db, GUILD)).toHaveLength(3);
   });
 
   it('lists a guild newest first', () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/store/db.js';
 import { InvalidInputError, NotFoundError } from '../../src/store/errors.js';
 import { getQuestion, logQuestion } from '../../src/store/question-log.js';
-import { createReview, decideReview, findReviewByMessage, getReview, listPending, setQueueMessage, type DecideResult } from '../../src/store/reviews.js';
+import { createReview, decideReview, findReviewByMessage, getReview, listPending, reopenReview, setQueueMessage, setReviewNotified, type DecideResult } from '../../src/store/reviews.js';
 import { CHANNEL, CHANNEL_2, collect, GUILD, memoryDb, OTHER_GUILD, removeTempDirs, spawnFixture, TEACHER, TEACHER_2, tempDir, USER } from './helpers.js';
 
 afterEach(removeTempDirs);
@@ -57,6 +57,32 @@ describe('reviews', () => {
     expect(() => decideReview(db, review.id, { decision: 'approved', teacherId: 'me' })).toThrow(InvalidInputError);
     expect(() => decideReview(db, 12345, { decision: 'approved', teacherId: TEACHER })).toThrow(NotFoundError);
     expect(getReview(db, review.id)?.status).toBe('pending');
+  });
+
+  it('a decision the bot could not carry out is reopened, only by the teacher who made it', () => {
+    const db = memoryDb();
+    const { logId, review } = queue(db);
+    expect(reopenReview(db, review.id, TEACHER)).toBe(false); // still pending
+    decideReview(db, review.id, { decision: 'approved', teacherId: TEACHER, note: 'well found', now: 5000 });
+    expect(reopenReview(db, review.id, TEACHER_2)).toBe(false);
+    expect(getReview(db, review.id)?.status).toBe('approved');
+    expect(reopenReview(db, review.id, TEACHER)).toBe(true);
+    expect(getReview(db, review.id)).toMatchObject({ status: 'pending', handledBy: null, handledAt: null, note: null, notified: null });
+    expect(getQuestion(db, logId)?.reviewOutcome).toBe('pending');
+    expect(decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER_2 }).ok).toBe(true);
+    expect(reopenReview(db, 999, TEACHER)).toBe(false);
+  });
+
+  it('records how the asker was told about the decision', () => {
+    const db = memoryDb();
+    const { review } = queue(db);
+    expect(review.notified).toBeNull();
+    decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER });
+    setReviewNotified(db, review.id, 'dm');
+    expect(getReview(db, review.id)?.notified).toBe('dm');
+    expect(() => setReviewNotified(db, review.id, 'pigeon' as 'dm')).toThrow(InvalidInputError);
+    expect(() => setReviewNotified(db, 999, 'failed')).toThrow(NotFoundError);
+    expect(getReview(db, review.id)?.notified).toBe('dm');
   });
 
   it('two connections to the same file: the stale one loses and learns the winner', () => {

@@ -69,6 +69,20 @@ describe('stats', () => {
     expect(stats.busiestChannels).toEqual([{ channelId: CHANNEL, count: 5 }]);
   });
 
+  it('bySection counts a section once however many of its paragraphs an answer cites', () => {
+    const db = memoryDb();
+    const p = (id: string, citation: string): PassageRef => ({ id, citation, score: 0.5 });
+    const log = (passages: PassageRef[]) => logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'q', answered: true, passages, latencyMs: 1, createdAt: NOW });
+    log([p('a', 'Guide › Hailsham ¶1'), p('b', 'Guide › Hailsham ¶4'), p('c', 'Guide › Tommy ¶2')]);
+    log([p('d', 'Guide › Hailsham ¶2'), p('e', 'Teacher note by Ms Emily, 2025-03-01')]);
+    expect(getStats(db, GUILD, { now: NOW, bySection: true }).topCitations).toEqual([
+      { citation: 'Guide › Hailsham', count: 2 },
+      { citation: 'Guide › Tommy', count: 1 },
+      { citation: 'Teacher note by Ms Emily, 2025-03-01', count: 1 },
+    ]);
+    expect(getStats(db, GUILD, { now: NOW }).topCitations.map((row) => row.citation)).toContain('Guide › Hailsham ¶4');
+  });
+
   it('an empty guild has zeros and no share', () => {
     const stats = getStats(memoryDb(), GUILD, { days: 1, now: NOW });
     expect(stats).toMatchObject({ questions: 0, answered: 0, unanswered: 0, topCitations: [], unansweredQuestions: [], busiestChannels: [] });

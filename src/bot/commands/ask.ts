@@ -1,7 +1,7 @@
 import { ButtonStyle, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { InvalidQuestionError, prepareQuestion } from '../../question.js';
 import { answerEmbed, passagesEmbed } from '../../render/discord.js';
-import { answerView, type SectionRef } from '../../render/view.js';
+import { answerView, type AnswerRenderOptions, type SectionRef } from '../../render/view.js';
 import type { Answer } from '../../search/answer.js';
 import type { AskContext } from '../ask-hooks.js';
 import type { CommandModule, HandlerContext } from '../command.js';
@@ -12,6 +12,9 @@ import { PASSAGES_MAX_OFFSET, PASSAGES_PER_PAGE, QUESTION_MAX, QUESTION_MIN } fr
 import { rateLimitNotice } from '../rate-limit.js';
 import { defer, send, type MessageView } from '../respond.js';
 import type { BotServices } from '../services.js';
+import { interactionIsTeacher } from '../teacher/access.js';
+import { readerOptions } from '../teacher/reader-options.js';
+import { authorNameOf } from '../teacher/notes.js';
 import { withTimeout } from '../timeout.js';
 import { SECTION_READ } from './section.js';
 
@@ -26,8 +29,8 @@ function readButtonFor(services: BotServices, section: SectionRef | undefined, l
 }
 
 /** The answer embed with its buttons: More passages, Read the section, Helpful, Not helpful. */
-export function answerMessage(services: BotServices, answer: Answer, answerId: string): MessageView {
-  const view = answerView(answer);
+export function answerMessage(services: BotServices, answer: Answer, answerId: string, render: AnswerRenderOptions = {}): MessageView {
+  const view = answerView(answer, render);
   const buttons = [];
   if (answer.passages.length >= PASSAGES_PER_PAGE) buttons.push(button(customId(ASK_MORE, answerId, PASSAGES_PER_PAGE), 'More passages', ButtonStyle.Primary));
   const read = readButtonFor(services, view.bestSection, 'Read the section');
@@ -37,8 +40,8 @@ export function answerMessage(services: BotServices, answer: Answer, answerId: s
 }
 
 /** A page of further passages, with a button to read each one's section and one for the next page. */
-export function passagesMessage(services: BotServices, answer: Answer, answerId: string, offset: number): MessageView {
-  const view = answerView(answer, { offset });
+export function passagesMessage(services: BotServices, answer: Answer, answerId: string, offset: number, render: AnswerRenderOptions = {}): MessageView {
+  const view = answerView(answer, { ...render, offset });
   const reads = view.passages
     .map((passage) => readButtonFor(services, passage.section, `Read ${passage.rank}: ${passage.section.path[passage.section.path.length - 1] ?? 'section'}`))
     .filter((item) => item !== undefined);
@@ -58,6 +61,12 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
     question,
     ephemeral: interaction.options.getBoolean('private') ?? false,
     services,
+    interaction,
+    userName: authorNameOf(interaction),
+    startedAt: Date.now(),
+    askOptions: {},
+    render: {},
+    notices: [],
   };
 
   // Checks that need no engine come first, answered privately at once.
@@ -67,7 +76,7 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
     if (error instanceof InvalidQuestionError) return send(interaction, { content: error.message }, { ephemeral: true });
     throw error;
   }
-  const decision = services.questionLimiter.take(context.userId);
+  const decision = services.questionLimiterFor(context.guildId).take(context.userId);
   if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
   for (const hook of services.askHooks) {
     const verdict = await hook.before?.(context);
@@ -76,10 +85,11 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   }
 
   await defer(interaction, { ephemeral: context.ephemeral });
-  let answer = await withTimeout(services.engine.ask(question, { k: PASSAGES_PER_PAGE }), services.engineTimeoutMs, 'answering');
+  let answer = await withTimeout(services.engine.ask(question, { k: PASSAGES_PER_PAGE, ...context.askOptions }), services.engineTimeoutMs, 'answering');
   for (const hook of services.askHooks) if (hook.transform) answer = await hook.transform(answer, context);
   services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now() });
-  await send(interaction, answerMessage(services, answer, context.answerId));
+  const shown = context.notices.length > 0 ? { ...answer, notices: [...answer.notices, ...context.notices] } : answer;
+  await send(interaction, answerMessage(services, shown, context.answerId, context.render));
   log.info({ answered: answer.answered, confidence: answer.confidence, passages: answer.passages.length }, 'answered');
 
   for (const hook of services.askHooks) {
@@ -114,11 +124,19 @@ export const askCommand: CommandModule = {
         const cached = services.answers.get(answerId);
         const offset = intArg(offsetArg);
         if (!cached || offset === undefined || offset > PASSAGES_MAX_OFFSET) return send(interaction, { content: MESSAGES.expiredAnswer }, { ephemeral: true });
-        const decision = services.questionLimiter.take(interaction.user.id);
+        const decision = services.questionLimiterFor(interaction.guildId).take(interaction.user.id);
         if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
+        // The passages are for whoever pressed: their reading progress, their server's spoiler setting.
+        const reader = services.teacher
+          ? readerOptions(services.teacher, { guildId: interaction.guildId, userId: interaction.user.id, teacher: interactionIsTeacher(interaction, services.store), ephemeral: true })
+          : { askOptions: {}, render: {} };
         await defer(interaction, { ephemeral: true });
-        const answer = await withTimeout(services.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset }), services.engineTimeoutMs, 'more passages');
-        await send(interaction, passagesMessage(services, answer, answerId, offset));
+        const answer = await withTimeout(
+          services.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset, ...reader.askOptions }),
+          services.engineTimeoutMs,
+          'more passages',
+        );
+        await send(interaction, passagesMessage(services, answer, answerId, offset, reader.render));
       },
     },
     {

@@ -3,6 +3,7 @@ import { stripInvisible } from '../../guide/normalise.js';
 import { quotationEmbed, safeInline } from '../../render/discord.js';
 import type { CommandModule } from '../command.js';
 import { send } from '../respond.js';
+import { contentGate, partOfCitation } from '../teacher/content-gate.js';
 
 const TOPIC_MAX = 100;
 
@@ -27,6 +28,8 @@ export const quoteCommand: CommandModule = {
           : `I couldn't find a quote in the guides about “${safeInline(topic, TOPIC_MAX)}”. Try a character, place or theme (for example \`/quote topic:Hailsham\`), or \`/quote\` on its own for a highlighted quote.`;
       return send(interaction, { content }, { ephemeral: true });
     }
-    return send(interaction, { embeds: [quotationEmbed(quotation, topic === '' ? undefined : topic)] });
+    const gate = contentGate(services, interaction, partOfCitation(services, quotation.citation), false);
+    if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
+    return send(interaction, { embeds: [quotationEmbed(quotation, topic === '' ? undefined : topic, { spoiler: gate.spoiler })] });
   },
 };

@@ -1,4 +1,4 @@
-import { SlashCommandBuilder } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { SectionEntry } from '../../engine.js';
 import { parentSectionEmbed, safeInline, sectionPageEmbed, truncate } from '../../render/discord.js';
 import { paginate, sectionView } from '../../render/view.js';
@@ -9,20 +9,21 @@ import { MESSAGES } from '../errors.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX, SECTION_PAGE_CHARS } from '../limits.js';
 import { send, update, type MessageView } from '../respond.js';
 import type { BotServices } from '../services.js';
+import { contentGate } from '../teacher/content-gate.js';
 
 export const SECTION_PAGE = 'sec-page';
 export const SECTION_READ = 'sec-read';
 const NAME_MAX = 100;
 
 /** One page of a section, with Previous/Next buttons when it has more than one. */
-export function sectionMessage(services: BotServices, entry: SectionEntry, page = 0): MessageView {
+export function sectionMessage(services: BotServices, entry: SectionEntry, page = 0, options: { spoiler?: boolean } = {}): MessageView {
   const view = sectionView(entry, services.sections.all());
   if (view.paragraphs.length === 0) return { embeds: [parentSectionEmbed(entry, view.subsections)] };
   const pages = paginate(view.paragraphs, SECTION_PAGE_CHARS);
   const current = Math.min(Math.max(0, page), pages.length - 1);
   const id = services.sections.idOf(entry);
   return {
-    embeds: [sectionPageEmbed(entry, pages[current]!, current, pages.length)],
+    embeds: [sectionPageEmbed(entry, pages[current]!, current, pages.length, options)],
     components: pagerRow((target) => customId(SECTION_PAGE, id, target), current, pages.length),
   };
 }
@@ -49,7 +50,11 @@ export const sectionCommand: CommandModule = {
     const name = interaction.options.getString('name', true);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     const found = services.sections.resolve(name);
-    if (found.entry) return send(interaction, sectionMessage(services, found.entry), { ephemeral });
+    if (found.entry) {
+      const gate = contentGate(services, interaction, found.entry.paragraphs.length > 0 ? found.entry.part : undefined, ephemeral);
+      if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
+      return send(interaction, sectionMessage(services, found.entry, 0, { spoiler: gate.spoiler }), { ephemeral });
+    }
     const typed = safeInline(name, 100) || 'that';
     const content =
       found.suggestions.length > 0
@@ -73,7 +78,9 @@ export const sectionCommand: CommandModule = {
         const entry = services.sections.byShortId(id);
         const page = intArg(pageArg);
         if (!entry || page === undefined) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
-        return update(interaction, sectionMessage(services, entry, page));
+        const gate = contentGate(services, interaction, entry.part, interaction.message.flags.has(MessageFlags.Ephemeral));
+        if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
+        return update(interaction, sectionMessage(services, entry, page, { spoiler: gate.spoiler }));
       },
     },
     {
@@ -81,7 +88,9 @@ export const sectionCommand: CommandModule = {
       async handle(interaction, [id = ''], { services }) {
         const entry = services.sections.byShortId(id);
         if (!entry) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
-        return send(interaction, sectionMessage(services, entry), { ephemeral: true });
+        const gate = contentGate(services, interaction, entry.paragraphs.length > 0 ? entry.part : undefined, true);
+        if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
+        return send(interaction, sectionMessage(services, entry, 0, { spoiler: gate.spoiler }), { ephemeral: true });
       },
     },
   ],

@@ -1,0 +1,129 @@
+import { isChannelAllowed, type GuildSettings } from '../../store/index.js';
+import type { AskHook } from '../ask-hooks.js';
+import { interactionIsTeacher } from './access.js';
+import { queueForReview, type ReviewPayload } from './review.js';
+import type { TeacherRuntime } from './runtime.js';
+import { GAP_SIMILARITY_THRESHOLD } from './runtime.js';
+import { readerOptions } from './reader-options.js';
+import { PROGRESS_NOTICE, READER_PART_LABELS } from './spoilers.js';
+
+/**
+ * The `/ask` hooks of the teacher features, in the order they run:
+ *  1. `server-settings` (before): where /ask is allowed, public or private answers, review mode,
+ *     spoiler mode and reading progress, and other servers' notes left out;
+ *  2. `question-log` (after): every question and answer is logged, with the answer id its buttons use;
+ *  3. `knowledge-gaps` (after): a question the guides could not answer joins the unanswered list;
+ *  4. `review-queue` (after): in review mode, the proposed answer goes to the queue channel.
+ * Teachers are exempt from the channel list, review and the reading-progress filter.
+ */
+
+export const REVIEW_NOTICE = 'Your teacher reviews answers in this server: this one was sent to your teacher for review, and only you can see it for now. If it is approved, it will be posted in the channel.';
+
+export function channelPointer(settings: GuildSettings): string {
+  const channels = settings.allowedChannelIds.map((id) => `<#${id}>`);
+  const list = channels.length === 1 ? channels[0]! : `${channels.slice(0, -1).join(', ')} or ${channels[channels.length - 1]}`;
+  return `Questions for Guidebot go in ${list} in this server. Please ask there.`;
+}
+
+export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
+  const { store, logger } = runtime;
+  const settingsOf = (guildId: string) => store.settings.get(guildId);
+
+  const serverSettings: AskHook = {
+    name: 'server-settings',
+    before(context) {
+      if (!context.guildId) {
+        context.askOptions.skip = runtime.skipFor(null);
+        return;
+      }
+      const settings = settingsOf(context.guildId);
+      const teacher = context.interaction ? interactionIsTeacher(context.interaction, store) : false;
+      if (!teacher && context.channelId && !isChannelAllowed(settings, context.channelId)) return { refuse: channelPointer(settings) };
+      let ephemeral = context.ephemeral || settings.answerVisibility === 'private';
+      if (!ephemeral && !teacher && settings.reviewMode === 'on' && settings.reviewChannelId) {
+        context.review = { queueChannelId: settings.reviewChannelId };
+        ephemeral = true;
+        context.notices.push(REVIEW_NOTICE);
+      }
+      const options = readerOptions(runtime, { guildId: context.guildId, userId: context.userId, teacher, ephemeral }, settings);
+      Object.assign(context.askOptions, options.askOptions);
+      context.render = options.render;
+      if (!options.progressSet) context.notices.push(PROGRESS_NOTICE);
+      return { ephemeral };
+    },
+    transform(answer, context) {
+      const part = context.askOptions.readerPart;
+      if (!answer.answered && part !== undefined && part !== 'part-three' && !context.notices.includes(PROGRESS_NOTICE)) {
+        context.notices.push(`I only searched the parts of the guides that don't go beyond ${READER_PART_LABELS[part]}, as spoiler control is on.`);
+      }
+      return answer;
+    },
+  };
+
+  const questionLog: AskHook = {
+    name: 'question-log',
+    after(answer, context) {
+      if (!context.guildId || !context.channelId) return;
+      context.logId = store.log.logQuestion({
+        guildId: context.guildId,
+        channelId: context.channelId,
+        userId: context.userId,
+        userName: context.userName ?? '',
+        question: answer.question,
+        answered: answer.answered,
+        confidence: answer.confidence,
+        passages: answer.passages.map((passage) => ({ id: passage.id, citation: passage.citation, score: passage.score })),
+        latencyMs: Math.max(0, Date.now() - context.startedAt),
+        answerId: context.answerId,
+      });
+      logger.info({ logId: context.logId, answerId: context.answerId, guildId: context.guildId, answered: answer.answered }, 'question logged');
+    },
+  };
+
+  const knowledgeGaps: AskHook = {
+    name: 'knowledge-gaps',
+    async after(answer, context) {
+      if (answer.answered || !context.guildId || !context.channelId) return;
+      // Not covered only because of the reader's progress filter? Then the guides do answer it: no gap.
+      const part = context.askOptions.readerPart;
+      if (part !== undefined && part !== 'part-three' && runtime.engine.ask) {
+        const unfiltered = await runtime.engine.ask(answer.question, { k: 3, ...(context.askOptions.skip ? { skip: context.askOptions.skip } : {}) });
+        if (unfiltered.answered) return;
+      }
+      const similarity = await runtime.gapSimilarity(context.guildId, answer.question);
+      const gap = store.gaps.record(
+        { guildId: context.guildId, channelId: context.channelId, userId: context.userId, question: answer.question, logId: context.logId ?? null },
+        { similarity, threshold: GAP_SIMILARITY_THRESHOLD },
+      );
+      logger.info({ gapId: gap.gapId, created: gap.created, count: gap.count }, 'unanswered question recorded');
+    },
+  };
+
+  const reviewQueue: AskHook = {
+    name: 'review-queue',
+    async after(answer, context) {
+      if (!context.review || !context.guildId || !context.channelId) return;
+      const payload: ReviewPayload = {
+        v: 1,
+        answer,
+        answerId: context.answerId,
+        askerName: context.userName ?? '',
+        ...(context.interaction ? { interaction: { token: context.interaction.token, createdAt: context.interaction.createdTimestamp } } : {}),
+      };
+      const { review, posted } = await queueForReview(context.services, {
+        store,
+        client: runtime.client,
+        logger,
+        guildId: context.guildId,
+        channelId: context.channelId,
+        userId: context.userId,
+        logId: context.logId,
+        queueChannelId: context.review.queueChannelId,
+        payload,
+      });
+      logger.info({ reviewId: review.id, posted }, 'answer queued for review');
+    },
+  };
+
+  return [serverSettings, questionLog, knowledgeGaps, reviewQueue];
+}

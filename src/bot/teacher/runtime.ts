@@ -1,0 +1,165 @@
+import type { Client } from 'discord.js';
+import type { Engine, TeacherNote } from '../../engine.js';
+import type { BookPart } from '../../guide/spoilers.js';
+import type { Logger } from '../../log.js';
+import { dot } from '../../search/answer.js';
+import { tokenSimilarity, type Note, type PurgeResult, type SimilarityFn, type Store } from '../../store/index.js';
+import { readerPartOf } from './spoilers.js';
+
+/** What of the engine the teacher features use; notes and embeddings are optional (a stub engine may lack them). */
+export type TeacherEngine = Partial<Pick<Engine, 'ask' | 'addNote' | 'removeNote' | 'embed' | 'embedder'>>;
+
+export interface TeacherRuntimeOptions {
+  store: Store;
+  engine: TeacherEngine;
+  logger: Logger;
+  /** Logged questions older than this are deleted (RETENTION_DAYS). */
+  retentionDays: number;
+  /** How often the retention purge runs after the one at start-up (default hourly). */
+  retentionIntervalMs?: number;
+}
+
+export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** Open gaps compared with a new unanswered question. */
+const GAP_CANDIDATES = 100;
+/** recordGap joins a question to an open gap at or above this similarity. */
+export const GAP_SIMILARITY_THRESHOLD = 0.85;
+
+const NOTE_ID_PREFIX = 'teacher-note-';
+/** The engine's NOTE_SOURCE, the `source` of every teacher-note passage (not imported: engine.ts loads the model runtime). */
+export const NOTE_PASSAGE_SOURCE = 'teacher-notes';
+
+/** The engine id of a stored note: it names the server, so other servers' notes can be left out of answers. */
+export function noteEngineId(note: Pick<Note, 'guildId' | 'id'>): string {
+  return `${NOTE_ID_PREFIX}${note.guildId}-${note.id}`;
+}
+
+export function toTeacherNote(note: Note): TeacherNote {
+  return {
+    id: noteEngineId(note),
+    authorName: note.authorName || 'a teacher',
+    createdAt: new Date(note.createdAt),
+    text: note.text,
+    ...(note.question ? { question: note.question } : {}),
+  };
+}
+
+/**
+ * The state the teacher features share: the store, the engine's note index, the Discord client (to
+ * post in the review queue and send direct messages), and the retention job.
+ */
+export class TeacherRuntime {
+  readonly store: Store;
+  readonly engine: TeacherEngine;
+  readonly logger: Logger;
+  readonly retentionDays: number;
+  private readonly retentionIntervalMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  client: Client | undefined;
+
+  constructor(options: TeacherRuntimeOptions) {
+    this.store = options.store;
+    this.engine = options.engine;
+    this.logger = options.logger.child({ component: 'teacher' });
+    this.retentionDays = options.retentionDays;
+    this.retentionIntervalMs = options.retentionIntervalMs ?? RETENTION_INTERVAL_MS;
+  }
+
+  attach(client: Client): void {
+    this.client = client;
+  }
+
+  /** At start-up: every stored note into the engine, a first retention purge, then the hourly purge. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.indexAllNotes();
+    this.purge();
+    this.timer = setInterval(() => this.purge(), this.retentionIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Deletes logged questions (and their votes) older than RETENTION_DAYS. Never throws. */
+  purge(now = Date.now()): PurgeResult | undefined {
+    try {
+      const result = this.store.privacy.purgeOlderThan(this.retentionDays, now);
+      if (result.total > 0) this.logger.info({ ...result, retentionDays: this.retentionDays }, 'retention: old log rows deleted');
+      return result;
+    } catch (error) {
+      this.logger.error({ err: error }, 'retention purge failed');
+      return undefined;
+    }
+  }
+
+  async indexAllNotes(): Promise<number> {
+    if (!this.engine.addNote) return 0;
+    let count = 0;
+    for (const note of this.store.notes.all()) {
+      try {
+        await this.engine.addNote(toTeacherNote(note));
+        count += 1;
+      } catch (error) {
+        this.logger.error({ err: error, noteId: note.id }, 'could not index a teacher note');
+      }
+    }
+    if (count > 0) this.logger.info({ notes: count }, 'teacher notes indexed');
+    return count;
+  }
+
+  /** Adds (or replaces) a note in the engine's indexes at once. */
+  async indexNote(note: Note): Promise<void> {
+    if (!this.engine.addNote) throw new Error('this engine cannot index teacher notes');
+    await this.engine.addNote(toTeacherNote(note));
+  }
+
+  unindexNote(note: Pick<Note, 'guildId' | 'id'>): boolean {
+    return this.engine.removeNote?.(noteEngineId(note)) ?? false;
+  }
+
+  /** Leaves other servers' teacher notes out of this server's answers. */
+  skipFor(guildId: string | null): (passage: { id: string; source: string }) => boolean {
+    const own = guildId ? `${NOTE_ID_PREFIX}${guildId}-` : undefined;
+    return (passage) => passage.source === NOTE_PASSAGE_SOURCE && (own === undefined || !passage.id.startsWith(own));
+  }
+
+  /** How far a student has read, as a book part (`none` when they have not said). */
+  readerPart(guildId: string, userId: string): { part: BookPart; set: boolean } {
+    const progress = this.store.progress.get(guildId, userId);
+    return { part: readerPartOf(progress?.progress), set: progress !== null };
+  }
+
+  /**
+   * A similarity for grouping unanswered questions: word overlap, or the embedding cosine when it
+   * is high for this model and the questions share a word. (Averaged word vectors rate any two
+   * questions of the same shape as close, "What is the capital of France?" and "… of Germany?", so
+   * cosine alone is not enough.)
+   */
+  async gapSimilarity(guildId: string, question: string): Promise<SimilarityFn> {
+    const open = this.store.gaps.list(guildId, { limit: GAP_CANDIDATES });
+    if (!this.engine.embed || open.length === 0) return combinedSimilarity(new Map(), 1);
+    const texts = [question, ...open.map((gap) => gap.question)];
+    const vectors = await this.engine.embed(texts);
+    const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
+    const high = this.engine.embedder?.profile.cosine.high ?? 0.75;
+    return combinedSimilarity(byText, high + (1 - high) * 0.4);
+  }
+}
+
+export function combinedSimilarity(vectors: ReadonlyMap<string, Float32Array>, cosineThreshold: number): SimilarityFn {
+  return (a, b) => {
+    const words = tokenSimilarity(a, b);
+    if (words >= 0.5) return 0.9 + 0.1 * words;
+    const va = vectors.get(a);
+    const vb = vectors.get(b);
+    if (words === 0 || !va || !vb) return words;
+    const cosine = dot(va, vb);
+    // Rescale so that the model's "clearly the same question" cosine lands on the threshold.
+    return cosine >= cosineThreshold ? GAP_SIMILARITY_THRESHOLD + (1 - GAP_SIMILARITY_THRESHOLD) * ((cosine - cosineThreshold) / (1 - cosineThreshold || 1)) : words;
+  };
+}

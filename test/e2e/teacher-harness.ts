@@ -1,0 +1,148 @@
+/**
+ * Helpers for the teacher-feature end-to-end tests: the real bot (real engine, offline model) with
+ * a real SQLite store in a temporary file, against the fake Discord, and small drivers for commands,
+ * buttons and modals as a teacher or a student.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import type { Engine } from '../../src/engine.js';
+import { Store } from '../../src/store/index.js';
+import { buttonsOf, limitViolations, mentionsAreSafe, outgoingMessages, startHarness, tempDir, type Harness, type HarnessOptions } from './bot-harness.js';
+import type { ChatInputInteractionOptions, FakeMember, InteractionResponseRecord, LooseJson, OptionValueInput, PermissionInput, RecordedRequest, StoredMessage } from './fake-discord.js';
+
+export interface TeacherHarness extends Harness {
+  store: Store;
+  dbFile: string;
+}
+
+/** Starts the bot with a store in a fresh temporary database file. */
+export async function startTeacherHarness(engine: Engine, options: Partial<HarnessOptions> & { dbFile?: string } = {}): Promise<TeacherHarness> {
+  const dbFile = options.dbFile ?? path.join(tempDir('guidebot-db-'), 'guidebot.db');
+  const store = Store.open(dbFile, { defaults: { rateLimitPerUser: 50, rateLimitWindowSeconds: 30 } });
+  const harness = await startHarness({
+    engine,
+    ...options,
+    env: { RATE_LIMIT_PER_USER: '50', RATE_LIMIT_WINDOW_SECONDS: '30', ...options.env },
+    bot: { store, ...options.bot },
+  });
+  return { ...harness, store, dbFile };
+}
+
+export function removeDbFile(h: TeacherHarness | undefined): void {
+  if (h) fs.rmSync(path.dirname(h.dbFile), { recursive: true, force: true });
+}
+
+export interface Driver {
+  h: TeacherHarness;
+  teacher: FakeMember;
+  student: FakeMember;
+}
+
+export function driver(h: TeacherHarness): Driver {
+  return { h, teacher: h.fake.members.teacher, student: h.fake.members.student };
+}
+
+/** Sends a slash command and waits for its first response (callback). */
+export async function command(
+  h: TeacherHarness,
+  name: string,
+  options: {
+    member?: FakeMember;
+    subcommand?: string;
+    subcommandGroup?: string;
+    options?: Record<string, OptionValueInput>;
+    channelId?: string;
+    guildId?: string | null;
+    validate?: boolean;
+    permissions?: PermissionInput;
+  } = {},
+): Promise<{ id: string; callback: InteractionResponseRecord }> {
+  const spec: ChatInputInteractionOptions = { name, ...options, member: options.member ?? h.fake.members.student };
+  const id = h.fake.sendInteraction(h.fake.chatInputInteraction(spec));
+  const callback = await h.fake.waitForResponse(id, { timeoutMs: 10_000 });
+  return { id, callback };
+}
+
+/** The content of an interaction's first message (the callback, or the edit of a deferred reply). */
+export async function reply(h: TeacherHarness, id: string, callback: InteractionResponseRecord): Promise<LooseJson> {
+  if (callback.callbackType === 5) return (await h.fake.waitForEdit(id, { timeoutMs: 10_000 })).body;
+  return callback.body;
+}
+
+/** Runs a command and returns its (first) reply body. */
+export async function run(h: TeacherHarness, name: string, options: Parameters<typeof command>[2] = {}): Promise<LooseJson> {
+  const { id, callback } = await command(h, name, options);
+  return reply(h, id, callback);
+}
+
+/** Presses a button on a stored message. */
+export async function press(
+  h: TeacherHarness,
+  customId: string,
+  message: string | StoredMessage,
+  member: FakeMember,
+  channelId?: string,
+): Promise<{ id: string; callback: InteractionResponseRecord }> {
+  const stored = typeof message === 'string' ? h.fake.message(message) : message;
+  const id = h.fake.sendInteraction(
+    h.fake.buttonInteraction({ customId, message: typeof message === 'string' ? message : message.id, member, channelId: channelId ?? stored?.channelId ?? h.fake.guild.channels.general.id }),
+  );
+  const callback = await h.fake.waitForResponse(id, { timeoutMs: 10_000 });
+  return { id, callback };
+}
+
+/** Submits a modal the bot showed. */
+export async function submit(h: TeacherHarness, customId: string, fields: Record<string, string>, member: FakeMember, message?: string): Promise<{ id: string; callback: InteractionResponseRecord }> {
+  const channelId = message ? h.fake.message(message)?.channelId : undefined;
+  const id = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId, fields, member, ...(message ? { message } : {}), ...(channelId ? { channelId } : {}) }));
+  const callback = await h.fake.waitForResponse(id, { timeoutMs: 10_000 });
+  return { id, callback };
+}
+
+export function buttonId(body: LooseJson, label: string | RegExp): string {
+  const found = buttonsOf(body).find((button) => (typeof label === 'string' ? button.label === label : label.test(String(button.label))));
+  if (!found) throw new Error(`no button ${label} in ${JSON.stringify(buttonsOf(body).map((b) => b.label))}`);
+  return String(found.custom_id);
+}
+
+/** Asks a question and waits for the answer (the edit of the deferred reply). */
+export async function ask(h: TeacherHarness, question: string, member: FakeMember, options: { private?: boolean; channelId?: string } = {}) {
+  const { id, callback } = await command(h, 'ask', {
+    member,
+    options: { question, ...(options.private === undefined ? {} : { private: options.private }) },
+    ...(options.channelId ? { channelId: options.channelId } : {}),
+  });
+  if (callback.callbackType !== 5) return { id, callback, answer: undefined };
+  const edit = await h.fake.waitForEdit(id, { timeoutMs: 10_000 });
+  return { id, callback, answer: edit.body };
+}
+
+/** Polls until `check` passes (for work the bot does after it has answered, like logging). */
+export async function eventually<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function embedDescription(body: LooseJson): string {
+  return String(((body.embeds ?? []) as LooseJson[])[0]?.description ?? '');
+}
+
+/** A direct message to someone who closed their DMs (403 50007): expected where a test closes them. */
+export const closedDm = (request: RecordedRequest) => request.status === 403 && (request.responseBody as LooseJson | null)?.code === 50007;
+
+/** Every message the bot sent respects Discord's limits and pings nobody; no request failed unexpectedly. */
+export function expectCleanTraffic(h: TeacherHarness, allowedFailures: (request: RecordedRequest) => boolean = () => false): void {
+  for (const message of outgoingMessages(h.fake)) {
+    expect({ kind: message.kind, problems: limitViolations(message.body) }).toEqual({ kind: message.kind, problems: [] });
+    expect(mentionsAreSafe(message.body)).toBe(true);
+  }
+  const failed = h.fake.requests.filter((request) => request.status >= 400 && !request.injectedFault && !allowedFailures(request));
+  expect(failed.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([]);
+  h.fake.assertNoUnhandledRequests();
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm start` as a real child process with its SQLite database: a logged question and a confirmed
+ * vote survive `kill -9`; teacher notes stored earlier are indexed at start-up; a database file that
+ * is read-only, damaged or in an impossible folder stops start-up with a message naming the file
+ * and the fix (and the file is left untouched).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/index.js';
+import { registerCommands } from '../../scripts/register.js';
+import { CORPUS_DIR, openTestEngine, tempDir } from './bot-harness.js';
+import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let indexDir = '';
+let work = '';
+
+interface Run {
+  child: ChildProcess;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function start(env: Record<string, string>, user: { uid?: number; gid?: number } = {}): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    ...user,
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_ID: 'offline', CORPUS_DIR, INDEX_DIR: indexDir, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  child.stdout!.resume();
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.stdin!.end();
+  return { child, stderr: () => stderr, exit };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const logLines = (run: Run) =>
+  run
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LooseJson);
+
+beforeAll(async () => {
+  ({ indexDir } = await openTestEngine());
+  work = tempDir('guidebot-process-db-');
+});
+
+afterAll(() => {
+  for (const dir of [indexDir, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm start with a database, against the fake Discord', () => {
+  let fake: FakeDiscord;
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ heartbeatIntervalMs: 1000 });
+    await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('a logged question and a confirmed vote survive kill -9; stored teacher notes are indexed at start-up', async () => {
+    const dbFile = path.join(work, 'sub', 'guidebot.db');
+    // A note a teacher wrote before this start.
+    const before = Store.open(dbFile);
+    before.notes.create({ guildId: fake.guild.id, authorId: fake.members.teacher.id, authorName: 'Ms Emily', text: 'The novel never says what colour Kathy’s car is.', question: "What colour is Kathy's car?" });
+    before.close();
+
+    let id = '';
+    const bot = start({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DB_PATH: dbFile, LOG_LEVEL: 'info' });
+    try {
+      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log');
+      expect(logLines(bot).find((line) => line.msg === 'teacher notes indexed')).toMatchObject({ notes: 1 });
+
+      const noteAsk = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: "What colour is Kathy's car?" } }));
+      const noteAnswer = await fake.waitForEdit(noteAsk, { timeoutMs: 10_000 });
+      expect(String((noteAnswer.body.embeds as LooseJson[])[0]!.description)).toContain('— *Teacher note by Ms Emily, ');
+
+      id = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'Who is Miss Lucy?' } }));
+      const answer = await fake.waitForEdit(id, { timeoutMs: 10_000 });
+      await until(() => logLines(bot).some((line) => line.msg === 'question logged' && line.answerId === id), 'the question log line');
+      const helpful = ((answer.body.components as LooseJson[]).flatMap((row) => row.components as LooseJson[]).find((button) => button.label === 'Helpful')!).custom_id as string;
+      const vote = fake.sendInteraction(fake.buttonInteraction({ customId: helpful, message: fake.originalResponse(id)!.id }));
+      expect((await fake.waitForResponse(vote)).body.content).toMatch(/^Thanks!/);
+
+      bot.child.kill('SIGKILL');
+      expect((await bot.exit).signal).toBe('SIGKILL');
+    } finally {
+      if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
+    }
+
+    const after = Store.open(dbFile); // also runs the integrity check
+    const row = after.log.findByAnswerId(id);
+    expect(row).toMatchObject({ question: 'Who is Miss Lucy?', answered: true, guildId: fake.guild.id });
+    expect(after.feedback.counts(row!.id)).toEqual({ helpful: 1, notHelpful: 0, total: 1 });
+    after.close();
+  }, 60_000);
+});
+
+describe('a database Guidebot cannot use stops start-up with a clear message', () => {
+  const failStart = async (dbFile: string, user: { uid?: number; gid?: number } = {}) => {
+    const run = start({ DB_PATH: dbFile, LOG_LEVEL: 'silent' }, user);
+    const { code } = await run.exit;
+    return { code, stderr: run.stderr() };
+  };
+
+  it('a damaged file: names the file and the fix, leaves it untouched', async () => {
+    const file = path.join(work, 'damaged.db');
+    const garbage = Buffer.from('this is not a database, it is a shopping list\n'.repeat(10));
+    fs.writeFileSync(file, garbage);
+    const { code, stderr } = await failStart(file);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`"${file}" is not a SQLite database`);
+    expect(stderr).toMatch(/Restore it from a backup, or move it aside/);
+    expect(fs.readFileSync(file).equals(garbage)).toBe(true);
+  });
+
+  // Root can write to any file, so as root Guidebot runs as the unprivileged user "nobody" here.
+  it('a read-only file', async () => {
+    const dir = tempDir('guidebot-readonly-');
+    fs.chmodSync(dir, 0o777);
+    const file = path.join(dir, 'readonly.db');
+    Store.open(file).close();
+    fs.chmodSync(file, 0o444);
+    const before = fs.readFileSync(file);
+    const { code, stderr } = await failStart(file, process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {});
+    expect(code).toBe(1);
+    expect(stderr).toContain(`The database file "${file}" is read-only. Fix its permissions`);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('a folder that cannot exist (part of the path is a file)', async () => {
+    const blocker = path.join(work, 'not-a-folder');
+    fs.writeFileSync(blocker, 'x');
+    const file = path.join(blocker, 'guidebot.db');
+    const { code, stderr } = await failStart(file);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`Cannot create the folder "${blocker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" for the database file`));
+  });
+});
