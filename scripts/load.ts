@@ -12,6 +12,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InteractionResponseType } from 'discord.js';
 import { createBot } from '../src/bot/bot.js';
+import { Store } from '../src/store/index.js';
 import { PROJECT_ROOT } from '../src/config.js';
 import { Engine } from '../src/engine.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
@@ -85,7 +86,9 @@ async function main() {
   });
   const engine = await Engine.open({ config, logger });
   await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
-  const bot = createBot({ config, engine, logger });
+  // The real bot keeps a question log, votes and settings in SQLite: the load includes those writes.
+  const store = Store.open(path.join(indexDir, 'load.db'), { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
+  const bot = createBot({ config, engine, logger, store });
   await bot.start();
 
   const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
