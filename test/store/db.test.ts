@@ -39,14 +39,14 @@ function expectStoreError(fn: () => unknown, code: string, file: string): StoreE
 }
 
 describe('openDatabase: schema and pragmas', () => {
-  it('creates the schema at the latest version with WAL, synchronous FULL and foreign keys', () => {
+  it('creates the schema at the latest version with WAL, synchronous NORMAL and foreign keys', () => {
     const file = path.join(tempDir(), 'guidebot.db');
     const db = openDatabase(file);
     expect(userVersion(db)).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBe(migrations.length);
     expect(tables(db)).toEqual(TABLES);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
     db.close();
