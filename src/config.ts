@@ -39,7 +39,8 @@ export const configSchema = z.object({
   INDEX_DIR: z.string().trim().min(1).default('embeddings'),
   MODELS_DIR: z.string().trim().min(1).default('models'),
   DB_PATH: z.string().trim().min(1).default('data/guidebot.db'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: `info` for the bot and tools, `warn` in the console mode (where logs would crowd the answers). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   RATE_LIMIT_PER_USER: positiveInt(5, 1000),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(30, 86_400),
   RETENTION_DAYS: positiveInt(90, 3650),

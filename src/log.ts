@@ -17,7 +17,7 @@ export const REDACTED_PATHS = [
  * Structured logs go to standard error so that command-line tools can keep standard output for
  * their results (`npm run --silent ask -- --json`).
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination = pino.destination({ fd: 2, sync: true })): Logger {
+export function createLogger(level = 'info', destination = pino.destination({ fd: 2, sync: true })): Logger {
   return pino(
     {
       level,
