@@ -127,26 +127,37 @@ export function sectionView(entry: SectionLike, all: readonly SectionLike[] = []
 }
 
 /**
- * Splits paragraphs into pages of at most `maxChars` characters (counting a blank line between
- * paragraphs). A paragraph longer than a page is split between sentences, or words if it must.
+ * Packs pieces into pages of at most `maxChars` characters, counting `separator` characters between
+ * two pieces on a page. A piece longer than a page gets a page of its own.
  */
-export function paginate(paragraphs: readonly string[], maxChars: number): string[][] {
-  const pieces = paragraphs.flatMap((paragraph) => splitLong(paragraph, maxChars));
+export function packPages(pieces: readonly string[], maxChars: number, separator: number): string[][] {
   const pages: string[][] = [];
   let page: string[] = [];
   let size = 0;
   for (const piece of pieces) {
-    const added = (page.length > 0 ? 2 : 0) + piece.length;
+    const added = (page.length > 0 ? separator : 0) + piece.length;
     if (page.length > 0 && size + added > maxChars) {
       pages.push(page);
       page = [];
       size = 0;
     }
-    size += (page.length > 0 ? 2 : 0) + piece.length;
+    size += (page.length > 0 ? separator : 0) + piece.length;
     page.push(piece);
   }
   if (page.length > 0) pages.push(page);
   return pages;
+}
+
+/**
+ * Splits paragraphs into pages of at most `maxChars` characters (counting a blank line between
+ * paragraphs). A paragraph longer than a page is split between sentences, or words if it must.
+ */
+export function paginate(paragraphs: readonly string[], maxChars: number): string[][] {
+  return packPages(
+    paragraphs.flatMap((paragraph) => splitLong(paragraph, maxChars)),
+    maxChars,
+    2,
+  );
 }
 
 function splitLong(text: string, maxChars: number): string[] {

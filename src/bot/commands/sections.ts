@@ -1,5 +1,6 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { tocEmbed, tocLines } from '../../render/discord.js';
+import { packPages } from '../../render/view.js';
 import type { CommandModule } from '../command.js';
 import { pagerRow } from '../components.js';
 import { customId, intArg } from '../custom-id.js';
@@ -11,20 +12,7 @@ export const TOC_PAGE = 'toc-page';
 
 /** Splits lines into pages of at most `maxChars` characters (lines joined by newlines). */
 export function pageLines(lines: readonly string[], maxChars: number): string[][] {
-  const pages: string[][] = [];
-  let page: string[] = [];
-  let size = 0;
-  for (const line of lines) {
-    if (page.length > 0 && size + 1 + line.length > maxChars) {
-      pages.push(page);
-      page = [];
-      size = 0;
-    }
-    size += (page.length > 0 ? 1 : 0) + line.length;
-    page.push(line);
-  }
-  if (page.length > 0) pages.push(page);
-  return pages;
+  return packPages(lines, maxChars, 1);
 }
 
 export function tocMessage(services: BotServices, page = 0): MessageView {
