@@ -32,6 +32,8 @@ export function prepareQuestion(raw: unknown): PreparedQuestion {
 export function prepareText(raw: unknown, expected: { noun: string; maxChars: number; example: string }): PreparedQuestion {
   const { noun, maxChars, example } = expected;
   if (typeof raw !== 'string') throw new InvalidQuestionError('not-text', `Please send your ${noun} as text, ${example}`);
+  // U+FFFD is what bytes that are not valid text (a binary file, another encoding) decode to.
+  if (raw.includes('\uFFFD')) throw new InvalidQuestionError('not-text', `That doesn't look like text: some of it could not be read. Please type your ${noun}, ${example}`);
   const notices: string[] = [];
   let text = stripInvisible(raw.normalize('NFC')).replace(/\s+/g, ' ').trim();
   if (text === '') throw new InvalidQuestionError('empty', `Please type your ${noun}, ${example}`);

@@ -19,6 +19,7 @@ describe('prepareQuestion', () => {
     expect(reason('\u200B\u200D\uFEFF')).toBe('empty');
     expect(reason(42)).toBe('not-text');
     expect(reason(null)).toBe('not-text');
+    expect(reason(Buffer.from([0x57, 0x68, 0x6f, 0xff, 0xfe, 0x20, 0x69, 0x73]).toString('utf8'))).toBe('not-text');
     expect(reason('??? !!! 123')).toBe('no-words');
     expect(reason('a'.repeat(60))).toBe('garbage');
     expect(reason('}{@#$%^&*()_+ a')).toBe('garbage');
