@@ -45,7 +45,7 @@ export const MAX_QUOTES = 3;
 /** Quotes come from this many of the best passages. */
 const QUOTE_PASSAGES = 5;
 /** A further sentence is quoted only when it scores at least this fraction of the best one. */
-const QUOTE_RELATIVE_SCORE = 0.8;
+const QUOTE_RELATIVE_SCORE = 0.6;
 
 export interface SentenceCandidate {
   passageIndex: number;
