@@ -48,6 +48,9 @@ export const configSchema = z.object({
 
 type RawConfig = z.infer<typeof configSchema>;
 
+/** Every variable's default, for code that may be given a partial configuration. */
+export const CONFIG_DEFAULTS = configSchema.parse({});
+
 export interface Config extends Omit<RawConfig, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODELS_DIR' | 'DB_PATH' | 'MODEL_DIR'> {
   /** Absolute paths, resolved against the project root. */
   CORPUS_DIR: string;

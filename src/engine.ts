@@ -8,7 +8,7 @@ import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoile
 import type { Chunk, Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
 import { prepareQuestion, prepareText } from './question.js';
-import { CONFIDENCE_THRESHOLD, estimateConfidence, selectQuotes, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
+import { CONFIDENCE_THRESHOLD, dot, estimateConfidence, selectQuotes, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { terms } from './search/tokenize.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
@@ -93,6 +93,8 @@ interface Document {
   /** Search terms of the heading path and text, and of each sentence, computed once (queries stay garbage-light). */
   terms: ReadonlySet<string>;
   sentenceTerms: ReadonlySet<string>[];
+  /** The section ranking's key: the guide section, or for a teacher note the note itself. */
+  sectionKey: string;
 }
 
 export const NOTE_SOURCE = 'teacher-notes';
@@ -236,8 +238,7 @@ export class Engine {
           const document = this.document(id);
           if (!document || (options.readerPart !== undefined && !isWithin(document.part, options.readerPart))) return undefined;
           if (options.skip?.(document)) return undefined;
-          const section = sectionKey(document.source, document.path) + (document.source === NOTE_SOURCE ? `#${document.id}` : '');
-          return { id, sectionKey: section, paragraphKey: `${section}¶${document.paragraph}` };
+          return { id, sectionKey: document.sectionKey, paragraphKey: `${document.sectionKey}¶${document.paragraph}` };
         },
       },
       searchText,
@@ -360,7 +361,7 @@ export class Engine {
     this.index.dense.add(label, vector!);
     this.lexical.add({ id: note.id, text: note.text, heading });
     // A note is its own section, so it competes in the section ranking too.
-    this.sectionLexical.add({ id: sectionKey(NOTE_SOURCE, heading) + `#${note.id}`, text: note.text, heading });
+    this.sectionLexical.add({ id: this.documents[label]!.sectionKey, text: note.text, heading });
   }
 
   removeNote(id: string): boolean {
@@ -368,14 +369,19 @@ export class Engine {
     if (label === undefined || this.documents[label]?.source !== NOTE_SOURCE) return false;
     this.index.dense.remove(label);
     this.lexical.remove(id);
-    this.sectionLexical.remove(sectionKey(NOTE_SOURCE, this.documents[label]!.path) + `#${id}`);
+    this.sectionLexical.remove(this.documents[label]!.sectionKey);
     this.documents[label] = undefined;
     this.labelById.delete(id);
     return true;
   }
 
-  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sentenceTerms'>): void {
-    const document = { ...fields, terms: new Set(terms([...fields.path, fields.text].join(' '))), sentenceTerms: fields.sentences.map((sentence) => new Set(terms(sentence.normalised))) };
+  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sentenceTerms' | 'sectionKey'>): void {
+    const document = {
+      ...fields,
+      terms: new Set(terms([...fields.path, fields.text].join(' '))),
+      sentenceTerms: fields.sentences.map((sentence) => new Set(terms(sentence.normalised))),
+      sectionKey: sectionKey(fields.source, fields.path) + (fields.source === NOTE_SOURCE ? `#${fields.id}` : ''),
+    };
     this.documents[label] = document;
     this.labelById.set(document.id, label);
   }
@@ -388,11 +394,7 @@ export class Engine {
   private cosineTo(queryVector: Float32Array, document: Document): number {
     // The best-matching sentence says more than the passage average for a short question.
     let best = -1;
-    for (const vector of document.sentenceVectors) {
-      let sum = 0;
-      for (let i = 0; i < vector.length; i++) sum += vector[i]! * queryVector[i]!;
-      if (sum > best) best = sum;
-    }
+    for (const vector of document.sentenceVectors) best = Math.max(best, dot(vector, queryVector));
     return best;
   }
 }

@@ -69,9 +69,6 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export const ANSWER_CACHE_MAX = 2000;
 /** Users tracked at once by a rate limiter; the least recently seen are forgotten first. */
 export const RATE_LIMIT_TRACKED_USERS_MAX = 10_000;
-/** Default per-user question limit (overridden by RATE_LIMIT_PER_USER / RATE_LIMIT_WINDOW_SECONDS). */
-export const RATE_LIMIT_PER_USER_DEFAULT = 5;
-export const RATE_LIMIT_WINDOW_SECONDS_DEFAULT = 30;
 /** Replies to messages that mention the bot: at most this many per user per window. */
 export const MENTION_REPLIES_PER_USER = 2;
 export const MENTION_REPLY_WINDOW_SECONDS = 60;

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import { CONFIG_DEFAULTS, type Config } from '../config.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../log.js';
 import { SectionLookup } from '../section-lookup.js';
@@ -22,9 +22,6 @@ export type GuideEngine = Pick<Engine, 'ask' | 'sections' | 'section' | 'findSec
   Partial<Pick<Engine, 'addNote' | 'removeNote' | 'embed' | 'embedder'>>;
 
 export type BotConfig = Pick<Config, 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS' | 'DISCORD_API_URL'> & Partial<Pick<Config, 'RETENTION_DAYS'>>;
-
-/** Log retention when the config does not say (RETENTION_DAYS' default). */
-export const DEFAULT_RETENTION_DAYS = 90;
 
 /**
  * Everything a handler may use, passed to every handler. The next features add to it (the store,
@@ -82,7 +79,7 @@ export function createServices(options: ServiceOptions): BotServices {
         store,
         engine: options.engine,
         logger: options.logger,
-        retentionDays: options.config.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
+        retentionDays: options.config.RETENTION_DAYS ?? CONFIG_DEFAULTS.RETENTION_DAYS,
         ...(options.retentionIntervalMs ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
       })
     : undefined;
