@@ -15,6 +15,8 @@ function toJson(answer: Answer) {
     question: answer.question,
     answered: answer.answered,
     confidence: answer.confidence,
+    level: answer.level,
+    ...(answer.refusal ? { refusal: { reason: answer.refusal.reason, message: answer.refusal.message } } : {}),
     quotes: answer.quotes.map((quote) => ({ text: quote.text, citation: quote.citation })),
     passages: answer.passages.map((passage) => ({
       id: passage.id,
@@ -43,16 +45,11 @@ async function main() {
   const { config, logger } = startCli();
   const engine = await Engine.open({ config, logger });
 
+  // Every question gets a well-formed answer; one that cannot be searched is refused with the reason.
   const answerOne = async (text: string) => {
-    try {
-      const answer = await engine.ask(text, { k });
-      process.stdout.write(json ? `${JSON.stringify(toJson(answer))}\n` : `${renderAnswerText(answer, { width: process.stdout.columns, full: options.has('full') })}\n`);
-      return true;
-    } catch (error) {
-      if (!(error instanceof InvalidQuestionError)) throw error;
-      process.stdout.write(json ? `${JSON.stringify({ question: text, error: error.message })}\n` : `${error.message}\n`);
-      return false;
-    }
+    const answer = await engine.ask(text, { k });
+    process.stdout.write(json ? `${JSON.stringify(toJson(answer))}\n` : `${renderAnswerText(answer, { width: process.stdout.columns, full: options.has('full') })}\n`);
+    return answer.refusal?.reason !== 'invalid';
   };
 
   if (positional.length > 0) {

@@ -7,8 +7,13 @@ import { splitSentences } from './guide/sentences.js';
 import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
 import type { Chunk, Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
-import { prepareQuestion, prepareText } from './question.js';
-import { CONFIDENCE_THRESHOLD, dot, estimateConfidence, selectQuotes, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote, type SentenceCandidate } from './search/answer.js';
+import { InvalidQuestionError, prepareQuestion, prepareText, type PreparedQuestion } from './question.js';
+import { dot, refusedAnswer, refusalMessage, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote } from './search/answer.js';
+import { fromChatRegister } from './search/chat-register.js';
+import { levelOf, probability, unknownMass, type AnswerSignals } from './search/confidence.js';
+import { loadEnglishDictionary } from './search/english.js';
+import { selectQuotes, type QuoteSentence } from './search/quotes.js';
+import { ScopeGuard } from './search/scope.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { terms } from './search/tokenize.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
@@ -101,6 +106,17 @@ export const NOTE_SOURCE = 'teacher-notes';
 const DEFAULT_K = 5;
 const MAX_K = 25;
 
+/** A question whose every topic word is unknown to the guides, with at least this much specific vocabulary, is refused. */
+const UNKNOWN_ONLY_MASS = 0.5;
+/** A refused question's closest sections are offered when the best passages hold this share of its topic words… */
+const RELATED_COVERAGE = 0.34;
+/** …or its confidence is at least this share of the answering threshold. */
+const RELATED_SHARE_OF_THRESHOLD = 0.6;
+
+/** Headings of a guide's overview rather than its detail: a quote prefers the detail when both match. */
+const OVERVIEW_HEADING = /\b(introduction|overview|spoiler[- ]free|at a glance|in brief|in a nutshell)\b/i;
+const isOverviewSection = (path: string[]) => path.some((heading) => OVERVIEW_HEADING.test(heading)) || (path.length === 1 && /^summary$/i.test(path[0]!.trim()));
+
 const sectionKey = (source: string, sectionPath: string[]) => `${source}#${normaliseForMatch(sectionPath.join(' '))}`;
 
 export class Engine {
@@ -111,6 +127,9 @@ export class Engine {
   private readonly sectionList: SectionEntry[];
   private readonly quotationFinder: QuotationFinder;
   private readonly spelling: SpellingCorrector;
+  private readonly scope: ScopeGuard;
+  /** The book the guides are about, as their front matter names it. */
+  readonly bookTitle: string | undefined;
   private readonly studyQuestionList: StudyQuestion[];
   readonly tuning: RetrievalTuning;
 
@@ -176,6 +195,11 @@ export class Engine {
     this.quotationFinder = new QuotationFinder(guides);
     this.spelling = new SpellingCorrector(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])));
     this.studyQuestionList = studyQuestions(guides);
+    const authors = guides.map((guide) => guide.meta.book_author).filter((author): author is string => typeof author === 'string');
+    this.scope = new ScopeGuard(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])).join(' '), authors);
+    const books = guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string');
+    this.bookTitle = books[0];
+    loadEnglishDictionary();
   }
 
   /** Loads the model, then loads the index, rebuilding it when the corpus or model changed. */
@@ -217,12 +241,29 @@ export class Engine {
     };
   }
 
-  /** Answers a question with quoted, cited sentences, or says plainly that the guides do not cover it. */
+  /**
+   * Answers a question with quoted, cited sentences, or says plainly that the guides do not cover
+   * it. Every question gets an answer object, however odd: one that cannot be searched is refused
+   * with the reason.
+   */
   async ask(question: unknown, options: AskOptions = {}): Promise<Answer> {
-    const prepared = prepareQuestion(question);
-    const { text: searchText, corrections } = this.spelling.correctText(prepared.text);
+    let prepared: PreparedQuestion;
+    try {
+      prepared = prepareQuestion(question);
+    } catch (error) {
+      if (!(error instanceof InvalidQuestionError)) throw error;
+      return refusedAnswer(typeof question === 'string' ? question : '', [], { reason: 'invalid', message: error.message });
+    }
+    const chatFree = fromChatRegister(prepared.text);
+    const { text: searchText, corrections } = this.spelling.correctText(chatFree);
     const notices = [...prepared.notices];
     if (corrections.length > 0) notices.push(`Searched for ${corrections.map(([, to]) => `"${to}"`).join(', ')} (the guides do not use ${corrections.map(([from]) => `"${from}"`).join(', ')}).`);
+
+    const offTopic = this.scope.offTopic(prepared.text);
+    if (offTopic) return refusedAnswer(prepared.text, notices, { reason: offTopic, message: refusalMessage(offTopic, this.bookTitle) });
+    const queryTerms = weightedTerms(searchText, this.lexical);
+    if (queryTerms.size === 0) return refusedAnswer(prepared.text, notices, { reason: 'no-topic', message: refusalMessage('no-topic', this.bookTitle) });
+
     const mode = options.mode ?? 'hybrid';
     const k = Math.min(MAX_K, Math.max(1, Math.floor(options.k ?? DEFAULT_K)));
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
@@ -259,27 +300,29 @@ export class Engine {
       part: document.part,
     }));
 
-    const queryTerms = weightedTerms(searchText, this.lexical);
     const top = all.slice(0, 3);
-    const coverage = Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, document.terms)));
-    const cosine = queryVector && top.length > 0 ? Math.max(...top.map(({ document }) => this.cosineTo(queryVector, document))) : undefined;
-    const confidence = top.length === 0 ? 0 : estimateConfidence(coverage, cosine, this.embedder.profile, unknownNames(searchText, this.lexical).length);
-    const answered = confidence >= CONFIDENCE_THRESHOLD;
+    const signals: AnswerSignals = {
+      coverage: Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, document.terms))),
+      cosine: queryVector && top.length > 0 ? Math.max(...top.map(({ document }) => this.cosineTo(queryVector, document))) : undefined,
+      unknownMass: unknownMass(queryTerms, this.lexical),
+      unknownNames: unknownNames(searchText, this.lexical).length,
+      topicTerms: queryTerms.size,
+    };
+    const calibration = this.embedder.profile.calibration;
+    // None of the question's topic words is in the guides, and some are specific: nothing there can answer it.
+    const nothingInCommon = signals.coverage === 0 && signals.unknownMass >= UNKNOWN_ONLY_MASS;
+    const confidence = top.length === 0 || nothingInCommon ? 0 : probability(mode === 'bm25' ? { ...signals, cosine: undefined } : signals, calibration);
+    const answered = confidence >= calibration.threshold;
+    const level = levelOf(confidence, calibration);
 
     const shown = passages.slice(offset, offset + k);
-    const candidates: SentenceCandidate[] = all.slice(offset, offset + k).flatMap(({ document }, passageIndex) =>
-      document.sentences.map((sentence, sentenceIndex) => ({
-        passageIndex,
-        sentenceIndex,
-        text: sentence.text,
-        normalised: sentence.normalised,
-        terms: document.sentenceTerms[sentenceIndex]!,
-        vector: document.sentenceVectors[sentenceIndex],
-      })),
-    );
-    const quotes = answered ? selectQuotes(candidates, queryVector, queryTerms, shown, searchText, this.lexical) : [];
-    this.logger.debug({ question: prepared.text, mode, confidence, coverage, cosine, top: shown[0]?.citation }, 'answered');
-    return { question: prepared.text, answered, confidence: Number(confidence.toFixed(3)), quotes, passages: shown, notices };
+    const quotes = answered ? selectQuotes(this.quoteSentences(all.slice(offset, offset + k).map(({ document }) => document)), { text: searchText, vector: queryVector, terms: queryTerms }, this.lexical, this.embedder.profile) : [];
+    this.logger.debug({ question: prepared.text, mode, confidence, signals, top: shown[0]?.citation }, 'answered');
+    const rounded = Number(confidence.toFixed(3));
+    if (answered) return { question: prepared.text, answered, confidence: rounded, level, quotes, passages: shown, notices, signals };
+    // The closest sections are offered only when they are plausibly related to the question.
+    const related = signals.coverage >= RELATED_COVERAGE || confidence >= calibration.threshold * RELATED_SHARE_OF_THRESHOLD;
+    return { ...refusedAnswer(prepared.text, notices, { reason: 'not-covered', message: refusalMessage('not-covered', this.bookTitle), related }), confidence: rounded, passages: shown, signals };
   }
 
   /** Every section of every guide, in reading order. */
@@ -389,6 +432,59 @@ export class Engine {
   private document(id: string): Document | undefined {
     const label = this.labelById.get(id);
     return label === undefined ? undefined : this.documents[label];
+  }
+
+  /**
+   * The sentences of the shown passages, linked to the sentences before and after them in their
+   * section (also across paragraphs), so a quote can bring the lead-in or line it needs.
+   */
+  private quoteSentences(shown: Document[]): QuoteSentence[] {
+    const made = new Map<Document, QuoteSentence[]>();
+    const sentencesOf = (document: Document, passageIndex: number | undefined) => {
+      let list = made.get(document);
+      if (!list) {
+        const overview = isOverviewSection(document.path);
+        list = document.sentences.map((sentence, index) => ({
+          text: sentence.text,
+          normalised: sentence.normalised,
+          terms: document.sentenceTerms[index]!,
+          vector: document.sentenceVectors[index],
+          passageIndex,
+          citation: document.citation,
+          passageId: document.id,
+          paragraphKey: `${document.sectionKey}¶${document.paragraph}`,
+          overview,
+        }));
+        list.forEach((sentence, index) => {
+          sentence.previous = list![index - 1];
+          sentence.next = list![index + 1];
+        });
+        made.set(document, list);
+      } else if (passageIndex !== undefined) for (const sentence of list) sentence.passageIndex ??= passageIndex;
+      return list;
+    };
+    const neighbour = (document: Document, step: 1 | -1) => {
+      const label = this.labelById.get(document.id);
+      const other = label === undefined ? undefined : this.documents[label + step];
+      return other && other.sectionKey === document.sectionKey && other.source !== NOTE_SOURCE ? other : undefined;
+    };
+    shown.forEach((document, passageIndex) => sentencesOf(document, passageIndex));
+    for (const document of shown) {
+      const own = sentencesOf(document, undefined);
+      const before = neighbour(document, -1);
+      const after = neighbour(document, 1);
+      if (before && own[0]) {
+        const previous = sentencesOf(before, undefined);
+        own[0].previous = previous[previous.length - 1];
+        if (previous.length > 0) previous[previous.length - 1]!.next = own[0];
+      }
+      if (after && own.length > 0) {
+        const next = sentencesOf(after, undefined);
+        own[own.length - 1]!.next = next[0];
+        if (next[0]) next[0].previous = own[own.length - 1];
+      }
+    }
+    return shown.flatMap((document) => made.get(document)!);
   }
 
   private cosineTo(queryVector: Float32Array, document: Document): number {

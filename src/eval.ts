@@ -8,6 +8,10 @@ export const evalQuestionSchema = z.object({
   question: z.string(),
   gold: z.array(z.string()).default([]),
   expect: z.string().optional(),
+  /** For who-said-this questions: the speaker the answer must name. */
+  speaker: z.string().optional(),
+  /** The kind of question (casual, typo, attribution, …), for reporting. */
+  kind: z.string().optional(),
   out_of_scope: z.boolean().optional(),
 });
 export type EvalQuestion = z.infer<typeof evalQuestionSchema>;
@@ -48,10 +52,26 @@ export interface EvalScores {
   recallAt5: number;
   mrr: number;
   expectQuestions: number;
+  /** The expect phrase inside the quoted text. */
   expectHitRate: number;
+  /** The expect phrase anywhere in the five passages (what retrieval found, whether or not it was quoted). */
+  expectInPassagesRate: number;
+  speakerQuestions: number;
+  /** The speaker named in the quoted text. */
+  speakerHitRate: number;
   outOfScopeRefusalRate: number;
   inScopeFalseRefusalRate: number;
+  /** Answered in-scope questions by confidence level: how many, and how often the top passage was right. */
+  calibration: CalibrationRow[];
   misses: { id: string; question: string; problem: string }[];
+}
+
+export interface CalibrationRow {
+  level: string;
+  answered: number;
+  topRight: number;
+  /** Out-of-scope questions answered at this level. */
+  outOfScope: number;
 }
 
 export function scoreAnswers(questions: EvalQuestion[], answers: Answer[]): EvalScores {
@@ -65,6 +85,16 @@ export function scoreAnswers(questions: EvalQuestion[], answers: Answer[]): Eval
   let expectHits = 0;
   let refusedOut = 0;
   let refusedIn = 0;
+  let expectInPassages = 0;
+  let speakerQuestions = 0;
+  let speakerHits = 0;
+  const levels = new Map<string, CalibrationRow>();
+  const row = (level: string) => {
+    let entry = levels.get(level);
+    if (!entry) levels.set(level, (entry = { level, answered: 0, topRight: 0, outOfScope: 0 }));
+    return entry;
+  };
+  for (const level of ['strong', 'partial']) row(level);
   const misses: EvalScores['misses'] = [];
 
   questions.forEach((question, index) => {
@@ -72,7 +102,8 @@ export function scoreAnswers(questions: EvalQuestion[], answers: Answer[]): Eval
     if (question.out_of_scope) {
       outOfScope++;
       if (!answer.answered) refusedOut++;
-      else misses.push({ id: question.id, question: question.question, problem: `answered (confidence ${answer.confidence}) from ${answer.passages[0]?.citation}` });
+      else row(answer.level ?? 'answered').outOfScope++;
+      if (answer.answered) misses.push({ id: question.id, question: question.question, problem: `answered (confidence ${answer.confidence}) from ${answer.passages[0]?.citation}` });
       return;
     }
     inScope++;
@@ -81,6 +112,17 @@ export function scoreAnswers(questions: EvalQuestion[], answers: Answer[]): Eval
       misses.push({ id: question.id, question: question.question, problem: `refused (confidence ${answer.confidence})` });
     }
     const rank = answer.passages.findIndex((passage) => isOnTarget(passage.section, question.gold));
+    if (answer.answered) {
+      const entry = row(answer.level ?? 'answered');
+      entry.answered++;
+      if (rank === 0) entry.topRight++;
+    }
+    const quoted = normaliseForMatch(answer.quotes.map((quote) => quote.text).join(' '));
+    if (question.speaker !== undefined) {
+      speakerQuestions++;
+      if (quoted.includes(normaliseForMatch(question.speaker))) speakerHits++;
+      else misses.push({ id: question.id, question: question.question, problem: `speaker "${question.speaker}" not named in the quotes` });
+    }
     if (rank === 0) hits1++;
     if (rank >= 0 && rank < 3) hits3++;
     if (rank >= 0 && rank < 5) hits5++;
@@ -88,8 +130,9 @@ export function scoreAnswers(questions: EvalQuestion[], answers: Answer[]): Eval
     if (rank !== 0) misses.push({ id: question.id, question: question.question, problem: rank < 0 ? `no gold passage in the top ${answer.passages.length} (top: ${answer.passages[0]?.citation})` : `gold at rank ${rank + 1} (top: ${answer.passages[0]?.citation})` });
     if (question.expect !== undefined) {
       expectQuestions++;
-      const quoted = normaliseForMatch(answer.quotes.map((quote) => quote.text).join(' '));
-      if (quoted.includes(normaliseForMatch(question.expect))) expectHits++;
+      const wanted = normaliseForMatch(question.expect);
+      if (normaliseForMatch(answer.passages.map((passage) => passage.text).join(' ')).includes(wanted)) expectInPassages++;
+      if (quoted.includes(wanted)) expectHits++;
       else misses.push({ id: question.id, question: question.question, problem: `"${question.expect}" not in the quotes` });
     }
   });
@@ -105,8 +148,12 @@ export function scoreAnswers(questions: EvalQuestion[], answers: Answer[]): Eval
     mrr: share(reciprocal, inScope),
     expectQuestions,
     expectHitRate: share(expectHits, expectQuestions),
+    expectInPassagesRate: share(expectInPassages, expectQuestions),
+    speakerQuestions,
+    speakerHitRate: share(speakerHits, speakerQuestions),
     outOfScopeRefusalRate: share(refusedOut, outOfScope),
     inScopeFalseRefusalRate: share(refusedIn, inScope),
+    calibration: [...levels.values()],
     misses,
   };
 }

@@ -22,6 +22,10 @@ export interface PreparedQuestion {
 }
 
 const EXAMPLE = 'for example: "Who is Miss Lucy?"';
+/** Half of a UTF-16 surrogate pair on its own: what broken text (cut emoji, bad encoders) leaves. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Discord mentions of everyone, a role, a user or a channel. */
+const MENTION = /@(everyone|here)\b|<@[!&]?\d{15,22}>|<#\d{15,22}>/g;
 
 /** Cleans a question (NFC, no invisible or control characters, single spaces) and checks it can be searched. */
 export function prepareQuestion(raw: unknown): PreparedQuestion {
@@ -33,9 +37,10 @@ export function prepareText(raw: unknown, expected: { noun: string; maxChars: nu
   const { noun, maxChars, example } = expected;
   if (typeof raw !== 'string') throw new InvalidQuestionError('not-text', `Please send your ${noun} as text, ${example}`);
   // U+FFFD is what bytes that are not valid text (a binary file, another encoding) decode to.
-  if (raw.includes('\uFFFD')) throw new InvalidQuestionError('not-text', `That doesn't look like text: some of it could not be read. Please type your ${noun}, ${example}`);
+  if (raw.includes('\uFFFD') || LONE_SURROGATE.test(raw)) throw new InvalidQuestionError('not-text', `That doesn't look like text: some of it could not be read. Please type your ${noun}, ${example}`);
   const notices: string[] = [];
-  let text = stripInvisible(raw.normalize('NFC')).replace(/\s+/g, ' ').trim();
+  // Mentions are addressed to people, not part of the question ("@everyone Who is Miss Lucy?").
+  let text = stripInvisible(raw.normalize('NFC')).replace(MENTION, ' ').replace(/\s+/g, ' ').trim();
   if (text === '') throw new InvalidQuestionError('empty', `Please type your ${noun}, ${example}`);
   if (text.length > maxChars) {
     const cut = text.slice(0, maxChars);

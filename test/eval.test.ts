@@ -7,6 +7,7 @@ const answer = (sections: string[][], answered = true, quote = ''): Answer => ({
   question: 'q',
   answered,
   confidence: answered ? 0.9 : 0.1,
+  level: answered ? ('strong' as const) : ('none' as const),
   quotes: quote ? [{ text: quote, citation: '', passageId: '' }] : [],
   passages: sections.map(passage),
   notices: [],

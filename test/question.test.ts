@@ -38,3 +38,17 @@ describe('prepareQuestion', () => {
     expect(prepared.notices[0]).toMatch(/first 500 characters/);
   });
 });
+
+describe('odd questions', () => {
+  it('rejects lone surrogates like other text that could not be read', () => {
+    expect(reason('Who is \ud83d Miss Lucy?')).toBe('not-text');
+    expect(reason('Who is \udc00 Miss Lucy?')).toBe('not-text');
+    expect(prepareQuestion('Who is 😀 Miss Lucy?').text).toBe('Who is 😀 Miss Lucy?');
+  });
+
+  it('strips mentions and keeps the question', () => {
+    expect(prepareQuestion('@everyone Who is Miss Lucy?').text).toBe('Who is Miss Lucy?');
+    expect(prepareQuestion('<@123456789012345678> @here what is <#123456789012345678> about?').text).toBe('what is about?');
+  });
+});
+

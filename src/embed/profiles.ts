@@ -1,3 +1,5 @@
+import type { Calibration } from '../search/confidence.js';
+
 /**
  * What retrieval needs to know about an embedding model: how much to trust its dense ranking
  * against BM25, and where its similarity scores sit (cosine ranges differ a lot between models).
@@ -14,6 +16,10 @@ export interface ModelProfile {
   cosine: { low: number; high: number };
   /** The same for two sentences saying the same thing in other words (a quiz answer and the guide's point). */
   paraphraseCosine: { low: number; high: number };
+  /** Two quoted sentences at least this close state the same fact (one is left out). */
+  duplicateCosine: number;
+  /** How retrieval signals become a confidence: fitted by `npm run calibrate` on the development set's tuning half only. */
+  calibration: Calibration;
 }
 
 /** A sentence model trained for semantic search ranks well on its own: trust it as much as BM25. */
@@ -22,6 +28,8 @@ export const SENTENCE_MODEL_PROFILE: ModelProfile = {
   denseWeight: 1,
   cosine: { low: 0.15, high: 0.6 },
   paraphraseCosine: { low: 0.25, high: 0.7 },
+  duplicateCosine: 0.8,
+  calibration: { bias: -2.875, coverage: 1.056, cosine: 11.63, unknownMass: -1.336, unknownName: 0, threshold: 0.705, strong: 0.997 },
 };
 
 /**
@@ -33,6 +41,8 @@ export const WORD_VECTOR_PROFILE: ModelProfile = {
   denseWeight: 0.3,
   cosine: { low: 0.2, high: 0.75 },
   paraphraseCosine: { low: 0.15, high: 0.5 },
+  duplicateCosine: 0.93,
+  calibration: { bias: -0.837, coverage: 3.135, cosine: 3.394, unknownMass: -1.432, unknownName: 0, threshold: 0.473, strong: 0.993 },
 };
 
 export function profileFor(modelId: string, isOfflineModel: boolean): ModelProfile {

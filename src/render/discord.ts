@@ -177,7 +177,7 @@ export function answerEmbed(view: AnswerView): APIEmbed {
     title: view.covered ? 'From the study guides' : 'Not covered by the guides',
     color: view.covered ? COLOURS.answer : COLOURS.notCovered,
     description: joinWithin([...head, ...body], EMBED_DESCRIPTION_MAX),
-    footer: { text: view.covered ? `${view.headline} · confidence ${view.confidencePercent}%` : `Confidence ${view.confidencePercent}% · press “More passages” to see what the guides say nearby` },
+    footer: { text: view.covered ? `${view.headline} · ${view.matchLabel.toLowerCase()}` : view.closestSections.length > 0 ? 'Press “More passages” to see what the guides say nearby' : 'Try asking about the book in other words' },
   });
 }
 

@@ -55,7 +55,7 @@ export function renderAnswerViewText(view: AnswerView, options: TextRenderOption
       out.push(wrap(`“${quote.text}”`, width, '  │ '));
       out.push(wrap(`— ${quote.citation}`, width, '    '), '');
     }
-    out.push(`${view.headline} · confidence ${view.confidencePercent}%`);
+    out.push(`${view.headline} · ${view.matchLabel.toLowerCase()}`);
   } else {
     out.push(wrap(`Q: ${view.question}`, width), '', view.headline);
     if (view.closestSections.length > 0) {

@@ -11,6 +11,9 @@ export const NOT_COVERED = "The guides don't seem to cover this question.";
 export const CLOSEST_SECTIONS = 'The closest sections are:';
 export const WORD_FOR_WORD = 'From the guides, word for word';
 
+/** Confidence levels as students read them (a percentage would promise a precision the estimate does not have). */
+export const MATCH_LABELS = { strong: 'Strong match', partial: 'Partial match', none: 'No match' } as const;
+
 /** A section of a guide that a view points to (for "Read the section"). */
 export interface SectionRef {
   source: string;
@@ -52,7 +55,8 @@ export interface AnswerView {
   /** Distinct sections of the passages, best first: offered instead of an answer when not covered. */
   closestSections: SectionRef[];
   passages: PassageView[];
-  confidencePercent: number;
+  /** How well the guides match, in words a student understands: "Strong match", "Partial match" or "No match". */
+  matchLabel: string;
   /** The section most worth reading in full (of the first quote, else the best passage). */
   bestSection: SectionRef | undefined;
 }
@@ -70,7 +74,9 @@ export function answerView(answer: Answer, options: { offset?: number } & Answer
   const spoiler = (passage: Passage | undefined) => (passage !== undefined && hidden.has(passage.part) ? { spoiler: true } : {});
   const seen = new Set<string>();
   const closestSections: SectionRef[] = [];
-  for (const passage of answer.passages) {
+  // A refused question's passages are offered as the closest sections only when they are plausibly related to it.
+  const offered = answer.answered || answer.refusal?.related === true ? answer.passages : [];
+  for (const passage of offered) {
     const section = sectionOf(passage);
     if (seen.has(section.citation)) continue;
     seen.add(section.citation);
@@ -82,7 +88,7 @@ export function answerView(answer: Answer, options: { offset?: number } & Answer
     question: answer.question,
     notices: answer.notices,
     covered: answer.answered,
-    headline: answer.answered ? WORD_FOR_WORD : NOT_COVERED,
+    headline: answer.answered ? WORD_FOR_WORD : (answer.refusal?.message ?? NOT_COVERED),
     quotes: answer.quotes.map((quote) => ({
       text: quote.text,
       citation: quote.citation,
@@ -96,7 +102,7 @@ export function answerView(answer: Answer, options: { offset?: number } & Answer
       section: sectionOf(passage),
       ...spoiler(passage),
     })),
-    confidencePercent: Math.round(answer.confidence * 100),
+    matchLabel: MATCH_LABELS[answer.level ?? (answer.answered ? 'partial' : 'none')],
     bestSection: best ? sectionOf(best) : undefined,
   };
 }

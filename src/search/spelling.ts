@@ -1,3 +1,5 @@
+import { isFiller } from './chat-register.js';
+import { isEnglishWord } from './english.js';
 import { stem } from './stem.js';
 import { STOPWORDS, words } from './tokenize.js';
 
@@ -29,9 +31,11 @@ export function editDistance(a: string, b: string, limit: number): number {
 }
 
 /**
- * Corrects misspelt words of a question to words the guides use ("tomy" → "tommy"): a word the
- * guides never use, in any form, is replaced by the most frequent guide word one edit away (two for
- * long words).
+ * Corrects misspelt words of a question to words the guides use ("tomy" → "tommy"). A word is
+ * misspelt only when it is not English at all and the guides never use it in any form; it is then
+ * replaced by the most frequent guide word one edit away (two for long words). An English word the
+ * guides never use ("pasta", "cats") is left as it is: it tells that the question is about
+ * something else, and correcting it would hide that.
  */
 export class SpellingCorrector {
   private readonly counts = new Map<string, number>();
@@ -51,7 +55,8 @@ export class SpellingCorrector {
   /** The correction of one lowercase word, or undefined when it is known, too short, or has no close match. */
   correct(word: string): string | undefined {
     // Another form of a word the guides use ("open" for "opens") is not a misspelling.
-    if (word.length < MIN_LENGTH || this.counts.has(word) || this.stems.has(stem(word)) || STOPWORDS.has(word) || /\d/.test(word)) return undefined;
+    if (word.length < MIN_LENGTH || this.counts.has(word) || this.stems.has(stem(word)) || STOPWORDS.has(word) || isFiller(word) || /\d/.test(word)) return undefined;
+    if (isEnglishWord(word)) return undefined;
     const limit = word.length >= TWO_EDITS_FROM ? 2 : 1;
     let best: string | undefined;
     let bestDistance = limit + 1;
@@ -70,15 +75,21 @@ export class SpellingCorrector {
     return bestDistance <= limit ? best : undefined;
   }
 
-  /** The question with misspelt words replaced, and which words were changed. */
+  /**
+   * The question with misspelt words replaced (keeping an initial capital and a possessive), and
+   * which words were changed. A possessive typed without its apostrophe ("tommys") is corrected
+   * but not reported: nothing was misspelt that the student needs to hear about.
+   */
   correctText(text: string): { text: string; corrections: [string, string][] } {
     const corrections: [string, string][] = [];
     const corrected = text.replace(/[\p{L}][\p{L}'’]*/gu, (word) => {
       const [normal] = words(word);
       const correction = normal === undefined ? undefined : this.correct(normal);
       if (correction === undefined) return word;
-      corrections.push([word, correction]);
-      return correction;
+      if (normal !== `${correction}s`) corrections.push([word, correction]);
+      const possessive = /['’]s$/i.exec(word)?.[0] ?? '';
+      const cased = /^\p{Lu}/u.test(word) ? correction[0]!.toUpperCase() + correction.slice(1) : correction;
+      return cased + possessive;
     });
     return { text: corrected, corrections };
   }

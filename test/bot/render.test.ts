@@ -100,10 +100,14 @@ describe('embeds never exceed Discord limits, whatever the input', () => {
 describe('view model', () => {
   it('the answer view is shared: the text renderer keeps its format', () => {
     expect(renderAnswerText(answer())).toBe(
-      ['Q: Who is *Miss* Lucy?', '', '  │ “Miss Lucy is a guardian.”', '    — A Guide › Part › Section 0 ¶1', '', 'From the guides, word for word · confidence 78%'].join('\n'),
+      ['Q: Who is *Miss* Lucy?', '', '  │ “Miss Lucy is a guardian.”', '    — A Guide › Part › Section 0 ¶1', '', 'From the guides, word for word · partial match'].join('\n'),
     );
-    const notCovered = renderAnswerText(answer({ answered: false, quotes: [] }));
+    const refusal = { reason: 'not-covered' as const, message: "The guides don't seem to cover this question." };
+    const notCovered = renderAnswerText(answer({ answered: false, level: 'none', quotes: [], refusal: { ...refusal, related: true } }));
     expect(notCovered).toContain("The guides don't seem to cover this question.\nThe closest sections are:\n  • A Guide › Part › Section 0\n  • A Guide › Part › Section 1");
+    // Sections that are not plausibly related to the question are not offered.
+    const unrelated = renderAnswerText(answer({ answered: false, level: 'none', quotes: [], refusal }));
+    expect(unrelated).not.toContain('The closest sections are');
   });
 
   it('ranks passages from the offset and finds the best section to read', () => {

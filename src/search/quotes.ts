@@ -1,0 +1,208 @@
+import { dot, termCoverage, type Passage, type Quote, type TermStatistics } from './answer.js';
+import { terms, words } from './tokenize.js';
+
+/**
+ * Choosing the sentences an answer quotes: the sentence that holds the answer to the kind of
+ * question asked, made readable on its own (what it points back to, the line it introduces, the
+ * speaker of a quoted line, the reason that follows), without repeating a fact already quoted.
+ */
+
+/** One sentence of a guide, with links to the sentences before and after it in the same section. */
+export interface QuoteSentence {
+  text: string;
+  normalised: string;
+  terms: ReadonlySet<string>;
+  vector: Float32Array | undefined;
+  /** The passage it belongs to, as shown; `passage` is its index among the answer's passages, when it is one. */
+  passageIndex: number | undefined;
+  citation: string;
+  passageId: string;
+  /** The paragraph it belongs to (sentences of one paragraph make one quote). */
+  paragraphKey: string;
+  /** The section's overview or introduction rather than its detail. */
+  overview: boolean;
+  previous?: QuoteSentence;
+  next?: QuoteSentence;
+}
+
+export interface QuoteQuestion {
+  text: string;
+  vector: Float32Array | undefined;
+  terms: Map<string, number>;
+}
+
+export interface QuoteSettings {
+  /** Two sentences at least this close in meaning state the same fact (model-specific). */
+  duplicateCosine: number;
+}
+
+/** At most this many quotes (a lead-in and its quoted line count as two). */
+export const MAX_QUOTES = 3;
+/** At most this many sentences in all: an answer is a few sentences, not a section. */
+const MAX_SENTENCES = 4;
+/** Quotes come from this many of the best passages. */
+const QUOTE_PASSAGES = 5;
+/** A further sentence is quoted only when it scores at least this fraction of the best one. */
+const QUOTE_RELATIVE_SCORE = 0.6;
+/** How much an answer-type match adds to a sentence's score. */
+const ANSWER_TYPE_BONUS = 0.25;
+/** How much the neighbouring sentences' shared vocabulary counts: they often name who or what "this" is. */
+const NEIGHBOUR_WEIGHT = 0.3;
+/** A sentence of an overview (introduction, spoiler-free summary) counts this much of one in the detailed sections. */
+const OVERVIEW_FACTOR = 0.85;
+/** Two sentences sharing this share of their terms state the same fact. */
+const DUPLICATE_TERM_OVERLAP = 0.6;
+
+/** Sentence openings that refer back to what came before ("This song…", "She…", "Soon after this…"). */
+const POINTS_BACK = /^["'“‘(]?(this|these|that|those|such|it|its|he|she|they|his|her|their|him|them|here|there|then|thus|hence|however|but|yet|also|instead|meanwhile|later|afterwards|soon after(wards| this| that)?|after this|after that|as a result|in (this|that) (way|moment|scene)|because of this|despite this|even so|still)\b/i;
+/** A sentence that holds a reason. */
+const REASON = /\b(because|since|so that|in order to|due to|as a result|which is why|the reason|therefore|out of|for fear)\b/i;
+const STARTS_WITH_REASON = /^["'“‘(]?(this is because|because|that is why|this is why|the reason|as a result|this means|in other words|which)\b/i;
+const NUMBER_WORDS = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth|sixth|several|many|few)\b/i;
+const QUOTED_LINE = /^["“‘]/;
+/** Sentences about the guide itself ("Warning – This article contains spoilers"), not about the book. */
+const ABOUT_THE_GUIDE = /^(warning|note|spoiler alert)\b|\b(this|the) (article|guide|page|post|analysis|summary) (contains|includes|will|covers|explores)\b/i;
+
+type AnswerKind = 'who' | 'why' | 'number' | 'place' | 'other';
+
+function answerKind(question: string): AnswerKind {
+  const asked = question.toLowerCase();
+  if (/\b(how many|how much|how old|what year|what age)\b/.test(asked)) return 'number';
+  if (/\b(who|whom|whose)\b/.test(asked)) return 'who';
+  if (/\b(why|reason|how come)\b/.test(asked)) return 'why';
+  if (/\b(where|which (town|place|city|school|house))\b/.test(asked)) return 'place';
+  return 'other';
+}
+
+/**
+ * What kind of words would answer the question: a name for "who" (beyond those the question
+ * already has; rare names say more than the main characters'), a reason for "why", a number for
+ * "how many". A sentence that holds such words more likely answers than one that repeats the question.
+ */
+function answerTypeBonus(kind: AnswerKind, question: string, sentence: string, statistics: TermStatistics): number {
+  if (kind === 'number') return NUMBER_WORDS.test(sentence) ? ANSWER_TYPE_BONUS : 0;
+  if (kind === 'why') return REASON.test(sentence) ? ANSWER_TYPE_BONUS : 0;
+  if (kind === 'who' || kind === 'place') {
+    const questionWords = new Set(words(question));
+    const names = (sentence.match(/\p{L}[\p{L}'’-]*/gu) ?? []).slice(1).filter((word) => /^\p{Lu}/u.test(word) && !questionWords.has(words(word)[0] ?? ''));
+    const rarity = Math.max(0, ...names.flatMap((name) => terms(name)).map((term) => statistics.idf(term) / statistics.maxIdf()));
+    return ANSWER_TYPE_BONUS * rarity;
+  }
+  return 0;
+}
+
+function sameFact(a: QuoteSentence, b: QuoteSentence, settings: QuoteSettings): boolean {
+  if (a.normalised === b.normalised) return true;
+  if (a.vector && b.vector && dot(a.vector, b.vector) >= settings.duplicateCosine) return true;
+  let shared = 0;
+  for (const term of a.terms) if (b.terms.has(term)) shared++;
+  const smaller = Math.min(a.terms.size, b.terms.size);
+  return smaller >= 3 && shared / smaller >= DUPLICATE_TERM_OVERLAP;
+}
+
+/**
+ * The sentences needed to read `sentence` on its own, in order: the one it points back to, the
+ * lead-in of a quoted line (which names the speaker), the line a lead-in ending in ":" introduces,
+ * and for a "why" question the reason that follows.
+ */
+export function readableSpan(sentence: QuoteSentence, kind: AnswerKind | undefined = undefined): QuoteSentence[] {
+  const span = [sentence];
+  let first = sentence;
+  for (let steps = 0; steps < 2 && first.previous; steps++) {
+    const before = first.previous;
+    const needsBefore = POINTS_BACK.test(first.text) || (QUOTED_LINE.test(first.text) && /:\s*$/.test(before.text));
+    if (!needsBefore) break;
+    span.unshift(before);
+    first = before;
+  }
+  let last = sentence;
+  if (/:\s*$/.test(last.text) && last.next) {
+    span.push(last.next);
+    last = last.next;
+  }
+  if (kind === 'why' && !REASON.test(span.map((part) => part.text).join(' ')) && last.next && STARTS_WITH_REASON.test(last.next.text)) span.push(last.next);
+  else if (last.next && STARTS_WITH_REASON.test(last.next.text) && /^["'“‘(]?(this is because|because|that is why|this is why)\b/i.test(last.next.text)) span.push(last.next);
+  return span;
+}
+
+export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestion, statistics: TermStatistics, settings: QuoteSettings): Quote[] {
+  const kind = answerKind(question.text);
+  const lexicalOf = new Map(candidates.map((candidate) => [candidate, termCoverage(question.terms, candidate.terms)]));
+  const lexical = (sentence: QuoteSentence | undefined) => (sentence ? (lexicalOf.get(sentence) ?? termCoverage(question.terms, sentence.terms)) : 0);
+  const scored = candidates
+    .filter((candidate) => candidate.passageIndex !== undefined && candidate.passageIndex < QUOTE_PASSAGES && !ABOUT_THE_GUIDE.test(candidate.text))
+    .map((candidate) => {
+      const semantic = question.vector && candidate.vector ? dot(question.vector, candidate.vector) : 0;
+      const around = Math.max(lexical(candidate.previous), lexical(candidate.next));
+      const rankDiscount = 1 - 0.08 * candidate.passageIndex!;
+      const overview = candidate.overview ? OVERVIEW_FACTOR : 1;
+      // A lead-in ending in ":" is only half a statement; it is quoted with its line, but not chosen for itself.
+      const incomplete = /:\s*$/.test(candidate.text) ? 0.8 : 1;
+      const score = (0.5 * semantic + lexical(candidate) + NEIGHBOUR_WEIGHT * around + answerTypeBonus(kind, question.text, candidate.text, statistics)) * rankDiscount * overview * incomplete;
+      return { candidate, score };
+    })
+    .sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (!best) return [];
+
+  const chosen: QuoteSentence[] = [];
+  const order = new Map(candidates.map((candidate, index) => [candidate, index]));
+  const paragraphs = () => new Set(chosen.map((sentence) => sentence.paragraphKey)).size;
+  for (const { candidate, score } of scored) {
+    if (chosen.length > 0 && score < best.score * QUOTE_RELATIVE_SCORE) break;
+    if (chosen.includes(candidate)) continue;
+    if (chosen.some((other) => sameFact(other, candidate, settings))) continue;
+    const span = readableSpan(candidate, kind).filter((sentence) => !chosen.includes(sentence));
+    if (chosen.length + span.length > MAX_SENTENCES) {
+      if (chosen.length === 0) chosen.push(...span.slice(0, MAX_SENTENCES));
+      continue;
+    }
+    const before = [...chosen];
+    chosen.push(...span);
+    if (paragraphs() > MAX_QUOTES) {
+      chosen.length = 0;
+      chosen.push(...before);
+    }
+    if (chosen.length >= MAX_SENTENCES) break;
+  }
+
+  // In the guide's order within a passage; passages in the order they rank.
+  const rankOf = (sentence: QuoteSentence) => (sentence.passageIndex ?? Math.min(...chosen.filter((other) => other.paragraphKey === sentence.paragraphKey || other.previous === sentence || other.next === sentence).map((other) => other.passageIndex ?? 99)));
+  const groups = new Map<string, QuoteSentence[]>();
+  for (const sentence of chosen) groups.set(sentence.paragraphKey, [...(groups.get(sentence.paragraphKey) ?? []), sentence]);
+  const quotes: { quote: Quote; rank: number; first: number }[] = [];
+  for (const group of groups.values()) {
+    group.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    const text: string[] = [];
+    group.forEach((sentence, index) => {
+      const joined = index > 0 && group[index - 1]!.next !== sentence ? ` … ${sentence.text}` : `${index > 0 ? ' ' : ''}${sentence.text}`;
+      text.push(joined);
+    });
+    const rank = Math.min(...group.map(rankOf));
+    quotes.push({ quote: { text: text.join(''), citation: group[0]!.citation, passageId: group[0]!.passageId }, rank, first: order.get(group[0]!) ?? 0 });
+  }
+  // A lead-in and its line (or a sentence and what it points back to) stay in reading order, whatever their ranks.
+  quotes.sort((a, b) => a.rank - b.rank || a.first - b.first);
+  const linked = orderLinkedGroups(quotes.map((entry) => entry.quote), groups);
+  return linked;
+}
+
+/** Puts a paragraph right after the paragraph it continues (a lead-in's line after the lead-in). */
+function orderLinkedGroups(quotes: Quote[], groups: Map<string, QuoteSentence[]>): Quote[] {
+  const groupList = [...groups.values()];
+  const groupOf = (quote: Quote) => groupList.find((group) => group[0]!.passageId === quote.passageId && group[0]!.citation === quote.citation)!;
+  const result: Quote[] = [];
+  const placed = new Set<Quote>();
+  const place = (quote: Quote) => {
+    if (placed.has(quote)) return;
+    const group = groupOf(quote);
+    const predecessor = quotes.find((other) => other !== quote && !placed.has(other) && groupOf(other).some((sentence) => sentence.next === group[0]));
+    if (predecessor) place(predecessor);
+    placed.add(quote);
+    result.push(quote);
+  };
+  for (const quote of quotes) place(quote);
+  return result;
+}
+
+export { answerKind };
