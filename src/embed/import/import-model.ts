@@ -252,6 +252,12 @@ Imported by \`npm run model:import\` (importer version ${IMPORTER_VERSION}) on $
 `;
 }
 
+/** The source folder's name for the provenance; a generic name ("model", a hub snapshot hash) keeps its parent's. */
+export function sourceName(dir: string): string {
+  const name = path.basename(dir);
+  return name === 'model' || /^[0-9a-f]{40}$/.test(name) ? `${path.basename(path.dirname(dir))}/${name}` : name;
+}
+
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -321,7 +327,7 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
   let old: string | undefined;
   let result: ImportResult;
   try {
-    const doc = `${options.id}: BERT encoder imported from ${path.basename(source)} (model.safetensors sha256 ${sourceSha256})`;
+    const doc = `${options.id}: BERT encoder imported from ${sourceName(source)} (model.safetensors sha256 ${sourceSha256})`;
     progress('writing onnx/model.onnx');
     const floatModel = buildBertOnnx(config, weights, { quantized: false, docString: doc });
     fs.writeFileSync(path.join(tmp, 'onnx', 'model.onnx'), floatModel);
@@ -338,7 +344,7 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
     fs.writeFileSync(path.join(tmp, 'tokenizer_config.json'), `${JSON.stringify({ ...tokenizerConfig, model_max_length: length }, null, 2)}\n`);
     const writeConfig = (int8: ImportProvenance['int8']) => {
       const provenance: ImportProvenance = {
-        imported_from: path.basename(source),
+        imported_from: sourceName(source),
         source_sha256: sourceSha256,
         importer_version: IMPORTER_VERSION,
         imported_at: new Date().toISOString(),
@@ -367,7 +373,7 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
       path.join(tmp, 'README.md'),
       readme({
         id: options.id,
-        sourceName: path.basename(source),
+        sourceName: sourceName(source),
         sha256: sourceSha256,
         date: new Date().toISOString().slice(0, 10),
         config,
