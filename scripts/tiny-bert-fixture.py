@@ -4,7 +4,7 @@
 Only for regenerating that fixture; Guidebot itself never runs Python. It needs Hugging Face
 transformers (with torch), e.g. the environment scripts/reference-embeddings.py describes:
 
-    /tmp/stvenv/bin/python scripts/tiny-bert-fixture.py
+    ~/st-venv/bin/python scripts/tiny-bert-fixture.py
 
 The folder is a complete model folder (config.json, model.safetensors, tokenizer files) small enough to
 commit. reference.json holds what transformers' BertModel computes from those weights: last_hidden_state

