@@ -3,6 +3,7 @@ import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { OFFLINE_MODEL_ALIAS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { importedModelDir, readProvenance } from './import/local-models.js';
 import { buildOfflineModel, isOfflineModelBuilt, OFFLINE_MODEL_BUILD_VERSION, OFFLINE_MODEL_ID } from './offline-model.js';
 import { profileFor, type ModelProfile } from './profiles.js';
 
@@ -44,7 +45,8 @@ export const HUB_DEFAULT_DTYPE: ModelDtype = 'fp32';
 /** Where transformers.js keeps models it downloads from the hub: inside the project, git-ignored. */
 export const hubCacheDir = (modelsDir: string) => path.join(modelsDir, 'hub-cache');
 
-async function loadPipeline(modelId: string, localDir: string | undefined, cacheDir: string, dtype: ModelDtype): Promise<FeatureExtractionPipeline> {
+/** Loads a feature-extraction pipeline: from `localDir/<modelId>` with remote loading off, or else from the hub (or its cache). */
+export async function loadPipeline(modelId: string, localDir: string | undefined, cacheDir: string, dtype: ModelDtype): Promise<FeatureExtractionPipeline> {
   // transformers.js keeps these settings globally; set them right before every load.
   env.cacheDir = cacheDir;
   env.allowLocalModels = true;
@@ -66,12 +68,14 @@ async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype)
   return loadPipeline(OFFLINE_MODEL_ID, modelsDir, hubCacheDir(modelsDir), dtype);
 }
 
-function wrap(extractor: FeatureExtractionPipeline, modelId: string, dtype: ModelDtype, offline: boolean, dimension: number): Embedder {
+function wrap(extractor: FeatureExtractionPipeline, modelId: string, dtype: ModelDtype, offline: boolean, dimension: number, localFingerprint?: string): Embedder {
+  // A rebuilt offline model may have different vectors: its build version is part of its identity. So are the weights
+  // of a model in MODELS_DIR/local, which may carry the id of another model (by default, the hub model's).
+  const suffix = offline ? `+build${OFFLINE_MODEL_BUILD_VERSION}` : localFingerprint ? `+${localFingerprint}` : '';
   return {
     modelId,
     dtype,
-    // A rebuilt offline model may have different vectors: its build version is part of its identity.
-    identity: offline ? `${modelId}@${dtype}+build${OFFLINE_MODEL_BUILD_VERSION}` : `${modelId}@${dtype}`,
+    identity: `${modelId}@${dtype}${suffix}`,
     offline,
     dimension,
     profile: profileFor(modelId, offline),
@@ -94,6 +98,24 @@ function wrap(extractor: FeatureExtractionPipeline, modelId: string, dtype: Mode
   };
 }
 
+/**
+ * A model for this id in MODELS_DIR/local (put there by `npm run model:import`, or copied in by hand), if there is
+ * one, and what tells its weights apart: the import's source hash, else the float32 file's size and time.
+ */
+function importedModel(modelsDir: string, modelId: string): { localDir: string; fingerprint: string } | undefined {
+  if (modelId.split('/').some((part) => part === '..' || part === '.' || part === '')) return undefined;
+  const dir = importedModelDir(modelsDir, modelId);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path.join(dir, 'onnx', 'model.onnx'));
+  } catch {
+    return undefined;
+  }
+  const provenance = readProvenance(dir);
+  const fingerprint = provenance ? `import-${provenance.source_sha256.slice(0, 16)}` : `local-${stat.size}-${Math.round(stat.mtimeMs)}`;
+  return { localDir: path.join(modelsDir, 'local'), fingerprint };
+}
+
 async function dimensionOf(extractor: FeatureExtractionPipeline): Promise<number> {
   const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });
   const dimension = probe.dims[probe.dims.length - 1]!;
@@ -103,9 +125,10 @@ async function dimensionOf(extractor: FeatureExtractionPipeline): Promise<number
 
 /**
  * Loads the configured model the normal transformers.js way. `MODEL_ID=offline` selects the
- * word-vector model; `MODEL_DIR` loads from a local folder with remote loading off. When a hub
- * model cannot be loaded (no network and no cached copy), falls back to the offline model with
- * one warning.
+ * word-vector model; `MODEL_DIR` loads from a local folder with remote loading off. Otherwise a model
+ * imported with `npm run model:import` (MODELS_DIR/local/<MODEL_ID>) is loaded with remote loading off,
+ * and without one the hub model. When the model cannot be loaded (no network and no cached copy, or a
+ * broken import), falls back to the offline model with one warning.
  */
 export async function loadEmbedder(settings: ModelSettings, logger: Logger): Promise<Embedder> {
   const wantsOffline = settings.MODEL_ID === OFFLINE_MODEL_ALIAS || settings.MODEL_ID === OFFLINE_MODEL_ID;
@@ -118,11 +141,17 @@ export async function loadEmbedder(settings: ModelSettings, logger: Logger): Pro
   }
 
   const dtype = settings.MODEL_DTYPE ?? HUB_DEFAULT_DTYPE;
+  const imported = settings.MODEL_DIR === undefined ? importedModel(settings.MODELS_DIR, settings.MODEL_ID) : undefined;
+  const localDir = settings.MODEL_DIR ?? imported?.localDir;
   try {
-    const extractor = await loadPipeline(settings.MODEL_ID, settings.MODEL_DIR, hubCacheDir(settings.MODELS_DIR), dtype);
-    return wrap(extractor, settings.MODEL_ID, dtype, false, await dimensionOf(extractor));
+    const extractor = await loadPipeline(settings.MODEL_ID, localDir, hubCacheDir(settings.MODELS_DIR), dtype);
+    return wrap(extractor, settings.MODEL_ID, dtype, false, await dimensionOf(extractor), imported?.fingerprint);
   } catch (error) {
-    const where = settings.MODEL_DIR ? `from ${settings.MODEL_DIR}` : 'from the model hub or the local cache';
+    const where = settings.MODEL_DIR
+      ? `from ${settings.MODEL_DIR}`
+      : imported
+        ? `from ${importedModelDir(settings.MODELS_DIR, settings.MODEL_ID)} (run \`npm run model:import -- <folder> --force\` again${dtype === 'fp32' ? '' : `, or unset MODEL_DTYPE if that folder has no ${dtype} model`})`
+        : 'from the model hub or the local cache';
     try {
       const extractor = await loadOffline(settings.MODELS_DIR, logger, offlineDtype);
       logger.warn(
