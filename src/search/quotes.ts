@@ -50,6 +50,8 @@ const ANSWER_TYPE_BONUS = 0.25;
 const NEIGHBOUR_WEIGHT = 0.3;
 /** A sentence of an overview (introduction, spoiler-free summary) counts this much of one in the detailed sections. */
 const OVERVIEW_FACTOR = 0.85;
+/** A sentence sharing no topic word with the question counts this much. */
+const OFF_TOPIC_FACTOR = 0.5;
 /** Two sentences sharing this share of their terms state the same fact. */
 const DUPLICATE_TERM_OVERLAP = 0.6;
 
@@ -82,6 +84,8 @@ function answerKind(question: string): AnswerKind {
 function answerTypeBonus(kind: AnswerKind, question: string, sentence: string, statistics: TermStatistics): number {
   if (kind === 'number') return NUMBER_WORDS.test(sentence) ? ANSWER_TYPE_BONUS : 0;
   if (kind === 'why') return REASON.test(sentence) ? ANSWER_TYPE_BONUS : 0;
+  // "Who is Miss Lucy?" asks for a description of the person named, not for another name.
+  if (kind === 'who' && /\bwho\s+(is|was|are|were|'s)\b/i.test(question)) return 0;
   if (kind === 'who' || kind === 'place') {
     const questionWords = new Set(words(question));
     const names = (sentence.match(/\p{L}[\p{L}'’-]*/gu) ?? []).slice(1).filter((word) => /^\p{Lu}/u.test(word) && !questionWords.has(words(word)[0] ?? ''));
@@ -110,7 +114,9 @@ export function readableSpan(sentence: QuoteSentence, kind: AnswerKind | undefin
   let first = sentence;
   for (let steps = 0; steps < 2 && first.previous; steps++) {
     const before = first.previous;
-    const needsBefore = POINTS_BACK.test(first.text) || (QUOTED_LINE.test(first.text) && /:\s*$/.test(before.text));
+    // A paragraph opens on its own; only a quoted line needs the lead-in that ends the paragraph before it.
+    const sameParagraph = before.paragraphKey === first.paragraphKey;
+    const needsBefore = (sameParagraph && POINTS_BACK.test(first.text)) || (QUOTED_LINE.test(first.text) && /:\s*$/.test(before.text));
     if (!needsBefore) break;
     span.unshift(before);
     first = before;
@@ -138,7 +144,9 @@ export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestio
       const overview = candidate.overview ? OVERVIEW_FACTOR : 1;
       // A lead-in ending in ":" is only half a statement; it is quoted with its line, but not chosen for itself.
       const incomplete = /:\s*$/.test(candidate.text) ? 0.8 : 1;
-      const score = (0.5 * semantic + lexical(candidate) + NEIGHBOUR_WEIGHT * around + answerTypeBonus(kind, question.text, candidate.text, statistics)) * rankDiscount * overview * incomplete;
+      // A sentence that shares no topic word with the question (nor does the one it points back to) is about something else.
+      const onTopic = lexical(candidate) > 0 || (POINTS_BACK.test(candidate.text) && lexical(candidate.previous) > 0) ? 1 : OFF_TOPIC_FACTOR;
+      const score = (0.5 * semantic + lexical(candidate) + NEIGHBOUR_WEIGHT * around + answerTypeBonus(kind, question.text, candidate.text, statistics)) * rankDiscount * overview * incomplete * onTopic;
       return { candidate, score };
     })
     .sort((a, b) => b.score - a.score);
