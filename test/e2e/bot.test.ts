@@ -23,6 +23,7 @@ import {
   type Harness,
 } from './bot-harness.js';
 import type { FakeMember, InteractionResponseRecord, LooseJson } from './fake-discord.js';
+import { liveLinks, PHISH } from '../helpers/discord-markdown.js';
 
 let engine: Engine;
 let indexDir = '';
@@ -222,6 +223,18 @@ describe('/ask', () => {
     for (const message of sent) expect(mentionsAreSafe(message.body)).toBe(true);
     expect(h.fake.originalResponse(id)!.message.mention_everyone).toBe(false);
     expect(h.fake.originalResponse(id)!.message.mentions).toEqual([]);
+  });
+
+  it('links in the echoed question are not clickable in the public answer (two masked links on one line, an autolink, a URL)', async () => {
+    const question = `${PHISH} <https://evil.example/a> https://evil.example/b`;
+    const { id, callback, edit } = await askAndWait(question);
+    expect(callback.body.flags ?? 0).toBe(0); // public
+    const description = String((edit.body.embeds as LooseJson[])[0]!.description);
+    expect(description).toContain('Read the official study guide');
+    expect(liveLinks(description)).toEqual([]);
+    for (const message of outgoingMessages(h.fake).filter((sent) => sent.request.interactionId === id)) {
+      expect(liveLinks(`${message.body.content ?? ''}\n${embedText(message.body)}`)).toEqual([]);
+    }
   });
 });
 

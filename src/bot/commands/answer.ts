@@ -1,5 +1,5 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { truncate } from '../../render/discord.js';
+import { safeInline, truncate } from '../../render/discord.js';
 import { InvalidInputError } from '../../store/index.js';
 import type { CommandModule } from '../command.js';
 import { customId, intArg } from '../custom-id.js';
@@ -48,7 +48,7 @@ export const answerCommand: CommandModule = {
     if (!gap || gap.guildId !== access.guildId) return send(interaction, { content: GAP_GONE }, { ephemeral: true });
     if (gap.status === 'answered') {
       const note = gap.noteId ? access.store.notes.get(gap.noteId) : null;
-      return send(interaction, { content: `That question was already answered${note ? ` (note #${note.id}, ${noteCitation(note)})` : ''}. \`/notes\` lets you edit notes.` }, { ephemeral: true });
+      return send(interaction, { content: `That question was already answered${note ? ` (note #${note.id}, ${safeInline(noteCitation(note), 200)})` : ''}. \`/notes\` lets you edit notes.` }, { ephemeral: true });
     }
     return showModal(interaction, noteModal(customId(ANSWER_SUBMIT, gap.id), 'Answer a student question', { question: gap.question }));
   },
@@ -83,7 +83,7 @@ export const answerCommand: CommandModule = {
         log.info({ gapId: gap.id, noteId: note.id, askers: marked.userIds.length }, 'gap answered with a teacher note');
         const told = await tellAskers(access.teacher, gap, note, marked.userIds, interaction.guild?.name);
         const reached = told.dm + told['follow-up'];
-        const lines = [`Saved as note #${note.id} (“${noteCitation(note)}”). I quote it in answers from now on.`];
+        const lines = [`Saved as note #${note.id} (“${safeInline(noteCitation(note), 200)}”). I quote it in answers from now on.`];
         if (marked.alreadyAnswered) lines.push('Another teacher had just answered this question too; both notes are kept (`/notes` to tidy up).');
         else if (marked.userIds.length > 0) {
           lines.push(
