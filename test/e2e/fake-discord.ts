@@ -115,6 +115,12 @@ export interface FakeDiscordOptions {
   /** Artificial latency before every REST response, fixed ms or a function of the request. Default 0. */
   latencyMs?: number | ((request: RecordedRequest) => number);
   /**
+   * Delay after a request was carried out (the message edited, the reply shown) and before its
+   * response is sent, fixed ms or a function of the request (with its route and interaction tagged).
+   * Unlike `latencyMs`, the user has already seen the result while the bot waits. Default 0.
+   */
+  responseDelayMs?: number | ((request: RecordedRequest) => number);
+  /**
    * How long after dispatch an interaction may still receive its initial callback (Discord: 3 s). After it, the
    * callback gets `404 Unknown interaction (10062)`. `null` disables the deadline. Default 3000.
    */
@@ -171,6 +177,8 @@ export interface RecordedRequest {
   /** Parsed JSON body, or the parsed `payload_json` part of a multipart body. */
   body: LooseJson | null;
   files: RecordedFile[];
+  /** `performance.now()` when the request was carried out, if its response was then held back (`responseDelayMs`). */
+  carriedOutAt?: number;
   /** Response status; 0 while the request is in flight. */
   status: number;
   responseBody: unknown;
@@ -694,6 +702,7 @@ export class FakeDiscord {
   #wss: WebSocketServer;
   #options: FakeDiscordOptions;
   #latency: FakeDiscordOptions['latencyMs'];
+  #responseDelay: FakeDiscordOptions['responseDelayMs'];
   #validate: boolean;
   #interactionTimeoutMs: number | null;
 
@@ -731,6 +740,7 @@ export class FakeDiscord {
   constructor(options: FakeDiscordOptions = {}) {
     this.#options = options;
     this.#latency = options.latencyMs;
+    this.#responseDelay = options.responseDelayMs;
     this.#validate = options.validatePayloads ?? true;
     this.#interactionTimeoutMs = options.interactionTimeoutMs === undefined ? 3000 : options.interactionTimeoutMs;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3000;
@@ -923,6 +933,11 @@ export class FakeDiscord {
 
   setLatency(latency: FakeDiscordOptions['latencyMs']): void {
     this.#latency = latency;
+  }
+
+  /** Change the delay between carrying out a request and answering it (see `responseDelayMs`). */
+  setResponseDelay(delay: FakeDiscordOptions['responseDelayMs']): void {
+    this.#responseDelay = delay;
   }
 
   /** Change the interaction acknowledgement deadline (`null` disables it). Applies to callbacks made from now on. */
@@ -3039,6 +3054,12 @@ export class FakeDiscord {
           this.#log(`handler error for ${method} ${path}: ${record.internalError}`);
         }
       }
+    }
+    const responseDelay = typeof this.#responseDelay === 'function' ? this.#responseDelay(record) : (this.#responseDelay ?? 0);
+    if (responseDelay > 0) {
+      record.carriedOutAt = performance.now();
+      this.#notify();
+      await sleep(responseDelay);
     }
     this.#respond(res, record, result, route);
   }

@@ -88,6 +88,12 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   let answer = await withTimeout(services.engine.ask(question, { k: PASSAGES_PER_PAGE, ...context.askOptions }), services.engineTimeoutMs, 'answering');
   for (const hook of services.askHooks) if (hook.transform) answer = await hook.transform(answer, context);
   services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now() });
+  // Write first, then tell: what the answer confirms is stored before the student sees it.
+  const record = () => {
+    for (const hook of services.askHooks) hook.record?.(answer, context);
+  };
+  if (services.store) services.store.transaction(record);
+  else record();
   const shown = context.notices.length > 0 ? { ...answer, notices: [...answer.notices, ...context.notices] } : answer;
   await send(interaction, answerMessage(services, shown, context.answerId, context.render));
   log.info({ answered: answer.answered, confidence: answer.confidence, passages: answer.passages.length }, 'answered');
