@@ -71,6 +71,21 @@ describe('the question log and votes', () => {
     await press(h, helpful, message, newStudent());
     expect(h.store.feedback.counts(logId)).toEqual({ helpful: 1, notHelpful: 1, total: 2 });
   });
+  it('a vote that cannot be stored (direct messages, a deleted question) says honestly that it was not kept', async () => {
+    const student = newStudent();
+    const dm = h.fake.sendInteraction(h.fake.chatInputInteraction({ name: 'ask', member: student, guildId: null, options: { question: 'Who is Miss Lucy?' } }));
+    const dmAnswer = (await h.fake.waitForEdit(dm, { timeoutMs: 10_000 })).body;
+    const dmVote = h.fake.sendInteraction(h.fake.buttonInteraction({ customId: buttonId(dmAnswer, 'Helpful'), message: h.fake.originalResponse(dm)!.id, member: student, guildId: null }));
+    const dmReply = (await h.fake.waitForResponse(dmVote)).body;
+    expect(dmReply.content).toMatch(/wasn't kept/);
+    expect(dmReply.content).not.toMatch(/noted/);
+
+    const { id, answer } = await ask(h, 'What is Hailsham?', student);
+    await logged(id);
+    await run(h, 'forget-me', { member: student });
+    const gone = await press(h, buttonId(answer!, 'Not helpful'), h.fake.originalResponse(id)!, student);
+    expect(gone.callback.body.content).toMatch(/no longer in the question log.*couldn't keep your vote/);
+  });
 });
 
 describe('/stats and /export', () => {

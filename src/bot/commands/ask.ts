@@ -161,11 +161,15 @@ export const askCommand: CommandModule = {
         });
         log.info({ answerId, helpful, result }, 'feedback');
         const content =
-          result === 'unchanged'
-            ? `You already marked this answer as ${helpful ? 'helpful' : 'not helpful'}.`
-            : helpful
-              ? "Thanks! I've noted that this answer helped."
-              : "Thanks for telling me. I've noted that this answer didn't help, so the guides can be improved.";
+          result === 'not-kept'
+            ? interaction.guildId
+              ? "Thanks for telling me, but this answer is no longer in the question log (its question may have been deleted), so I couldn't keep your vote."
+              : "Thanks for telling me, but I only keep votes on answers given in a server (where teachers see them), so this vote in direct messages wasn't kept."
+            : result === 'unchanged'
+              ? `You already marked this answer as ${helpful ? 'helpful' : 'not helpful'}.`
+              : helpful
+                ? "Thanks! I've noted that this answer helped."
+                : "Thanks for telling me. I've noted that this answer didn't help, so the guides can be improved.";
         return send(interaction, { content }, { ephemeral: true });
       },
     },
