@@ -394,6 +394,12 @@ export interface FaultSpec {
   global?: boolean;
   /** Destroy the socket instead of answering (network error). */
   dropConnection?: boolean;
+  /**
+   * Carry the request out first (message sent, interaction acknowledged…), then answer with this
+   * fault anyway, as Discord sometimes does with a 500: a retry then meets the state the first
+   * attempt left (e.g. 40060 "already acknowledged").
+   */
+  afterCarryingOut?: boolean;
 }
 
 export interface FaultHandle {
@@ -3022,10 +3028,13 @@ export class FakeDiscord {
       });
       this.#tagInteraction(record);
     }
+    const carryOutFirst = fault?.spec.afterCarryingOut === true;
     if (fault) {
       fault.remaining--;
       fault.hits++;
       record.injectedFault = true;
+    }
+    if (fault && !carryOutFirst) {
       if (fault.spec.dropConnection) {
         record.status = -1;
         record.respondedAt = performance.now();
@@ -3055,6 +3064,7 @@ export class FakeDiscord {
         }
       }
     }
+    if (fault && carryOutFirst) result = this.#faultResult(fault.spec, route);
     const responseDelay = typeof this.#responseDelay === 'function' ? this.#responseDelay(record) : (this.#responseDelay ?? 0);
     if (responseDelay > 0) {
       record.carriedOutAt = performance.now();
