@@ -445,6 +445,34 @@ describe('/quiz', () => {
   });
 });
 
+describe('missing or invalid options get the usage of the command, privately', () => {
+  const failedLogs = (id: string) => h.logs.lines.filter((line) => line.interactionId === id && line.level >= 50);
+
+  it.each([
+    ['/ask with no options', 'ask', {}, /^`\/ask` needs `question` \(your question, for example: Who is Miss Lucy\?\)\. Use it like this: `\/ask question:<text> \[private\]`, for example `\/ask question:Who is Miss Lucy\?`\.$/],
+    ['/section with no options', 'section', {}, /^`\/section` needs `name` .*for example `\/section name:Miss Lucy`\.$/],
+    ['/section with an empty name', 'section', { name: '' }, /^`\/section` needs `name` /],
+    ['/section with only spaces', 'section', { name: '   ' }, /^`\/section` needs `name` /],
+  ])('%s', async (_what, name, options, expected) => {
+    const id = h.fake.sendInteraction(h.fake.chatInputInteraction({ name, options: options as Record<string, string>, member: newMember(), validate: false }));
+    const callback = await h.fake.waitForResponse(id);
+    expect(callback.body.flags).toBe(EPHEMERAL);
+    expect(callback.body.content).toMatch(expected);
+    expect(callback.body.content).not.toMatch(/something went wrong|called “that”/);
+    expect(failedLogs(id)).toEqual([]);
+  });
+
+  it('a quiz form submitted without its field', async () => {
+    const question = engine.studyQuestions()[0]!;
+    const { shortId } = await import('../../src/section-lookup.js');
+    const id = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId: `quiz-submit:${shortId(question.id)}`, fields: {}, layout: 'label' }));
+    const callback = await h.fake.waitForResponse(id);
+    expect(callback.body.flags).toBe(EPHEMERAL);
+    expect(callback.body.content).toMatch(/^The form came back without its `answer` field, so nothing was done\. Please open it again and fill it in\. \(It comes from `\/quiz`\. Use it like this: `\/quiz`/);
+    expect(failedLogs(id)).toEqual([]);
+  });
+});
+
 describe('mentions', () => {
   it('a message mentioning the bot gets a short pointer to /ask that pings nobody', async () => {
     const sent = h.fake.sendMessage({ content: 'hey what is this book about? @everyone', mentionBot: true });

@@ -262,6 +262,22 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(stale.callback.body.content).toMatch(/no longer exists/);
   });
 
+  it('teacher commands with a missing option get the usage: /answer with no gap, /forget with no user, /config channels add with no channel', async () => {
+    const cases: Array<[string, Parameters<typeof run>[2], RegExp]> = [
+      ['answer', {}, /^`\/answer` needs `gap` \(the unanswered question \(start typing\)\)\. Use it like this: `\/answer gap:<question>`, for example `\/answer gap:/],
+      ['answer', { options: { gap: '  ' } }, /^`\/answer` needs `gap` /],
+      ['forget', {}, /^`\/forget` needs `user` .*for example `\/forget user:@Kathy`/],
+      ['config', { subcommandGroup: 'channels', subcommand: 'add' }, /^`\/config` needs `channel` \(a text channel\)\./],
+    ];
+    for (const [name, options, expected] of cases) {
+      const { id, callback } = await command(h, name, { ...options, member: teacher(), validate: false });
+      const body = await reply(h, id, callback);
+      expect(body.flags).toBe(EPHEMERAL);
+      expect(body.content, name).toMatch(expected);
+      expect(h.logs.lines.filter((line) => line.interactionId === id && line.level >= 50)).toEqual([]);
+    }
+  });
+
   it('everything the bot sent respects the limits and pinged nobody', () => {
     expectCleanTraffic(h);
   });

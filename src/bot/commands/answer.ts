@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../store/index.js';
 import type { CommandModule } from '../command.js';
 import { customId, intArg } from '../custom-id.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX } from '../limits.js';
+import { requiredText } from '../options.js';
 import { defer, send, showModal } from '../respond.js';
 import { interactionIsTeacher, teacherAccess } from '../teacher/access.js';
 import { authorNameOf, NOTE_QUESTION_FIELD, NOTE_TEXT_FIELD, noteCitation, noteModal, tellAskers } from '../teacher/notes.js';
@@ -21,7 +22,7 @@ export const answerCommand: CommandModule = {
     .addStringOption((option) => option.setName('gap').setDescription('The unanswered question (start typing)').setRequired(true).setAutocomplete(true))
     .toJSON(),
   help: {
-    usage: '/answer gap:<question>',
+    usage: '/answer gap:<question>', example: '/answer gap:What colour is Kathy’s car?',
     description: "Teachers: write the answer to an unanswered question. It is quoted in answers as a teacher note, and the students who asked are told privately.",
   },
 
@@ -36,7 +37,7 @@ export const answerCommand: CommandModule = {
   async execute(interaction, { services }) {
     const access = await teacherAccess(interaction, services, 'answer unanswered questions');
     if (!access) return;
-    const typed = interaction.options.getString('gap', true).trim();
+    const typed = requiredText(interaction, 'gap');
     let gapId = intArg(typed);
     if (gapId === undefined) {
       // Typed text instead of choosing: take the one matching gap, if there is exactly one.

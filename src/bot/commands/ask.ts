@@ -117,7 +117,7 @@ export const askCommand: CommandModule = {
     .addBooleanOption((option) => option.setName('private').setDescription('Only you see the answer (default: everyone in the channel)'))
     .toJSON(),
   help: {
-    usage: '/ask question:<text> [private]',
+    usage: '/ask question:<text> [private]', example: '/ask question:Who is Miss Lucy?',
     description:
       'Answers with the best passages quoted word for word, each with where it comes from (guide › section). Buttons: More passages, Read the section, Helpful / Not helpful.',
   },

@@ -17,7 +17,7 @@ export const QUIZ_FIELD = 'answer';
 export const quizCommand: CommandModule = {
   data: new SlashCommandBuilder().setName('quiz').setDescription('Tutor mode: answer a study question and see which key points you covered').toJSON(),
   help: {
-    usage: '/quiz',
+    usage: '/quiz', example: '/quiz',
     description: "Gives you one of the guides' own study questions. Press Answer, write your answer, and see which key points of the guide's answer you covered and missed.",
   },
 

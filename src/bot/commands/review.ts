@@ -169,7 +169,7 @@ export const reviewCommand: CommandModule = {
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
   help: {
-    usage: '/review',
+    usage: '/review', example: '/review',
     description: 'Teachers: lists the answers waiting in the review queue (turn review mode on with /config review). Each queue item has Approve, Approve with note and Reject buttons.',
   },
 
