@@ -436,7 +436,11 @@ describe('/quiz', () => {
     const { shortId } = await import('../../src/section-lookup.js');
     const submit = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId: `quiz-submit:${shortId(question.id)}`, fields: { answer: '!!!! ????' } }));
     const edit = await h.fake.waitForEdit(submit);
-    expect(edit.body.content).toMatch(/no words/);
+    expect(edit.body.content).toMatch(/^That doesn't look like an answer: it has no words/);
+    const random = h.fake.sendInteraction(
+      h.fake.modalSubmitInteraction({ customId: `quiz-submit:${shortId(question.id)}`, fields: { answer: 'xkcdqwpzmvbnrtyulkjhgfdsaqwertyuiopasdfghjklzxcvbnmqwerty' } }),
+    );
+    expect((await h.fake.waitForEdit(random)).body.content).toMatch(/rather than an answer\./);
   });
 
   it('an unknown quiz question (after the guides changed) says so', async () => {
