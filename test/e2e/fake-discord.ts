@@ -263,7 +263,7 @@ export interface FakeMember {
 export interface FakeChannel {
   id: string;
   name: string;
-  type: ChannelType.GuildText | ChannelType.GuildCategory | ChannelType.GuildAnnouncement;
+  type: ChannelType.GuildText | ChannelType.GuildCategory | ChannelType.GuildAnnouncement | ChannelType.PublicThread | ChannelType.PrivateThread;
   parentId: string | null;
   position: number;
   topic: string | null;
@@ -465,6 +465,8 @@ export interface InteractionWaitOptions<T> extends WaitOptions {
 const DISCORD_EPOCH = 1420070400000n;
 let lastSnowflake = 0n;
 let snowflakeIncrement = 0n;
+
+const isThread = (channel: FakeChannel) => channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
 
 /** A fresh, strictly increasing snowflake (timestamp-based like Discord's). */
 export function snowflake(): string {
@@ -1256,6 +1258,27 @@ export class FakeDiscord {
     return channel;
   }
 
+  /**
+   * Add a thread in a channel (its `parentId`), with the parent's permissions. `announce` (default
+   * true) dispatches THREAD_CREATE, so the client caches it; with `false` the client only learns of
+   * it from the `channel` of an interaction payload.
+   */
+  addThread(spec: { name: string; parentId: string; private?: boolean; announce?: boolean }): FakeChannel {
+    const parent = this.#channels.get(spec.parentId);
+    if (!parent) throw new Error(`unknown parent channel id ${spec.parentId}`);
+    const thread = this.#makeChannel({
+      name: spec.name,
+      type: spec.private ? ChannelType.PrivateThread : ChannelType.PublicThread,
+      parentId: parent.id,
+      position: 0,
+      permissionOverwrites: parent.permissionOverwrites,
+    });
+    if (spec.announce !== false) {
+      this.#dispatchToSessions(GatewayDispatchEvents.ThreadCreate, { ...this.#channelApi(thread, true), newly_created: true }, GatewayIntentBits.Guilds);
+    }
+    return thread;
+  }
+
   channel(id: string): FakeChannel | undefined {
     return this.#channels.get(id);
   }
@@ -1603,6 +1626,19 @@ export class FakeDiscord {
     };
     if (includeGuildId) base.guild_id = this.guild.id;
     if (channel.type === ChannelType.GuildCategory) return base;
+    if (isThread(channel)) {
+      return {
+        ...base,
+        parent_id: channel.parentId,
+        owner_id: this.members.student.id,
+        member_count: 1,
+        message_count: 0,
+        total_message_sent: 0,
+        rate_limit_per_user: 0,
+        last_message_id: null,
+        thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: nowIso(), locked: false, create_timestamp: nowIso() },
+      };
+    }
     const ids = this.#channelMessages.get(channel.id) ?? [];
     return {
       ...base,
@@ -1667,8 +1703,8 @@ export class FakeDiscord {
       member_count: this.#membersById.size,
       voice_states: [],
       members: members.map((m) => this.#memberApi(m)),
-      channels: [...this.#channels.values()].map((c) => this.#channelApi(c, false)),
-      threads: [],
+      channels: [...this.#channels.values()].filter((c) => !isThread(c)).map((c) => this.#channelApi(c, false)),
+      threads: [...this.#channels.values()].filter((c) => isThread(c)).map((c) => this.#channelApi(c, true)),
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -2714,7 +2750,7 @@ export class FakeDiscord {
     this.#route('GET', '/guilds/:guildId/channels', ({ params }) => {
       guildFor(params.guildId);
       // Like GUILD_CREATE, bots get every channel, including ones they cannot view.
-      return ok([...this.#channels.values()].map((c) => this.#channelApi(c, true)));
+      return ok([...this.#channels.values()].filter((c) => !isThread(c)).map((c) => this.#channelApi(c, true)));
     });
     this.#route('GET', '/guilds/:guildId/roles', ({ params }) => {
       guildFor(params.guildId);

@@ -2,6 +2,7 @@ import type { Answer } from '../../search/answer.js';
 import { isChannelAllowed, type GuildSettings } from '../../store/index.js';
 import type { AskContext, AskHook } from '../ask-hooks.js';
 import { interactionIsTeacher } from './access.js';
+import { settingsChannelId } from './channels.js';
 import { postQueueItem, readPayload, type ReviewPayload } from './review.js';
 import type { TeacherRuntime } from './runtime.js';
 import { GAP_SIMILARITY_THRESHOLD } from './runtime.js';
@@ -52,7 +53,8 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
       }
       const settings = settingsOf(context.guildId);
       const teacher = context.interaction ? interactionIsTeacher(context.interaction, store) : false;
-      if (!teacher && context.channelId && !isChannelAllowed(settings, context.channelId)) return { refuse: channelPointer(settings) };
+      const channelId = context.interaction ? settingsChannelId(context.interaction) : context.channelId;
+      if (!teacher && channelId && !isChannelAllowed(settings, channelId)) return { refuse: channelPointer(settings) };
       let ephemeral = context.ephemeral || settings.answerVisibility === 'private';
       if (!ephemeral && !teacher && settings.reviewMode === 'on' && settings.reviewChannelId) {
         context.review = { queueChannelId: settings.reviewChannelId };
