@@ -415,8 +415,10 @@ describe('/quiz', () => {
     expect(opened.callback.callbackType).toBe(InteractionResponseType.Modal);
     const modal = opened.callback.body;
     expect(String(modal.title).length).toBeLessThanOrEqual(45);
-    const input = (modal.components as LooseJson[])[0]!.components[0];
-    expect(input).toMatchObject({ custom_id: 'answer', style: 2, required: true, min_length: 1, max_length: 1500 });
+    const label = (modal.components as LooseJson[])[0]!;
+    expect(label).toMatchObject({ type: 18, label: 'Your answer' });
+    expect(label.component).toMatchObject({ custom_id: 'answer', style: 2, required: true, min_length: 1, max_length: 1500 });
+    expect(label.component.label).toBeUndefined();
 
     const answer = question.keyPoints[0]!;
     const submit = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId: String(modal.custom_id), fields: { answer }, message: message.id }));

@@ -203,7 +203,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
   it('the answer becomes a teacher note, quoted with its own citation, and the students who asked are told privately', async () => {
     const { id, callback } = await command(h, 'answer', { member: teacher(), options: { gap: String(gapId) } });
     expect(callback.callbackType).toBe(InteractionResponseType.Modal);
-    const fields = (callback.body.components as LooseJson[]).map((row) => row.components[0]);
+    const fields = (callback.body.components as LooseJson[]).map((label) => ({ ...label.component, label: label.label }));
     expect(fields.map((field) => [field.custom_id, field.required, field.value ?? null])).toEqual([
       ['question', false, "What colour is Kathy's car?"],
       ['text', true, null],
@@ -242,7 +242,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
 
     const edit = await press(h, buttonId(body, `Edit #${note.id}`), listMessage, teacher());
     expect(edit.callback.callbackType).toBe(InteractionResponseType.Modal);
-    const prefilled = (edit.callback.body.components as LooseJson[]).map((row) => row.components[0].value);
+    const prefilled = (edit.callback.body.components as LooseJson[]).map((label) => label.component.value);
     expect(prefilled).toEqual([note.question, note.text]);
     const newText = "Kathy's car is never given a colour; what matters is that she drives it alone, as a carer.";
     const edited = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: newText }, teacher(), listMessage.id);

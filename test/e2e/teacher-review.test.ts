@@ -161,7 +161,7 @@ describe('the review queue', () => {
     const opened = await press(h, noteId(item), item, h.fake.members.teacher);
     expect(opened.callback.callbackType).toBe(InteractionResponseType.Modal);
     const modal = opened.callback.body;
-    expect((modal.components as LooseJson[])[0]!.components[0]).toMatchObject({ custom_id: 'note', required: true, max_length: 1000 });
+    expect((modal.components as LooseJson[])[0]).toMatchObject({ type: 18, label: 'Your note (shown above the answer)', component: { custom_id: 'note', required: true, max_length: 1000 } });
     const before = publicPosts().length;
     await submit(h, String(modal.custom_id), { note: 'Good question! See also **Part Two** <@&1>.' }, h.fake.members.teacher, item.id);
     const post = await h.fake.waitForChannelMessage(general, { nth: before + 1, predicate: (message) => message.source === 'channel' });
@@ -198,7 +198,7 @@ describe('the review queue', () => {
     const opened = await press(h, rejectId(item), item, h.fake.members.teacher);
     expect(opened.callback.callbackType).toBe(InteractionResponseType.Modal);
     const modal = opened.callback.body;
-    expect((modal.components as LooseJson[])[0]!.components[0]).toMatchObject({ custom_id: 'note', required: false });
+    expect((modal.components as LooseJson[])[0]).toMatchObject({ type: 18, label: 'A note for the student (optional)', component: { custom_id: 'note', required: false } });
     const rejected = await submit(h, String(modal.custom_id), { note: 'Check Part One again.' }, h.fake.members.teacher, item.id);
     const told = await h.fake.waitForFollowUp(id);
     expect(told.body.flags).toBe(EPHEMERAL);
