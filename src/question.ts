@@ -1,3 +1,4 @@
+import { withArticle } from './grammar.js';
 import { stripInvisible } from './guide/normalise.js';
 
 /** The longest question Guidebot reads; longer ones are shortened (and the asker told). */
@@ -49,12 +50,12 @@ export function prepareText(raw: unknown, expected: { noun: string; maxChars: nu
     notices.push(`Your ${noun} was long, so only its first ${maxChars} characters were used.`);
   }
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  if (letters === 0) throw new InvalidQuestionError('no-words', `That doesn't look like a ${noun}: it has no words. Try writing a sentence, ${example}`);
+  if (letters === 0) throw new InvalidQuestionError('no-words', `That doesn't look like ${withArticle(noun)}: it has no words. Try writing a sentence, ${example}`);
   const words = text.match(/\p{L}[\p{L}\p{N}'’-]*/gu) ?? [];
   const longestWord = Math.max(0, ...words.map((word) => word.length));
   const visible = text.replace(/\s/g, '').length;
   if (letters / visible < 0.5 || longestWord > 45 || /(.)\1{9,}/u.test(text)) {
-    throw new InvalidQuestionError('garbage', `That looks like random characters rather than a ${noun}. Try writing a sentence, ${example}`);
+    throw new InvalidQuestionError('garbage', `That looks like random characters rather than ${withArticle(noun)}. Try writing a sentence, ${example}`);
   }
   return { text, notices };
 }

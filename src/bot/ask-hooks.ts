@@ -30,8 +30,8 @@ export interface AskContext {
   notices: string[];
   /** Set by the question-log hook: the logged question's row id. */
   logId?: number;
-  /** Set when the answer goes to the review queue (review mode) instead of the channel. */
-  review?: { queueChannelId: string };
+  /** Set when the answer goes to the review queue (review mode) instead of the channel; `reviewId` once it is stored. */
+  review?: { queueChannelId: string; reviewId?: number };
 }
 
 export interface AskDecision {
@@ -44,12 +44,23 @@ export interface AskDecision {
 /**
  * Extension points around `/ask`, run in the order given. `before` runs before the interaction is
  * acknowledged, so it must be quick (an in-memory or SQLite lookup, not a network call).
+ *
+ * Nothing the answer tells the student may be lost: whatever showing it confirms (the question is
+ * logged, so its votes count; "sent to your teacher for review") is written by `record`, before the
+ * answer is shown. `after` is for what the student is not told about (posting in the review queue,
+ * the list of unanswered questions).
  */
 export interface AskHook {
   name: string;
   before?(context: AskContext): AskDecision | void | Promise<AskDecision | void>;
   /** Changes the answer before it is shown (e.g. hide spoilers). */
   transform?(answer: Answer, context: AskContext): Answer | Promise<Answer>;
-  /** After the answer was shown (e.g. log it, queue it for review). Errors are logged, never shown. */
+  /**
+   * Stores what showing the answer confirms (the question log row, the review item), before it is
+   * shown. Synchronous: the `record` of every hook runs in one database transaction, so either all
+   * of it is written or none; if it fails, the student gets an apology instead of the answer.
+   */
+  record?(answer: Answer, context: AskContext): void;
+  /** After the answer was shown (e.g. post it in the review queue). Errors are logged, never shown. */
   after?(answer: Answer, context: AskContext): void | Promise<void>;
 }

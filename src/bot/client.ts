@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Options, type ClientOptions } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
 import type { Config } from '../config.js';
 import { REST_GLOBAL_REQUESTS_PER_SECOND } from './limits.js';
 import { NO_MENTIONS } from './respond.js';
@@ -6,12 +6,14 @@ import { NO_MENTIONS } from './respond.js';
 /**
  * The discord.js client: Guilds (interactions) and GuildMessages (mentions of the bot) intents only,
  * no privileged intent; REST pointed at DISCORD_API_URL (the fake Discord in tests); nobody is ever
- * pinged by default.
+ * pinged by default. The Channel partial lets an interaction in a thread the client has not cached
+ * (a private thread, one created while it was away) still tell which channel the thread is in.
  */
 export function createClient(config: Pick<Config, 'DISCORD_API_URL'>, overrides: Partial<ClientOptions> = {}): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_MENTIONS,
+    partials: [Partials.Channel],
     // The bot never reads old messages; keep few in memory.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 25 }),
     ...overrides,

@@ -35,8 +35,11 @@ export interface ModalHandler {
 export interface CommandModule {
   /** The definition registered with Discord (build it with SlashCommandBuilder and `.toJSON()`). */
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
-  /** For `/help`: how to use it and what it does. */
-  help: { usage: string; description: string };
+  /**
+   * For `/help` and for usage messages: how to use it, what it does, and one example (shown when an
+   * option is missing or invalid).
+   */
+  help: { usage: string; description: string; example: string };
   execute(interaction: ChatInputCommandInteraction, context: HandlerContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, context: HandlerContext): Promise<void>;
   buttons?: ButtonHandler[];

@@ -1,4 +1,4 @@
-import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
+import { DiscordAPIError, DiscordjsErrorCodes, RESTJSONErrorCodes } from 'discord.js';
 import { InvalidQuestionError } from '../question.js';
 import { TimeoutError } from './timeout.js';
 
@@ -26,4 +26,47 @@ export function isUnanswerable(error: unknown): boolean {
     error instanceof DiscordAPIError &&
     (error.code === RESTJSONErrorCodes.UnknownInteraction || error.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged || error.code === RESTJSONErrorCodes.UnknownWebhook)
   );
+}
+
+/**
+ * A command option or form field a handler needs is missing, empty or not usable. The router
+ * answers it (like discord.js's own missing-option errors) with the command's usage.
+ */
+export class InvalidOptionError extends Error {
+  constructor(
+    /** The option or field, as registered (e.g. `question`), when known. */
+    readonly option: string | undefined,
+    readonly kind: 'option' | 'field' = 'option',
+  ) {
+    super(`the ${kind} ${option ?? '(unknown)'} is missing or invalid`);
+    this.name = 'InvalidOptionError';
+  }
+}
+
+const OPTION_ERRORS = new Set<string>([
+  DiscordjsErrorCodes.CommandInteractionOptionNotFound,
+  DiscordjsErrorCodes.CommandInteractionOptionType,
+  DiscordjsErrorCodes.CommandInteractionOptionEmpty,
+  DiscordjsErrorCodes.CommandInteractionOptionNoSubcommand,
+  DiscordjsErrorCodes.CommandInteractionOptionNoSubcommandGroup,
+  'CommandInteractionOptionInvalidChannelType', // thrown by discord.js, missing from its typings
+]);
+const FIELD_ERRORS = new Set<string>([
+  DiscordjsErrorCodes.ModalSubmitInteractionFieldNotFound,
+  DiscordjsErrorCodes.ModalSubmitInteractionFieldType,
+  DiscordjsErrorCodes.ModalSubmitInteractionFieldEmpty,
+  DiscordjsErrorCodes.ModalSubmitInteractionFieldInvalidChannelType,
+]);
+
+/**
+ * The option or field an error says is missing or invalid: an InvalidOptionError, or discord.js's
+ * error from `options.getString(name, true)`, `fields.getTextInputValue(id)` and the like (which
+ * names it in quotes). Undefined for any other error.
+ */
+export function invalidOption(error: unknown): InvalidOptionError | undefined {
+  if (error instanceof InvalidOptionError) return error;
+  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+  if (code === undefined || (!OPTION_ERRORS.has(code) && !FIELD_ERRORS.has(code))) return undefined;
+  const named = /"([^"]+)"/.exec((error as Error).message)?.[1];
+  return new InvalidOptionError(named, FIELD_ERRORS.has(code) ? 'field' : 'option');
 }

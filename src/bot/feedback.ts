@@ -12,7 +12,8 @@ export interface FeedbackEntry {
   at: number;
 }
 
-export type FeedbackResult = 'recorded' | 'changed' | 'unchanged';
+/** `not-kept`: the vote could not be stored (the answer is not in the question log), and the voter must be told. */
+export type FeedbackResult = 'recorded' | 'changed' | 'unchanged' | 'not-kept';
 
 /** Where votes go. The in-memory sink below is the default; a SQLite sink can replace it. */
 export interface FeedbackSink {

@@ -6,7 +6,6 @@
 
 // ── Messages and embeds ──────────────────────────────────────────────────────────────────────
 export const MESSAGE_CONTENT_MAX = 2000;
-export const EMBEDS_PER_MESSAGE_MAX = 10;
 export const EMBED_TITLE_MAX = 256;
 export const EMBED_DESCRIPTION_MAX = 4096;
 export const EMBED_FIELDS_MAX = 25;
@@ -18,18 +17,13 @@ export const EMBED_AUTHOR_NAME_MAX = 256;
 export const EMBEDS_TOTAL_MAX = 6000;
 
 // ── Components ───────────────────────────────────────────────────────────────────────────────
-export const ACTION_ROWS_MAX = 5;
 export const BUTTONS_PER_ROW_MAX = 5;
 export const BUTTON_LABEL_MAX = 80;
 export const CUSTOM_ID_MAX = 100;
 export const MODAL_TITLE_MAX = 45;
-export const TEXT_INPUT_LABEL_MAX = 45;
-export const TEXT_INPUT_VALUE_MAX = 4000;
 export const TEXT_INPUT_PLACEHOLDER_MAX = 100;
 
 // ── Interactions and commands ────────────────────────────────────────────────────────────────
-/** Discord drops an interaction that is not acknowledged within 3 s. */
-export const INTERACTION_ACK_DEADLINE_MS = 3000;
 /** If a handler has not acknowledged by then, the router defers for it. */
 export const ACK_SAFETY_MS = 2000;
 /** An interaction token (for edits and follow-ups) lives 15 minutes. */
@@ -37,10 +31,6 @@ export const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const AUTOCOMPLETE_CHOICES_MAX = 25;
 export const CHOICE_NAME_MAX = 100;
 export const CHOICE_VALUE_MAX = 100;
-export const COMMAND_DESCRIPTION_MAX = 100;
-export const OPTION_STRING_MAX = 6000;
-/** Message flag: only the person who used the interaction sees the reply. */
-export const EPHEMERAL_FLAG = 64;
 
 // ── Guidebot ─────────────────────────────────────────────────────────────────────────────────
 /** Longest question accepted by `/ask` (the same limit the engine applies). */

@@ -1,5 +1,7 @@
 import {
+  DiscordAPIError,
   MessageFlags,
+  RESTJSONErrorCodes,
   type ActionRowBuilder,
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
@@ -34,9 +36,27 @@ export interface MessageView {
 type AckKind = 'reply' | 'update' | 'modal';
 const acks = new WeakMap<BaseInteraction, { kind: AckKind; done: Promise<unknown> }>();
 
-function track<T>(interaction: BaseInteraction, kind: AckKind, request: Promise<T>): Promise<T> {
-  acks.set(interaction, { kind, done: request.catch(() => undefined) });
-  return request;
+/** What discord.js records on an interaction once an acknowledgement succeeded (so editReply and followUp work). */
+type AckState = { deferred: true; ephemeral?: boolean } | { replied: true; ephemeral?: boolean };
+
+function track<T>(interaction: BaseInteraction, kind: AckKind, state: AckState, request: Promise<T>): Promise<T | undefined> {
+  const settled = request.catch((error: unknown) => {
+    if (!alreadyAcknowledged(error)) throw error;
+    Object.assign(interaction, state);
+    return undefined;
+  });
+  acks.set(interaction, { kind, done: settled.catch(() => undefined) });
+  return settled;
+}
+
+/**
+ * Discord answered 40060 "already acknowledged" to an acknowledgement. Only one is ever sent per
+ * interaction (see `isAcknowledged`), so this is discord.js retrying it after a 5xx that Discord
+ * returned although it had carried the first attempt out: the interaction is acknowledged, and
+ * the bot goes on (to edit in the answer) as if the first attempt had succeeded.
+ */
+function alreadyAcknowledged(error: unknown): boolean {
+  return error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged;
 }
 
 /** True once an acknowledgement was sent (or is being sent). */
@@ -57,13 +77,14 @@ function body(view: MessageView) {
 /** Acknowledges with "thinking…" (a deferred reply). Does nothing if already acknowledged. */
 export async function defer(interaction: RepliableInteraction, options: { ephemeral?: boolean } = {}): Promise<void> {
   if (isAcknowledged(interaction)) return;
-  await track(interaction, 'reply', interaction.deferReply(options.ephemeral ? { flags: MessageFlags.Ephemeral } : {}));
+  const ephemeral = options.ephemeral ?? false;
+  await track(interaction, 'reply', { deferred: true, ephemeral }, interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}));
 }
 
 /** Acknowledges a component (or modal from a component) without changing its message yet. */
 export async function deferUpdate(interaction: MessageComponentInteraction | ModalSubmitInteraction): Promise<void> {
   if (isAcknowledged(interaction)) return;
-  await track(interaction, 'update', interaction.deferUpdate());
+  await track(interaction, 'update', { deferred: true }, interaction.deferUpdate());
 }
 
 /**
@@ -74,7 +95,8 @@ export async function deferUpdate(interaction: MessageComponentInteraction | Mod
 export async function send(interaction: RepliableInteraction, view: MessageView, options: { ephemeral?: boolean } = {}): Promise<void> {
   const ack = acks.get(interaction);
   if (!ack && !interaction.deferred && !interaction.replied) {
-    await track(interaction, 'reply', interaction.reply({ ...body(view), ...(options.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) }));
+    const ephemeral = options.ephemeral ?? false;
+    await track(interaction, 'reply', { replied: true, ephemeral }, interaction.reply({ ...body(view), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) }));
     return;
   }
   await ack?.done;
@@ -95,7 +117,7 @@ export async function followUp(interaction: RepliableInteraction, view: MessageV
 export async function update(interaction: MessageComponentInteraction, view: MessageView): Promise<void> {
   const ack = acks.get(interaction);
   if (!ack && !interaction.deferred && !interaction.replied) {
-    await track(interaction, 'update', interaction.update(body(view)));
+    await track(interaction, 'update', { replied: true }, interaction.update(body(view)));
     return;
   }
   await ack?.done;
@@ -103,5 +125,5 @@ export async function update(interaction: MessageComponentInteraction, view: Mes
 }
 
 export async function showModal(interaction: Exclude<RepliableInteraction, ModalSubmitInteraction>, modal: ModalBuilder): Promise<void> {
-  await track(interaction, 'modal', interaction.showModal(modal));
+  await track(interaction, 'modal', { replied: true }, interaction.showModal(modal));
 }

@@ -2,21 +2,25 @@ import type { Interaction, RESTPostAPIChatInputApplicationCommandsJSONBody } fro
 import type { Logger } from '../log.js';
 import type { ButtonHandler, CommandModule, HandlerContext, ModalHandler } from './command.js';
 import { parseCustomId } from './custom-id.js';
-import { friendlyMessage, isUnanswerable, MESSAGES } from './errors.js';
+import { friendlyMessage, invalidOption, isUnanswerable, MESSAGES } from './errors.js';
 import { ACK_SAFETY_MS } from './limits.js';
 import { defer, deferUpdate, isAcknowledged, send } from './respond.js';
 import type { BotServices } from './services.js';
+import { usageMessage } from './usage.js';
 
 /**
  * Dispatches interactions: chat-input commands and autocomplete by command name, buttons and modals
  * by custom id prefix. Every handler runs inside a safety net: if it has not acknowledged the
  * interaction after ACK_SAFETY_MS the router defers for it, and any error is logged with the
- * interaction id and turned into a friendly message.
+ * interaction id and turned into a friendly message. A missing or invalid option (or form field),
+ * whichever handler meets it, is answered with the usage of the command it belongs to.
  */
 export class Router {
   private readonly commands = new Map<string, CommandModule>();
   private readonly buttons = new Map<string, ButtonHandler>();
   private readonly modals = new Map<string, ModalHandler>();
+  /** The command each button and modal prefix belongs to (for usage messages). */
+  private readonly owners = new Map<string, CommandModule>();
 
   constructor(
     readonly modules: readonly CommandModule[],
@@ -29,10 +33,12 @@ export class Router {
       for (const button of module.buttons ?? []) {
         if (this.buttons.has(button.prefix)) throw new Error(`two button handlers use the prefix "${button.prefix}"`);
         this.buttons.set(button.prefix, button);
+        this.owners.set(button.prefix, module);
       }
       for (const modal of module.modals ?? []) {
         if (this.modals.has(modal.prefix)) throw new Error(`two modal handlers use the prefix "${modal.prefix}"`);
         this.modals.set(modal.prefix, modal);
+        this.owners.set(modal.prefix, module);
       }
     }
   }
@@ -51,6 +57,13 @@ export class Router {
       await this.route(interaction, context);
       log.debug({ ms: Math.round(performance.now() - started) }, 'interaction handled');
     } catch (error) {
+      const problem = invalidOption(error);
+      const command = problem && this.commandOf(interaction);
+      if (problem && command) {
+        log.info({ option: problem.option, kind: problem.kind }, 'missing or invalid option; answered with the usage');
+        await this.reportFailure(interaction, error, log, usageMessage(command, problem));
+        return;
+      }
       log.error({ err: error, ms: Math.round(performance.now() - started) }, 'interaction failed');
       await this.reportFailure(interaction, error, log);
     } finally {
@@ -97,14 +110,21 @@ export class Router {
     }
   }
 
-  private async reportFailure(interaction: Interaction, error: unknown, log: Logger): Promise<void> {
+  /** The command an interaction belongs to: by name, or by the prefix of its button or modal. */
+  private commandOf(interaction: Interaction): CommandModule | undefined {
+    if (interaction.isChatInputCommand() || interaction.isAutocomplete()) return this.commands.get(interaction.commandName);
+    if (interaction.isButton() || interaction.isModalSubmit()) return this.owners.get(parseCustomId(interaction.customId).prefix);
+    return undefined;
+  }
+
+  private async reportFailure(interaction: Interaction, error: unknown, log: Logger, message = friendlyMessage(error)): Promise<void> {
     if (isUnanswerable(error)) return;
     try {
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]);
         return;
       }
-      if (interaction.isRepliable()) await send(interaction, { content: friendlyMessage(error) }, { ephemeral: true });
+      if (interaction.isRepliable()) await send(interaction, { content: message }, { ephemeral: true });
     } catch (reportError) {
       log.warn({ err: reportError }, 'could not tell the user about the failure');
     }

@@ -1,4 +1,4 @@
-import { escapeMarkdown, type APIEmbed } from 'discord.js';
+import type { APIEmbed } from 'discord.js';
 import {
   EMBED_AUTHOR_NAME_MAX,
   EMBED_DESCRIPTION_MAX,
@@ -12,7 +12,7 @@ import {
   PASSAGE_PREVIEW_MAX,
   QUESTION_ECHO_MAX,
 } from '../bot/limits.js';
-import { stripInvisible } from '../guide/normalise.js';
+import { escapeUserText } from './escape.js';
 import {
   CLOSEST_SECTIONS,
   quizGradeView,
@@ -51,21 +51,13 @@ export function truncate(text: string, max: number): string {
   return cut.trimEnd() + ELLIPSIS;
 }
 
-/**
- * Makes @everyone, @here and user, role and channel mentions inert even where Discord would render
- * them (a zero-width space after the @ or #). `allowedMentions` already stops pings; this also stops
- * the blue highlight that makes an echoed question look like a ping.
- */
-export function neutraliseMentions(text: string): string {
-  return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200b$2>');
-}
+export { neutraliseMentions } from './escape.js';
 
-/** Text from a user or a guide, safe to place inside Discord markdown. */
+/** Text from a user, a teacher or a guide, safe to place inside Discord markdown (see escape.ts), cut to `max`. */
 export function safeText(text: string, max?: number): string {
   // Escaping only lengthens text, so what lies beyond `max` raw characters would be cut anyway
-  // (and escapeMarkdown is slow on very long input).
-  const raw = stripInvisible(max === undefined ? text : text.slice(0, max + 1));
-  const escaped = neutraliseMentions(escapeMarkdown(raw, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }));
+  // (and escaping is slow on very long input).
+  const escaped = escapeUserText(max === undefined ? text : text.slice(0, max + 1));
   return max === undefined ? escaped : truncate(escaped, max);
 }
 

@@ -117,6 +117,14 @@ export class Store {
     return new Store(openDatabase(path, options), options);
   }
 
+  /**
+   * Runs `work` in one IMMEDIATE transaction: every write it makes is stored, or none is. Store
+   * functions that use transactions themselves nest inside it (as savepoints).
+   */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   get open(): boolean {
     return this.db.open;
   }

@@ -23,6 +23,7 @@ import {
   type Harness,
 } from './bot-harness.js';
 import type { FakeMember, InteractionResponseRecord, LooseJson } from './fake-discord.js';
+import { liveLinks, PHISH } from '../helpers/discord-markdown.js';
 
 let engine: Engine;
 let indexDir = '';
@@ -223,6 +224,18 @@ describe('/ask', () => {
     expect(h.fake.originalResponse(id)!.message.mention_everyone).toBe(false);
     expect(h.fake.originalResponse(id)!.message.mentions).toEqual([]);
   });
+
+  it('links in the echoed question are not clickable in the public answer (two masked links on one line, an autolink, a URL)', async () => {
+    const question = `${PHISH} <https://evil.example/a> https://evil.example/b`;
+    const { id, callback, edit } = await askAndWait(question);
+    expect(callback.body.flags ?? 0).toBe(0); // public
+    const description = String((edit.body.embeds as LooseJson[])[0]!.description);
+    expect(description).toContain('Read the official study guide');
+    expect(liveLinks(description)).toEqual([]);
+    for (const message of outgoingMessages(h.fake).filter((sent) => sent.request.interactionId === id)) {
+      expect(liveLinks(`${message.body.content ?? ''}\n${embedText(message.body)}`)).toEqual([]);
+    }
+  });
 });
 
 describe('bad input', () => {
@@ -402,8 +415,10 @@ describe('/quiz', () => {
     expect(opened.callback.callbackType).toBe(InteractionResponseType.Modal);
     const modal = opened.callback.body;
     expect(String(modal.title).length).toBeLessThanOrEqual(45);
-    const input = (modal.components as LooseJson[])[0]!.components[0];
-    expect(input).toMatchObject({ custom_id: 'answer', style: 2, required: true, min_length: 1, max_length: 1500 });
+    const label = (modal.components as LooseJson[])[0]!;
+    expect(label).toMatchObject({ type: 18, label: 'Your answer' });
+    expect(label.component).toMatchObject({ custom_id: 'answer', style: 2, required: true, min_length: 1, max_length: 1500 });
+    expect(label.component.label).toBeUndefined();
 
     const answer = question.keyPoints[0]!;
     const submit = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId: String(modal.custom_id), fields: { answer }, message: message.id }));
@@ -423,12 +438,44 @@ describe('/quiz', () => {
     const { shortId } = await import('../../src/section-lookup.js');
     const submit = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId: `quiz-submit:${shortId(question.id)}`, fields: { answer: '!!!! ????' } }));
     const edit = await h.fake.waitForEdit(submit);
-    expect(edit.body.content).toMatch(/no words/);
+    expect(edit.body.content).toMatch(/^That doesn't look like an answer: it has no words/);
+    const random = h.fake.sendInteraction(
+      h.fake.modalSubmitInteraction({ customId: `quiz-submit:${shortId(question.id)}`, fields: { answer: 'xkcdqwpzmvbnrtyulkjhgfdsaqwertyuiopasdfghjklzxcvbnmqwerty' } }),
+    );
+    expect((await h.fake.waitForEdit(random)).body.content).toMatch(/rather than an answer\./);
   });
 
   it('an unknown quiz question (after the guides changed) says so', async () => {
     const { callback } = await press('quiz-answer:doesnotexist');
     expect(callback.body.content).toMatch(/no longer available/);
+  });
+});
+
+describe('missing or invalid options get the usage of the command, privately', () => {
+  const failedLogs = (id: string) => h.logs.lines.filter((line) => line.interactionId === id && line.level >= 50);
+
+  it.each([
+    ['/ask with no options', 'ask', {}, /^`\/ask` needs `question` \(your question, for example: Who is Miss Lucy\?\)\. Use it like this: `\/ask question:<text> \[private\]`, for example `\/ask question:Who is Miss Lucy\?`\.$/],
+    ['/section with no options', 'section', {}, /^`\/section` needs `name` .*for example `\/section name:Miss Lucy`\.$/],
+    ['/section with an empty name', 'section', { name: '' }, /^`\/section` needs `name` /],
+    ['/section with only spaces', 'section', { name: '   ' }, /^`\/section` needs `name` /],
+  ])('%s', async (_what, name, options, expected) => {
+    const id = h.fake.sendInteraction(h.fake.chatInputInteraction({ name, options: options as Record<string, string>, member: newMember(), validate: false }));
+    const callback = await h.fake.waitForResponse(id);
+    expect(callback.body.flags).toBe(EPHEMERAL);
+    expect(callback.body.content).toMatch(expected);
+    expect(callback.body.content).not.toMatch(/something went wrong|called “that”/);
+    expect(failedLogs(id)).toEqual([]);
+  });
+
+  it('a quiz form submitted without its field', async () => {
+    const question = engine.studyQuestions()[0]!;
+    const { shortId } = await import('../../src/section-lookup.js');
+    const id = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId: `quiz-submit:${shortId(question.id)}`, fields: {}, layout: 'label' }));
+    const callback = await h.fake.waitForResponse(id);
+    expect(callback.body.flags).toBe(EPHEMERAL);
+    expect(callback.body.content).toMatch(/^The form came back without its `answer` field, so nothing was done\. Please open it again and fill it in\. \(It comes from `\/quiz`\. Use it like this: `\/quiz`/);
+    expect(failedLogs(id)).toEqual([]);
   });
 });
 

@@ -115,6 +115,12 @@ export interface FakeDiscordOptions {
   /** Artificial latency before every REST response, fixed ms or a function of the request. Default 0. */
   latencyMs?: number | ((request: RecordedRequest) => number);
   /**
+   * Delay after a request was carried out (the message edited, the reply shown) and before its
+   * response is sent, fixed ms or a function of the request (with its route and interaction tagged).
+   * Unlike `latencyMs`, the user has already seen the result while the bot waits. Default 0.
+   */
+  responseDelayMs?: number | ((request: RecordedRequest) => number);
+  /**
    * How long after dispatch an interaction may still receive its initial callback (Discord: 3 s). After it, the
    * callback gets `404 Unknown interaction (10062)`. `null` disables the deadline. Default 3000.
    */
@@ -171,6 +177,8 @@ export interface RecordedRequest {
   /** Parsed JSON body, or the parsed `payload_json` part of a multipart body. */
   body: LooseJson | null;
   files: RecordedFile[];
+  /** `performance.now()` when the request was carried out, if its response was then held back (`responseDelayMs`). */
+  carriedOutAt?: number;
   /** Response status; 0 while the request is in flight. */
   status: number;
   responseBody: unknown;
@@ -255,7 +263,7 @@ export interface FakeMember {
 export interface FakeChannel {
   id: string;
   name: string;
-  type: ChannelType.GuildText | ChannelType.GuildCategory | ChannelType.GuildAnnouncement;
+  type: ChannelType.GuildText | ChannelType.GuildCategory | ChannelType.GuildAnnouncement | ChannelType.PublicThread | ChannelType.PrivateThread;
   parentId: string | null;
   position: number;
   topic: string | null;
@@ -386,6 +394,12 @@ export interface FaultSpec {
   global?: boolean;
   /** Destroy the socket instead of answering (network error). */
   dropConnection?: boolean;
+  /**
+   * Carry the request out first (message sent, interaction acknowledged…), then answer with this
+   * fault anyway, as Discord sometimes does with a 500: a retry then meets the state the first
+   * attempt left (e.g. 40060 "already acknowledged").
+   */
+  afterCarryingOut?: boolean;
 }
 
 export interface FaultHandle {
@@ -451,6 +465,8 @@ export interface InteractionWaitOptions<T> extends WaitOptions {
 const DISCORD_EPOCH = 1420070400000n;
 let lastSnowflake = 0n;
 let snowflakeIncrement = 0n;
+
+const isThread = (channel: FakeChannel) => channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
 
 /** A fresh, strictly increasing snowflake (timestamp-based like Discord's). */
 export function snowflake(): string {
@@ -694,6 +710,7 @@ export class FakeDiscord {
   #wss: WebSocketServer;
   #options: FakeDiscordOptions;
   #latency: FakeDiscordOptions['latencyMs'];
+  #responseDelay: FakeDiscordOptions['responseDelayMs'];
   #validate: boolean;
   #interactionTimeoutMs: number | null;
 
@@ -731,6 +748,7 @@ export class FakeDiscord {
   constructor(options: FakeDiscordOptions = {}) {
     this.#options = options;
     this.#latency = options.latencyMs;
+    this.#responseDelay = options.responseDelayMs;
     this.#validate = options.validatePayloads ?? true;
     this.#interactionTimeoutMs = options.interactionTimeoutMs === undefined ? 3000 : options.interactionTimeoutMs;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3000;
@@ -923,6 +941,11 @@ export class FakeDiscord {
 
   setLatency(latency: FakeDiscordOptions['latencyMs']): void {
     this.#latency = latency;
+  }
+
+  /** Change the delay between carrying out a request and answering it (see `responseDelayMs`). */
+  setResponseDelay(delay: FakeDiscordOptions['responseDelayMs']): void {
+    this.#responseDelay = delay;
   }
 
   /** Change the interaction acknowledgement deadline (`null` disables it). Applies to callbacks made from now on. */
@@ -1233,6 +1256,27 @@ export class FakeDiscord {
     });
     this.#dispatchToSessions(GatewayDispatchEvents.ChannelCreate, this.#channelApi(channel, true), GatewayIntentBits.Guilds);
     return channel;
+  }
+
+  /**
+   * Add a thread in a channel (its `parentId`), with the parent's permissions. `announce` (default
+   * true) dispatches THREAD_CREATE, so the client caches it; with `false` the client only learns of
+   * it from the `channel` of an interaction payload.
+   */
+  addThread(spec: { name: string; parentId: string; private?: boolean; announce?: boolean }): FakeChannel {
+    const parent = this.#channels.get(spec.parentId);
+    if (!parent) throw new Error(`unknown parent channel id ${spec.parentId}`);
+    const thread = this.#makeChannel({
+      name: spec.name,
+      type: spec.private ? ChannelType.PrivateThread : ChannelType.PublicThread,
+      parentId: parent.id,
+      position: 0,
+      permissionOverwrites: parent.permissionOverwrites,
+    });
+    if (spec.announce !== false) {
+      this.#dispatchToSessions(GatewayDispatchEvents.ThreadCreate, { ...this.#channelApi(thread, true), newly_created: true }, GatewayIntentBits.Guilds);
+    }
+    return thread;
   }
 
   channel(id: string): FakeChannel | undefined {
@@ -1582,6 +1626,19 @@ export class FakeDiscord {
     };
     if (includeGuildId) base.guild_id = this.guild.id;
     if (channel.type === ChannelType.GuildCategory) return base;
+    if (isThread(channel)) {
+      return {
+        ...base,
+        parent_id: channel.parentId,
+        owner_id: this.members.student.id,
+        member_count: 1,
+        message_count: 0,
+        total_message_sent: 0,
+        rate_limit_per_user: 0,
+        last_message_id: null,
+        thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: nowIso(), locked: false, create_timestamp: nowIso() },
+      };
+    }
     const ids = this.#channelMessages.get(channel.id) ?? [];
     return {
       ...base,
@@ -1646,8 +1703,8 @@ export class FakeDiscord {
       member_count: this.#membersById.size,
       voice_states: [],
       members: members.map((m) => this.#memberApi(m)),
-      channels: [...this.#channels.values()].map((c) => this.#channelApi(c, false)),
-      threads: [],
+      channels: [...this.#channels.values()].filter((c) => !isThread(c)).map((c) => this.#channelApi(c, false)),
+      threads: [...this.#channels.values()].filter((c) => isThread(c)).map((c) => this.#channelApi(c, true)),
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -2693,7 +2750,7 @@ export class FakeDiscord {
     this.#route('GET', '/guilds/:guildId/channels', ({ params }) => {
       guildFor(params.guildId);
       // Like GUILD_CREATE, bots get every channel, including ones they cannot view.
-      return ok([...this.#channels.values()].map((c) => this.#channelApi(c, true)));
+      return ok([...this.#channels.values()].filter((c) => !isThread(c)).map((c) => this.#channelApi(c, true)));
     });
     this.#route('GET', '/guilds/:guildId/roles', ({ params }) => {
       guildFor(params.guildId);
@@ -3007,10 +3064,13 @@ export class FakeDiscord {
       });
       this.#tagInteraction(record);
     }
+    const carryOutFirst = fault?.spec.afterCarryingOut === true;
     if (fault) {
       fault.remaining--;
       fault.hits++;
       record.injectedFault = true;
+    }
+    if (fault && !carryOutFirst) {
       if (fault.spec.dropConnection) {
         record.status = -1;
         record.respondedAt = performance.now();
@@ -3039,6 +3099,13 @@ export class FakeDiscord {
           this.#log(`handler error for ${method} ${path}: ${record.internalError}`);
         }
       }
+    }
+    if (fault && carryOutFirst) result = this.#faultResult(fault.spec, route);
+    const responseDelay = typeof this.#responseDelay === 'function' ? this.#responseDelay(record) : (this.#responseDelay ?? 0);
+    if (responseDelay > 0) {
+      record.carriedOutAt = performance.now();
+      this.#notify();
+      await sleep(responseDelay);
     }
     this.#respond(res, record, result, route);
   }

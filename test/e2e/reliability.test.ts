@@ -141,6 +141,45 @@ describe('Discord REST errors', () => {
   });
 });
 
+describe('a 500 from Discord after it carried out the acknowledgement', () => {
+  const failFirstCallbackAfterCarryingOut = () =>
+    h.fake.failNext({ method: 'POST', pathPattern: '/interactions/:id/:token/callback', status: 500, afterCarryingOut: true });
+  const callbackStatuses = (id: string) =>
+    h.fake
+      .interactionResponses(id, { includeFailed: true })
+      .filter((response) => response.kind === 'callback')
+      .map((response) => [response.status, (response.request.responseBody as LooseJson | null)?.code ?? null]);
+
+  it('a deferral: the retry is told 40060 "already acknowledged", and the bot goes on to edit in the answer', async () => {
+    failFirstCallbackAfterCarryingOut();
+    const id = ask();
+    const edit = await h.fake.waitForEdit(id, { timeoutMs: 5000 });
+    expect((edit.body.embeds as LooseJson[])[0]!.title).toBe('From the study guides');
+    expect(callbackStatuses(id)).toEqual([
+      [500, 0],
+      [400, 40060],
+    ]);
+    expect(errorLogsFor(id)).toEqual([]);
+  });
+
+  it('a reply, and a button deferring its answer: shown once, nothing logged as failed', async () => {
+    failFirstCallbackAfterCarryingOut();
+    const sections = h.fake.sendInteraction(h.fake.chatInputInteraction({ name: 'sections' }));
+    await h.fake.waitFor(() => callbackStatuses(sections).length === 2, { description: 'the retried reply' });
+    expect(callbackStatuses(sections)[1]).toEqual([400, 40060]);
+    expect(h.fake.originalResponse(sections)?.message.embeds?.[0]?.title).toBe('Table of contents');
+
+    const asked = ask('How does Tommy change?');
+    const answer = await h.fake.waitForEdit(asked, { timeoutMs: 5000 });
+    const more = (answer.body.components as LooseJson[]).flatMap((row) => row.components as LooseJson[]).find((button) => button.label === 'More passages')!;
+    failFirstCallbackAfterCarryingOut();
+    const pressed = h.fake.sendInteraction(h.fake.buttonInteraction({ customId: String(more.custom_id), message: h.fake.originalResponse(asked)!.id }));
+    const page = await h.fake.waitForEdit(pressed, { timeoutMs: 5000 });
+    expect((page.body.embeds as LooseJson[])[0]!.title).toMatch(/^Passages 6–/);
+    for (const id of [sections, asked, pressed]) expect(errorLogsFor(id)).toEqual([]);
+  });
+});
+
 describe('the gateway', () => {
   it('after the socket drops, the bot RESUMEs and still answers', async () => {
     const identifies = h.fake.identifyCount;

@@ -71,6 +71,21 @@ describe('the question log and votes', () => {
     await press(h, helpful, message, newStudent());
     expect(h.store.feedback.counts(logId)).toEqual({ helpful: 1, notHelpful: 1, total: 2 });
   });
+  it('a vote that cannot be stored (direct messages, a deleted question) says honestly that it was not kept', async () => {
+    const student = newStudent();
+    const dm = h.fake.sendInteraction(h.fake.chatInputInteraction({ name: 'ask', member: student, guildId: null, options: { question: 'Who is Miss Lucy?' } }));
+    const dmAnswer = (await h.fake.waitForEdit(dm, { timeoutMs: 10_000 })).body;
+    const dmVote = h.fake.sendInteraction(h.fake.buttonInteraction({ customId: buttonId(dmAnswer, 'Helpful'), message: h.fake.originalResponse(dm)!.id, member: student, guildId: null }));
+    const dmReply = (await h.fake.waitForResponse(dmVote)).body;
+    expect(dmReply.content).toMatch(/wasn't kept/);
+    expect(dmReply.content).not.toMatch(/noted/);
+
+    const { id, answer } = await ask(h, 'What is Hailsham?', student);
+    await logged(id);
+    await run(h, 'forget-me', { member: student });
+    const gone = await press(h, buttonId(answer!, 'Not helpful'), h.fake.originalResponse(id)!, student);
+    expect(gone.callback.body.content).toMatch(/no longer in the question log.*couldn't keep your vote/);
+  });
 });
 
 describe('/stats and /export', () => {
@@ -188,7 +203,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
   it('the answer becomes a teacher note, quoted with its own citation, and the students who asked are told privately', async () => {
     const { id, callback } = await command(h, 'answer', { member: teacher(), options: { gap: String(gapId) } });
     expect(callback.callbackType).toBe(InteractionResponseType.Modal);
-    const fields = (callback.body.components as LooseJson[]).map((row) => row.components[0]);
+    const fields = (callback.body.components as LooseJson[]).map((label) => ({ ...label.component, label: label.label }));
     expect(fields.map((field) => [field.custom_id, field.required, field.value ?? null])).toEqual([
       ['question', false, "What colour is Kathy's car?"],
       ['text', true, null],
@@ -227,7 +242,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
 
     const edit = await press(h, buttonId(body, `Edit #${note.id}`), listMessage, teacher());
     expect(edit.callback.callbackType).toBe(InteractionResponseType.Modal);
-    const prefilled = (edit.callback.body.components as LooseJson[]).map((row) => row.components[0].value);
+    const prefilled = (edit.callback.body.components as LooseJson[]).map((label) => label.component.value);
     expect(prefilled).toEqual([note.question, note.text]);
     const newText = "Kathy's car is never given a colour; what matters is that she drives it alone, as a carer.";
     const edited = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: newText }, teacher(), listMessage.id);
@@ -245,6 +260,22 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     // A stale Edit button says the note is gone.
     const stale = await press(h, buttonId(body, `Edit #${note.id}`), listMessage, teacher());
     expect(stale.callback.body.content).toMatch(/no longer exists/);
+  });
+
+  it('teacher commands with a missing option get the usage: /answer with no gap, /forget with no user, /config channels add with no channel', async () => {
+    const cases: Array<[string, Parameters<typeof run>[2], RegExp]> = [
+      ['answer', {}, /^`\/answer` needs `gap` \(the unanswered question \(start typing\)\)\. Use it like this: `\/answer gap:<question>`, for example `\/answer gap:/],
+      ['answer', { options: { gap: '  ' } }, /^`\/answer` needs `gap` /],
+      ['forget', {}, /^`\/forget` needs `user` .*for example `\/forget user:@Kathy`/],
+      ['config', { subcommandGroup: 'channels', subcommand: 'add' }, /^`\/config` needs `channel` \(a text channel\)\./],
+    ];
+    for (const [name, options, expected] of cases) {
+      const { id, callback } = await command(h, name, { ...options, member: teacher(), validate: false });
+      const body = await reply(h, id, callback);
+      expect(body.flags).toBe(EPHEMERAL);
+      expect(body.content, name).toMatch(expected);
+      expect(h.logs.lines.filter((line) => line.interactionId === id && line.level >= 50)).toEqual([]);
+    }
   });
 
   it('everything the bot sent respects the limits and pinged nobody', () => {

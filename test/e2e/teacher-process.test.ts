@@ -110,6 +110,88 @@ describe('npm start with a database, against the fake Discord', () => {
   }, 60_000);
 });
 
+describe('write first, then tell: nothing confirmed is lost to kill -9, even while Discord is slow to answer', () => {
+  let fake: FakeDiscord;
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ heartbeatIntervalMs: 1000 });
+    await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('review items, the question log, a vote, reading progress and a teacher note exist once the user has been told', async () => {
+    const dbFile = path.join(work, 'told', 'guidebot.db');
+    const guild = fake.guild.id;
+    const setup = Store.open(dbFile);
+    setup.settings.setReviewMode(guild, 'on', fake.guild.channels.reviewQueue.id);
+    setup.close();
+    const teacher = fake.members.teacher;
+    const students = Array.from({ length: 5 }, (_, i) => fake.addMember({ username: `told${i}` }));
+    const bot = start({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DB_PATH: dbFile, LOG_LEVEL: 'info' });
+    const asks: string[] = [];
+    let voteId = '';
+    let progressId = '';
+    let noteSubmitId = '';
+    let votedOn = '';
+    let gapId = 0;
+    try {
+      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log');
+      // Before the slow part: an answer to vote on (a teacher's, so it is not queued) and an unanswered question to answer.
+      votedOn = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', member: teacher, options: { question: 'Who is Miss Lucy?' } }));
+      const answer = await fake.waitForEdit(votedOn, { timeoutMs: 10_000 });
+      const helpful = (answer.body.components as LooseJson[]).flatMap((row) => row.components as LooseJson[]).find((button) => button.label === 'Helpful')!.custom_id as string;
+      fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', member: students[0], options: { question: 'What is the capital of France?' } }));
+      await until(() => logLines(bot).some((line) => line.msg === 'unanswered question recorded'), 'the unanswered question');
+      gapId = Number(logLines(bot).find((line) => line.msg === 'unanswered question recorded')!.gapId);
+      const opened = fake.sendInteraction(fake.chatInputInteraction({ name: 'answer', member: teacher, options: { gap: String(gapId) } }));
+      const modal = await fake.waitForResponse(opened, { timeoutMs: 10_000 });
+      expect(modal.callbackType).toBe(9);
+
+      // Discord now carries out every interaction response at once but answers the bot 400 ms later.
+      fake.setResponseDelay((request) => (request.interactionId ? 400 : 0));
+      for (const [i, student] of students.entries()) {
+        asks.push(fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', member: student, options: { question: `Who is Tommy? (${i})` } })));
+      }
+      voteId = fake.sendInteraction(fake.buttonInteraction({ customId: helpful, message: fake.originalResponse(votedOn)!.id, member: students[1] }));
+      progressId = fake.sendInteraction(fake.chatInputInteraction({ name: 'progress', member: students[2], options: { part: 'part-two' } }));
+      noteSubmitId = fake.sendInteraction(
+        fake.modalSubmitInteraction({ customId: String(modal.body.custom_id), member: teacher, fields: { question: '', text: 'The sky is not described; the guides say nothing of it.' } }),
+      );
+
+      const description = (id: string) => String((fake.originalResponse(id)?.message.embeds?.[0] as LooseJson | undefined)?.description ?? '');
+      const content = (id: string) => String(fake.originalResponse(id)?.message.content ?? '');
+      await fake.waitFor(() => asks.every((id) => description(id).includes('sent to your teacher for review')), { description: 'every student told', timeoutMs: 15_000 });
+      await fake.waitFor(() => content(voteId).startsWith('Thanks') && content(progressId).startsWith('Got it') && content(noteSubmitId).startsWith('Saved as note'), {
+        description: 'the vote, the progress and the note confirmed',
+        timeoutMs: 15_000,
+      });
+      bot.child.kill('SIGKILL');
+      expect((await bot.exit).signal).toBe('SIGKILL');
+    } finally {
+      fake.setResponseDelay(0);
+      if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
+    }
+
+    const after = Store.open(dbFile);
+    try {
+      const pending = after.reviews.listPending(guild);
+      for (const [i, id] of asks.entries()) {
+        const row = after.log.findByAnswerId(id);
+        expect(row, `the log row of student ${i}`).toMatchObject({ question: `Who is Tommy? (${i})`, reviewOutcome: 'pending' });
+        expect(pending.find((review) => review.logId === row!.id), `the review item of student ${i}`).toMatchObject({ askerId: students[i]!.id, status: 'pending' });
+      }
+      expect(after.feedback.get(after.log.findByAnswerId(votedOn)!.id, students[1]!.id)).toBe(true);
+      expect(after.progress.get(guild, students[2]!.id)?.progress).toBe('part-two');
+      const gap = after.gaps.get(gapId);
+      expect(gap?.status).toBe('answered');
+      expect(after.notes.get(gap!.noteId!)?.text).toBe('The sky is not described; the guides say nothing of it.');
+    } finally {
+      after.close();
+    }
+  }, 90_000);
+});
+
 describe('a database Guidebot cannot use stops start-up with a clear message', () => {
   const failStart = async (dbFile: string, user: { uid?: number; gid?: number } = {}) => {
     const run = start({ DB_PATH: dbFile, LOG_LEVEL: 'silent' }, user);

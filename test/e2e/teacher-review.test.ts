@@ -11,6 +11,7 @@ import type { Engine } from '../../src/engine.js';
 import { Store } from '../../src/store/index.js';
 import { buttonsOf, captureLogs, EPHEMERAL, mentionsAreSafe, openTestEngine } from './bot-harness.js';
 import type { FakeMember, LooseJson, StoredMessage } from './fake-discord.js';
+import { liveLinks } from '../helpers/discord-markdown.js';
 import { ask, buttonId, closedDm, embedDescription, eventually, expectCleanTraffic, press, removeDbFile, run, startTeacherHarness, submit, type TeacherHarness } from './teacher-harness.js';
 
 let engine: Engine;
@@ -160,13 +161,36 @@ describe('the review queue', () => {
     const opened = await press(h, noteId(item), item, h.fake.members.teacher);
     expect(opened.callback.callbackType).toBe(InteractionResponseType.Modal);
     const modal = opened.callback.body;
-    expect((modal.components as LooseJson[])[0]!.components[0]).toMatchObject({ custom_id: 'note', required: true, max_length: 1000 });
+    expect((modal.components as LooseJson[])[0]).toMatchObject({ type: 18, label: 'Your note (shown above the answer)', component: { custom_id: 'note', required: true, max_length: 1000 } });
     const before = publicPosts().length;
     await submit(h, String(modal.custom_id), { note: 'Good question! See also **Part Two** <@&1>.' }, h.fake.members.teacher, item.id);
     const post = await h.fake.waitForChannelMessage(general, { nth: before + 1, predicate: (message) => message.source === 'channel' });
-    expect(post.message.content).toContain("**Teacher's note:** Good question! See also \\*\\*Part Two\\*\\* <@&\u200b1>.");
+    expect(post.message.content).toContain("**Teacher's note:** Good question! See also \\*\\*Part Two\\*\\* \\<@&\u200b1>.");
     expect(post.message.mention_roles).toEqual([]);
     expect(h.store.reviews.get(reviewId)).toMatchObject({ status: 'approved', note: 'Good question! See also **Part Two** <@&1>.' });
+  });
+
+  it('links in a teacher note are not clickable in the public post, the queue message or the student follow-up', async () => {
+    const injection = 'See [the notes](https://a.example) and [Read the official study guide](https://evil.example) or <https://evil.example/b>';
+    const note = `${injection}\n${injection}`;
+    const approved = await askForReview('What happens at the Cottages?');
+    const opened = await press(h, noteId(approved.item), approved.item, h.fake.members.teacher);
+    const before = publicPosts().length;
+    const submitted = await submit(h, String(opened.callback.body.custom_id), { note }, h.fake.members.teacher, approved.item.id);
+    const post = await h.fake.waitForChannelMessage(general, { nth: before + 1, predicate: (message) => message.source === 'channel' });
+    expect(post.message.content).toContain('Read the official study guide');
+    expect(liveLinks(post.message.content)).toEqual([]);
+    const queueEdit = await h.fake.waitForEdit(submitted.id);
+    expect(queueEdit.body.content).toContain('Read the official study guide');
+    expect(liveLinks(String(queueEdit.body.content))).toEqual([]);
+
+    const rejected = await askForReview();
+    const openedReject = await press(h, rejectId(rejected.item), rejected.item, h.fake.members.teacher);
+    const submittedReject = await submit(h, String(openedReject.callback.body.custom_id), { note }, h.fake.members.teacher, rejected.item.id);
+    const told = await h.fake.waitForFollowUp(rejected.id);
+    expect(told.body.content).toContain('Read the official study guide');
+    expect(liveLinks(String(told.body.content))).toEqual([]);
+    expect(liveLinks(String((await h.fake.waitForEdit(submittedReject.id)).body.content))).toEqual([]);
   });
 
   it('Reject (with an optional note) tells the student privately on their /ask while its token is valid', async () => {
@@ -174,7 +198,7 @@ describe('the review queue', () => {
     const opened = await press(h, rejectId(item), item, h.fake.members.teacher);
     expect(opened.callback.callbackType).toBe(InteractionResponseType.Modal);
     const modal = opened.callback.body;
-    expect((modal.components as LooseJson[])[0]!.components[0]).toMatchObject({ custom_id: 'note', required: false });
+    expect((modal.components as LooseJson[])[0]).toMatchObject({ type: 18, label: 'A note for the student (optional)', component: { custom_id: 'note', required: false } });
     const rejected = await submit(h, String(modal.custom_id), { note: 'Check Part One again.' }, h.fake.members.teacher, item.id);
     const told = await h.fake.waitForFollowUp(id);
     expect(told.body.flags).toBe(EPHEMERAL);

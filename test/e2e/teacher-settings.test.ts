@@ -157,6 +157,23 @@ describe('/config', () => {
     expect((await ask(h, 'Who is Miss Lucy?', newStudent())).answer).toBeDefined();
   });
 
+  it('channels: a thread counts as its parent channel, whether or not the client has it cached', async () => {
+    await run(h, 'config', { subcommandGroup: 'channels', subcommand: 'add', options: { channel: study.id }, member: teacher() });
+    const known = h.fake.addThread({ name: 'chapter 3 questions', parentId: study.id });
+    const unknown = h.fake.addThread({ name: 'late thread', parentId: study.id, announce: false });
+    const elsewhere = h.fake.addThread({ name: 'off topic', parentId: h.fake.guild.channels.general.id });
+    await eventually(() => h.bot.client.channels.cache.has(known.id) && h.bot.client.channels.cache.has(elsewhere.id), 'the threads in the cache');
+    for (const thread of [known, unknown]) {
+      const asked = await ask(h, 'Who is Miss Lucy?', newStudent(), { channelId: thread.id });
+      expect(asked.callback.callbackType, thread.name).toBe(5);
+      expect(embedDescription(asked.answer!)).toContain('Miss Lucy');
+      expect(h.store.log.findByAnswerId(asked.id)?.channelId).toBe(thread.id);
+    }
+    const refused = await ask(h, 'Who is Miss Lucy?', newStudent(), { channelId: elsewhere.id });
+    expect(refused.callback.body.content).toBe(`Questions for Guidebot go in <#${study.id}> in this server. Please ask there.`);
+    await run(h, 'config', { subcommandGroup: 'channels', subcommand: 'clear', member: teacher() });
+  });
+
   it('channels: a channel the bot cannot post in, or cannot see, or that does not exist, is refused and nothing changes', async () => {
     const readOnly = await run(h, 'config', { subcommandGroup: 'channels', subcommand: 'add', options: { channel: h.fake.guild.channels.readOnly.id }, member: teacher() });
     expect(readOnly.content).toBe(

@@ -1,9 +1,10 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
-import { truncate } from '../../render/discord.js';
+import { safeInline, truncate } from '../../render/discord.js';
 import { InvalidInputError } from '../../store/index.js';
 import type { CommandModule } from '../command.js';
 import { customId, intArg } from '../custom-id.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX } from '../limits.js';
+import { requiredText } from '../options.js';
 import { defer, send, showModal } from '../respond.js';
 import { interactionIsTeacher, teacherAccess } from '../teacher/access.js';
 import { authorNameOf, NOTE_QUESTION_FIELD, NOTE_TEXT_FIELD, noteCitation, noteModal, tellAskers } from '../teacher/notes.js';
@@ -21,7 +22,7 @@ export const answerCommand: CommandModule = {
     .addStringOption((option) => option.setName('gap').setDescription('The unanswered question (start typing)').setRequired(true).setAutocomplete(true))
     .toJSON(),
   help: {
-    usage: '/answer gap:<question>',
+    usage: '/answer gap:<question>', example: '/answer gap:What colour is Kathy’s car?',
     description: "Teachers: write the answer to an unanswered question. It is quoted in answers as a teacher note, and the students who asked are told privately.",
   },
 
@@ -36,7 +37,7 @@ export const answerCommand: CommandModule = {
   async execute(interaction, { services }) {
     const access = await teacherAccess(interaction, services, 'answer unanswered questions');
     if (!access) return;
-    const typed = interaction.options.getString('gap', true).trim();
+    const typed = requiredText(interaction, 'gap');
     let gapId = intArg(typed);
     if (gapId === undefined) {
       // Typed text instead of choosing: take the one matching gap, if there is exactly one.
@@ -48,7 +49,7 @@ export const answerCommand: CommandModule = {
     if (!gap || gap.guildId !== access.guildId) return send(interaction, { content: GAP_GONE }, { ephemeral: true });
     if (gap.status === 'answered') {
       const note = gap.noteId ? access.store.notes.get(gap.noteId) : null;
-      return send(interaction, { content: `That question was already answered${note ? ` (note #${note.id}, ${noteCitation(note)})` : ''}. \`/notes\` lets you edit notes.` }, { ephemeral: true });
+      return send(interaction, { content: `That question was already answered${note ? ` (note #${note.id}, ${safeInline(noteCitation(note), 200)})` : ''}. \`/notes\` lets you edit notes.` }, { ephemeral: true });
     }
     return showModal(interaction, noteModal(customId(ANSWER_SUBMIT, gap.id), 'Answer a student question', { question: gap.question }));
   },
@@ -83,7 +84,7 @@ export const answerCommand: CommandModule = {
         log.info({ gapId: gap.id, noteId: note.id, askers: marked.userIds.length }, 'gap answered with a teacher note');
         const told = await tellAskers(access.teacher, gap, note, marked.userIds, interaction.guild?.name);
         const reached = told.dm + told['follow-up'];
-        const lines = [`Saved as note #${note.id} (“${noteCitation(note)}”). I quote it in answers from now on.`];
+        const lines = [`Saved as note #${note.id} (“${safeInline(noteCitation(note), 200)}”). I quote it in answers from now on.`];
         if (marked.alreadyAnswered) lines.push('Another teacher had just answered this question too; both notes are kept (`/notes` to tidy up).');
         else if (marked.userIds.length > 0) {
           lines.push(

@@ -88,6 +88,12 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   let answer = await withTimeout(services.engine.ask(question, { k: PASSAGES_PER_PAGE, ...context.askOptions }), services.engineTimeoutMs, 'answering');
   for (const hook of services.askHooks) if (hook.transform) answer = await hook.transform(answer, context);
   services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now() });
+  // Write first, then tell: what the answer confirms is stored before the student sees it.
+  const record = () => {
+    for (const hook of services.askHooks) hook.record?.(answer, context);
+  };
+  if (services.store) services.store.transaction(record);
+  else record();
   const shown = context.notices.length > 0 ? { ...answer, notices: [...answer.notices, ...context.notices] } : answer;
   await send(interaction, answerMessage(services, shown, context.answerId, context.render));
   log.info({ answered: answer.answered, confidence: answer.confidence, passages: answer.passages.length }, 'answered');
@@ -111,7 +117,7 @@ export const askCommand: CommandModule = {
     .addBooleanOption((option) => option.setName('private').setDescription('Only you see the answer (default: everyone in the channel)'))
     .toJSON(),
   help: {
-    usage: '/ask question:<text> [private]',
+    usage: '/ask question:<text> [private]', example: '/ask question:Who is Miss Lucy?',
     description:
       'Answers with the best passages quoted word for word, each with where it comes from (guide › section). Buttons: More passages, Read the section, Helpful / Not helpful.',
   },
@@ -155,11 +161,15 @@ export const askCommand: CommandModule = {
         });
         log.info({ answerId, helpful, result }, 'feedback');
         const content =
-          result === 'unchanged'
-            ? `You already marked this answer as ${helpful ? 'helpful' : 'not helpful'}.`
-            : helpful
-              ? "Thanks! I've noted that this answer helped."
-              : "Thanks for telling me. I've noted that this answer didn't help, so the guides can be improved.";
+          result === 'not-kept'
+            ? interaction.guildId
+              ? "Thanks for telling me, but this answer is no longer in the question log (its question may have been deleted), so I couldn't keep your vote."
+              : "Thanks for telling me, but I only keep votes on answers given in a server (where teachers see them), so this vote in direct messages wasn't kept."
+            : result === 'unchanged'
+              ? `You already marked this answer as ${helpful ? 'helpful' : 'not helpful'}.`
+              : helpful
+                ? "Thanks! I've noted that this answer helped."
+                : "Thanks for telling me. I've noted that this answer didn't help, so the guides can be improved.";
         return send(interaction, { content }, { ephemeral: true });
       },
     },

@@ -2,6 +2,7 @@ import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type 
 import { clampEmbed } from '../../render/discord.js';
 import { InvalidInputError, type AnswerVisibility, type GuildSettings, type ReviewMode, type SpoilerMode } from '../../store/index.js';
 import type { CommandModule, HandlerContext } from '../command.js';
+import { InvalidOptionError } from '../errors.js';
 import { send } from '../respond.js';
 import { teacherAccess, type GuildAccess } from '../teacher/access.js';
 import { checkPostableChannel, POSTABLE_CHANNEL_TYPES } from '../teacher/channels.js';
@@ -73,16 +74,18 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
   try {
     if (group === 'channels') {
       if (sub === 'clear') return done('/ask now works in every channel.', store.settings.setAllowedChannels(guildId, []));
-      const channelId = interaction.options.get('channel')?.value;
+      const channelOption = interaction.options.get('channel')?.value;
+      if ((sub === 'add' || sub === 'remove') && typeof channelOption !== 'string') throw new InvalidOptionError('channel');
+      const channelId = String(channelOption);
       if (sub === 'add') {
-        const check = await checkPostableChannel(interaction, typeof channelId === 'string' ? channelId : undefined);
+        const check = await checkPostableChannel(interaction, channelId);
         if (!check.ok) return refuse(interaction, check.message);
         if (access.settings.allowedChannelIds.includes(check.channel.id)) return done(`<#${check.channel.id}> was already on the list.`, access.settings);
         return done(`/ask now works in <#${check.channel.id}>${access.settings.allowedChannelIds.length > 0 ? ' as well' : ' (and only there, until you add more channels)'}.`, store.settings.allowChannel(guildId, check.channel.id));
       }
       if (sub === 'remove') {
-        if (typeof channelId !== 'string' || !access.settings.allowedChannelIds.includes(channelId)) {
-          return refuse(interaction, `${typeof channelId === 'string' ? `<#${channelId}>` : 'That channel'} is not on the list of channels for /ask, so nothing was changed.`);
+        if (!access.settings.allowedChannelIds.includes(channelId)) {
+          return refuse(interaction, `<#${channelId}> is not on the list of channels for /ask, so nothing was changed.`);
         }
         const settings = store.settings.disallowChannel(guildId, channelId);
         return done(settings.allowedChannelIds.length === 0 ? `Removed <#${channelId}>. The list is empty, so /ask works in every channel again.` : `/ask no longer works in <#${channelId}>.`, settings);
@@ -234,7 +237,7 @@ export const configCommand: CommandModule = {
     )
     .toJSON(),
   help: {
-    usage: '/config show|channels|answers|review|spoilers|limits|teacher-role',
+    usage: '/config show|channels|answers|review|spoilers|limits|teacher-role', example: '/config review mode:on queue:#teachers',
     description: "Teachers: this server's settings: where /ask works, public or private answers, review mode, spoiler control, the rate limit and the teacher role.",
   },
   execute: run,

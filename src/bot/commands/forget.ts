@@ -1,6 +1,7 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { ForgetResult } from '../../store/index.js';
 import type { CommandModule } from '../command.js';
+import { InvalidOptionError } from '../errors.js';
 import { send } from '../respond.js';
 import { guildAccess, teacherAccess } from '../teacher/access.js';
 
@@ -30,13 +31,13 @@ export const forgetCommand: CommandModule = {
     .setContexts(InteractionContextType.Guild)
     .addUserOption((option) => option.setName('user').setDescription('Whose data to delete').setRequired(true))
     .toJSON(),
-  help: { usage: '/forget user:<@user>', description: "Teachers: deletes everything Guidebot stored about a person in this server (questions, votes, review items) and says how many rows went." },
+  help: { usage: '/forget user:<@user>', example: '/forget user:@Kathy', description: "Teachers: deletes everything Guidebot stored about a person in this server (questions, votes, review items) and says how many rows went." },
 
   async execute(interaction, { services, log }) {
     const access = await teacherAccess(interaction, services, "delete someone's data");
     if (!access) return;
     const userId = interaction.options.get('user')?.value;
-    if (typeof userId !== 'string' || !SNOWFLAKE.test(userId)) return send(interaction, { content: 'Choose a member. Nothing was deleted.' }, { ephemeral: true });
+    if (typeof userId !== 'string' || !SNOWFLAKE.test(userId)) throw new InvalidOptionError('user');
     const result = access.store.privacy.forgetUser(access.guildId, userId);
     log.info({ guildId: access.guildId, forgotten: userId, rows: result.total }, 'forget');
     return send(interaction, { content: `<@${userId}>: ${forgetSummary(result)}` }, { ephemeral: true });
@@ -49,7 +50,7 @@ export const forgetMeCommand: CommandModule = {
     .setDescription('Delete the questions you asked and your votes in this server')
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
-  help: { usage: '/forget-me', description: 'Deletes everything Guidebot stored about you in this server (your questions, votes, reading progress) and says how many rows went.' },
+  help: { usage: '/forget-me', example: '/forget-me', description: 'Deletes everything Guidebot stored about you in this server (your questions, votes, reading progress) and says how many rows went.' },
 
   async execute(interaction, { services, log }) {
     const access = await guildAccess(interaction, services);

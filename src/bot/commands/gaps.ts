@@ -42,7 +42,7 @@ export const gapsCommand: CommandModule = {
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
-  help: { usage: '/gaps', description: "Teachers: the questions the guides couldn't answer: what, who asked, where, when and how often similar questions came up." },
+  help: { usage: '/gaps', example: '/gaps', description: "Teachers: the questions the guides couldn't answer: what, who asked, where, when and how often similar questions came up." },
 
   async execute(interaction, { services }) {
     const access = await teacherAccess(interaction, services, 'see the unanswered questions');

@@ -9,7 +9,7 @@ export const isTeacherCommand = (command: CommandModule) => command.data.default
 
 export const helpCommand: CommandModule = {
   data: new SlashCommandBuilder().setName('help').setDescription('What each Guidebot command does').toJSON(),
-  help: { usage: '/help', description: 'This list (teachers also see their commands).' },
+  help: { usage: '/help', example: '/help', description: 'This list (teachers also see their commands).' },
 
   async execute(interaction, { commands, services }) {
     // Students see their commands; teachers see theirs too.

@@ -58,7 +58,7 @@ export const notesCommand: CommandModule = {
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
-  help: { usage: '/notes', description: 'Teachers: lists the teacher notes, with buttons to edit or delete each one (answers change at once).' },
+  help: { usage: '/notes', example: '/notes', description: 'Teachers: lists the teacher notes, with buttons to edit or delete each one (answers change at once).' },
 
   async execute(interaction, { services }) {
     const access = await teacherAccess(interaction, services, 'manage teacher notes');

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonStyle, ModalBuilder, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { ButtonStyle, LabelBuilder, ModalBuilder, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import { InvalidQuestionError } from '../../question.js';
 import { quizGradeEmbed, quizQuestionEmbed, truncate } from '../../render/discord.js';
 import type { CommandModule } from '../command.js';
@@ -17,7 +17,7 @@ export const QUIZ_FIELD = 'answer';
 export const quizCommand: CommandModule = {
   data: new SlashCommandBuilder().setName('quiz').setDescription('Tutor mode: answer a study question and see which key points you covered').toJSON(),
   help: {
-    usage: '/quiz',
+    usage: '/quiz', example: '/quiz',
     description: "Gives you one of the guides' own study questions. Press Answer, write your answer, and see which key points of the guide's answer you covered and missed.",
   },
 
@@ -36,7 +36,6 @@ export const quizCommand: CommandModule = {
         if (!question) return send(interaction, { content: MESSAGES.missingQuizQuestion }, { ephemeral: true });
         const input = new TextInputBuilder()
           .setCustomId(QUIZ_FIELD)
-          .setLabel('Your answer')
           .setStyle(TextInputStyle.Paragraph)
           .setMinLength(QUIZ_ANSWER_MIN)
           .setMaxLength(QUIZ_ANSWER_MAX)
@@ -45,7 +44,7 @@ export const quizCommand: CommandModule = {
         const modal = new ModalBuilder()
           .setCustomId(customId(QUIZ_SUBMIT, id))
           .setTitle('Your answer')
-          .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+          .addLabelComponents(new LabelBuilder().setLabel('Your answer').setTextInputComponent(input));
         return showModal(interaction, modal);
       },
     },

@@ -13,7 +13,7 @@ export const quoteCommand: CommandModule = {
     .setDescription("A highlighted quote from the guides, or the guide's best quoted line about a topic")
     .addStringOption((option) => option.setName('topic').setDescription('A character, place or theme, for example: Hailsham').setMaxLength(TOPIC_MAX))
     .toJSON(),
-  help: { usage: '/quote [topic]', description: "Shows a highlighted quote from the guides, or the guide's most relevant quoted line about a topic." },
+  help: { usage: '/quote [topic]', example: '/quote topic:Hailsham', description: "Shows a highlighted quote from the guides, or the guide's most relevant quoted line about a topic." },
 
   async execute(interaction, { services }) {
     const topic = stripInvisible(interaction.options.getString('topic') ?? '')

@@ -1,6 +1,6 @@
 import {
-  ActionRowBuilder,
   InteractionContextType,
+  LabelBuilder,
   ModalBuilder,
   PermissionFlagsBits,
   SlashCommandBuilder,
@@ -130,7 +130,6 @@ async function reject(interaction: ModalSubmitInteraction, access: GuildAccess, 
 function noteModal(prefix: string, reviewId: number, title: string, required: boolean): ModalBuilder {
   const input = new TextInputBuilder()
     .setCustomId(REVIEW_NOTE_FIELD)
-    .setLabel(required ? 'Your note (shown above the answer)' : 'A note for the student (optional)')
     .setStyle(TextInputStyle.Paragraph)
     .setMaxLength(REVIEW_NOTE_MAX)
     .setRequired(required);
@@ -138,7 +137,7 @@ function noteModal(prefix: string, reviewId: number, title: string, required: bo
   return new ModalBuilder()
     .setCustomId(customId(prefix, reviewId))
     .setTitle(title)
-    .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+    .addLabelComponents(new LabelBuilder().setLabel(required ? 'Your note (shown above the answer)' : 'A note for the student (optional)').setTextInputComponent(input));
 }
 
 /** Opens a note modal, unless the item was already handled. */
@@ -169,7 +168,7 @@ export const reviewCommand: CommandModule = {
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
   help: {
-    usage: '/review',
+    usage: '/review', example: '/review',
     description: 'Teachers: lists the answers waiting in the review queue (turn review mode on with /config review). Each queue item has Approve, Approve with note and Reject buttons.',
   },
 

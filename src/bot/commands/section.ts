@@ -6,6 +6,7 @@ import type { CommandModule } from '../command.js';
 import { pagerRow } from '../components.js';
 import { customId, intArg } from '../custom-id.js';
 import { MESSAGES } from '../errors.js';
+import { requiredText } from '../options.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX, SECTION_PAGE_CHARS } from '../limits.js';
 import { send, update, type MessageView } from '../respond.js';
 import type { BotServices } from '../services.js';
@@ -44,10 +45,10 @@ export const sectionCommand: CommandModule = {
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Only you see the section (default: everyone in the channel)'))
     .toJSON(),
-  help: { usage: '/section name:<heading> [private]', description: 'Shows one section of a guide in full, word for word. Start typing a heading and pick it from the list.' },
+  help: { usage: '/section name:<heading> [private]', example: '/section name:Miss Lucy', description: 'Shows one section of a guide in full, word for word. Start typing a heading and pick it from the list.' },
 
   async execute(interaction, { services }) {
-    const name = interaction.options.getString('name', true);
+    const name = requiredText(interaction, 'name');
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     const found = services.sections.resolve(name);
     if (found.entry) {
@@ -55,7 +56,7 @@ export const sectionCommand: CommandModule = {
       if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
       return send(interaction, sectionMessage(services, found.entry, 0, { spoiler: gate.spoiler }), { ephemeral });
     }
-    const typed = safeInline(name, 100) || 'that';
+    const typed = safeInline(name, 100);
     const content =
       found.suggestions.length > 0
         ? `I couldn't find a section called “${typed}”. Did you mean:\n${found.suggestions.map((entry) => `• ${safeInline(entry.path.join(' › '), 150)}`).join('\n')}\n\nPick a heading from the list as you type, or use \`/sections\` to see them all.`

@@ -27,7 +27,7 @@ export function tocMessage(services: BotServices, page = 0): MessageView {
 
 export const sectionsCommand: CommandModule = {
   data: new SlashCommandBuilder().setName('sections').setDescription('List every section of every study guide').toJSON(),
-  help: { usage: '/sections', description: 'The table of contents of every guide (only you see it).' },
+  help: { usage: '/sections', example: '/sections', description: 'The table of contents of every guide (only you see it).' },
 
   async execute(interaction, { services }) {
     return send(interaction, tocMessage(services), { ephemeral: true });

@@ -51,7 +51,7 @@ export const statsCommand: CommandModule = {
     .setContexts(InteractionContextType.Guild)
     .addIntegerOption((option) => option.setName('days').setDescription('How many days back (default 7)').setMinValue(1).setMaxValue(MAX_DAYS))
     .toJSON(),
-  help: { usage: '/stats [days]', description: "Teachers: most asked topics, questions the guides couldn't answer, the share of helpful votes and the busiest channels." },
+  help: { usage: '/stats [days]', example: '/stats days:30', description: "Teachers: most asked topics, questions the guides couldn't answer, the share of helpful votes and the busiest channels." },
 
   async execute(interaction, { services }) {
     const access = await teacherAccess(interaction, services, 'see the statistics');

@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, PermissionsBitField, type ChatInputCommandInteraction, type GuildBasedChannel } from 'discord.js';
+import { ChannelType, PermissionFlagsBits, PermissionsBitField, type ChatInputCommandInteraction, type GuildBasedChannel, type Interaction } from 'discord.js';
 
 /** Channels Guidebot can be told to use: text and announcement channels. */
 export const POSTABLE_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
@@ -40,4 +40,16 @@ export async function checkPostableChannel(interaction: ChatInputCommandInteract
 
 export function missingPermissions(permissions: Readonly<PermissionsBitField>): string[] {
   return NEEDED.filter(([bit]) => !permissions.has(bit)).map(([, name]) => name);
+}
+
+/**
+ * The channel whose settings apply where an interaction happened: for a thread (or a forum post,
+ * which is a thread too) its parent channel, else the channel itself. The client learns of a
+ * thread it had not cached from the interaction itself (the client is created with the Channel
+ * partial), so this needs no request to Discord.
+ */
+export function settingsChannelId(interaction: Pick<Interaction, 'channel' | 'channelId'>): string | null {
+  const channel = interaction.channel;
+  if (channel?.isThread()) return channel.parentId ?? channel.id;
+  return interaction.channelId;
 }

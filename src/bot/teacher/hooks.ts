@@ -1,7 +1,9 @@
+import type { Answer } from '../../search/answer.js';
 import { isChannelAllowed, type GuildSettings } from '../../store/index.js';
-import type { AskHook } from '../ask-hooks.js';
+import type { AskContext, AskHook } from '../ask-hooks.js';
 import { interactionIsTeacher } from './access.js';
-import { queueForReview, type ReviewPayload } from './review.js';
+import { settingsChannelId } from './channels.js';
+import { postQueueItem, readPayload, type ReviewPayload } from './review.js';
 import type { TeacherRuntime } from './runtime.js';
 import { GAP_SIMILARITY_THRESHOLD } from './runtime.js';
 import { readerOptions } from './reader-options.js';
@@ -11,9 +13,11 @@ import { PROGRESS_NOTICE, READER_PART_LABELS } from './spoilers.js';
  * The `/ask` hooks of the teacher features, in the order they run:
  *  1. `server-settings` (before): where /ask is allowed, public or private answers, review mode,
  *     spoiler mode and reading progress, and other servers' notes left out;
- *  2. `question-log` (after): every question and answer is logged, with the answer id its buttons use;
+ *  2. `question-log` (record): every question and answer is logged, with the answer id its buttons use;
  *  3. `knowledge-gaps` (after): a question the guides could not answer joins the unanswered list;
- *  4. `review-queue` (after): in review mode, the proposed answer goes to the queue channel.
+ *  4. `review-queue` (record, then after): in review mode, the proposed answer is stored as a review
+ *     item before the student is told it was sent for review, then posted in the queue channel.
+ * The two `record`s run in one transaction, before the answer is shown.
  * Teachers are exempt from the channel list, review and the reading-progress filter.
  */
 
@@ -23,6 +27,17 @@ export function channelPointer(settings: GuildSettings): string {
   const channels = settings.allowedChannelIds.map((id) => `<#${id}>`);
   const list = channels.length === 1 ? channels[0]! : `${channels.slice(0, -1).join(', ')} or ${channels[channels.length - 1]}`;
   return `Questions for Guidebot go in ${list} in this server. Please ask there.`;
+}
+
+/** What a review item stores: the answer as proposed, and how to reach the student later. */
+function reviewPayload(answer: Answer, context: AskContext): ReviewPayload {
+  return {
+    v: 1,
+    answer,
+    answerId: context.answerId,
+    askerName: context.userName ?? '',
+    ...(context.interaction ? { interaction: { token: context.interaction.token, createdAt: context.interaction.createdTimestamp } } : {}),
+  };
 }
 
 export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
@@ -38,7 +53,8 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
       }
       const settings = settingsOf(context.guildId);
       const teacher = context.interaction ? interactionIsTeacher(context.interaction, store) : false;
-      if (!teacher && context.channelId && !isChannelAllowed(settings, context.channelId)) return { refuse: channelPointer(settings) };
+      const channelId = context.interaction ? settingsChannelId(context.interaction) : context.channelId;
+      if (!teacher && channelId && !isChannelAllowed(settings, channelId)) return { refuse: channelPointer(settings) };
       let ephemeral = context.ephemeral || settings.answerVisibility === 'private';
       if (!ephemeral && !teacher && settings.reviewMode === 'on' && settings.reviewChannelId) {
         context.review = { queueChannelId: settings.reviewChannelId };
@@ -62,7 +78,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
 
   const questionLog: AskHook = {
     name: 'question-log',
-    after(answer, context) {
+    record(answer, context) {
       if (!context.guildId || !context.channelId) return;
       context.logId = store.log.logQuestion({
         guildId: context.guildId,
@@ -101,27 +117,27 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
 
   const reviewQueue: AskHook = {
     name: 'review-queue',
-    async after(answer, context) {
+    record(answer, context) {
       if (!context.review || !context.guildId || !context.channelId) return;
-      const payload: ReviewPayload = {
-        v: 1,
-        answer,
-        answerId: context.answerId,
-        askerName: context.userName ?? '',
-        ...(context.interaction ? { interaction: { token: context.interaction.token, createdAt: context.interaction.createdTimestamp } } : {}),
-      };
-      const { review, posted } = await queueForReview(context.services, {
-        store,
-        client: runtime.client,
-        logger,
+      const review = store.reviews.create({
+        logId: context.logId ?? null,
         guildId: context.guildId,
-        channelId: context.channelId,
-        userId: context.userId,
-        logId: context.logId,
+        originChannelId: context.channelId,
+        askerId: context.userId,
+        question: answer.question,
+        payload: reviewPayload(answer, context),
         queueChannelId: context.review.queueChannelId,
-        payload,
       });
-      logger.info({ reviewId: review.id, posted }, 'answer queued for review');
+      context.review.reviewId = review.id;
+    },
+    async after(_answer, context) {
+      const reviewId = context.review?.reviewId;
+      if (reviewId === undefined) return;
+      const review = store.reviews.get(reviewId);
+      const payload = review && readPayload(review);
+      if (!review || !payload) return;
+      const posted = await postQueueItem(store, runtime.client, logger, review, payload);
+      logger.info({ reviewId, posted }, 'answer queued for review');
     },
   };
 

@@ -1,6 +1,7 @@
-import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type GuildMember, type Interaction } from 'discord.js';
+import { LabelBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type GuildMember, type Interaction } from 'discord.js';
 import { safeInline, safeText, truncate } from '../../render/discord.js';
 import type { GapDetail, Note } from '../../store/index.js';
+import { MODAL_TITLE_MAX } from '../limits.js';
 import { tellPrivately, type Delivery } from './delivery.js';
 import type { TeacherRuntime } from './runtime.js';
 
@@ -20,14 +21,12 @@ export function authorNameOf(interaction: Interaction): string {
 export function noteModal(customId: string, title: string, values: { question?: string | null; text?: string | null }): ModalBuilder {
   const question = new TextInputBuilder()
     .setCustomId(NOTE_QUESTION_FIELD)
-    .setLabel('The question it answers (searched too)')
     .setStyle(TextInputStyle.Short)
     .setMaxLength(NOTE_QUESTION_MAX)
     .setRequired(false);
   if (values.question) question.setValue(truncate(values.question, NOTE_QUESTION_MAX));
   const text = new TextInputBuilder()
     .setCustomId(NOTE_TEXT_FIELD)
-    .setLabel('Your answer (quoted word for word)')
     .setStyle(TextInputStyle.Paragraph)
     .setMinLength(1)
     .setMaxLength(NOTE_TEXT_MAX)
@@ -35,8 +34,11 @@ export function noteModal(customId: string, title: string, values: { question?: 
   if (values.text) text.setValue(truncate(values.text, NOTE_TEXT_MAX));
   return new ModalBuilder()
     .setCustomId(customId)
-    .setTitle(truncate(title, 45))
-    .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(question), new ActionRowBuilder<TextInputBuilder>().addComponents(text));
+    .setTitle(truncate(title, MODAL_TITLE_MAX))
+    .addLabelComponents(
+      new LabelBuilder().setLabel('The question it answers (searched too)').setTextInputComponent(question),
+      new LabelBuilder().setLabel('Your answer (quoted word for word)').setTextInputComponent(text),
+    );
 }
 
 export const noteCitation = (note: Pick<Note, 'authorName' | 'createdAt'>) => `Teacher note by ${note.authorName || 'a teacher'}, ${new Date(note.createdAt).toISOString().slice(0, 10)}`;

@@ -126,26 +126,7 @@ export function postFailure(error: unknown, channelId: string): string {
   return `posting in <#${channelId}> failed`;
 }
 
-/**
- * Queues an answer for review: stores the item, then posts it in the queue channel. If the post
- * fails the item stays pending (`/review` lists it and posts it again).
- */
-export async function queueForReview(
-  services: BotServices,
-  input: { store: Store; client: Client | undefined; logger: Logger; guildId: string; channelId: string; userId: string; logId: number | undefined; queueChannelId: string; payload: ReviewPayload },
-): Promise<{ review: Review; posted: boolean }> {
-  const review = input.store.reviews.create({
-    logId: input.logId ?? null,
-    guildId: input.guildId,
-    originChannelId: input.channelId,
-    askerId: input.userId,
-    question: input.payload.answer.question,
-    payload: input.payload,
-    queueChannelId: input.queueChannelId,
-  });
-  return { review, posted: await postQueueItem(input.store, input.client, input.logger, review, input.payload) };
-}
-
+/** Posts a stored review item in its queue channel. If that fails the item stays pending (`/review` lists it and posts it again). */
 export async function postQueueItem(store: Store, client: Client | undefined, logger: Logger, review: Review, payload: ReviewPayload): Promise<boolean> {
   if (!client) return false;
   try {
