@@ -1,8 +1,12 @@
-import { ConfigError, loadConfig, loadDotEnv, type Config } from '../src/config.js';
+import path from 'node:path';
+import { ConfigError, loadConfig, loadDotEnv, PROJECT_ROOT, type Config } from '../src/config.js';
 import { ModelUnavailableError } from '../src/embed/embedder.js';
 import { IndexUnavailableError } from '../src/engine.js';
 import { CorpusError } from '../src/guide/load.js';
 import { createLogger, type Logger } from '../src/log.js';
+
+/** The evaluation questions kept in the repository: the public sample and the held-out set. */
+export const EVAL_QUESTION_FILES = [path.join(PROJECT_ROOT, 'eval', 'public-questions.jsonl'), path.join(PROJECT_ROOT, 'eval', 'extra-questions.jsonl')];
 
 /** Shared start-up for the command-line scripts: .env, validated config, a logger on standard error. */
 export function startCli(overrides: Partial<Record<string, string>> = {}): { config: Config; logger: Logger } {

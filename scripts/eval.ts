@@ -9,7 +9,7 @@ import { Engine, type Answer, type RetrievalMode } from '../src/engine.js';
 import { parseEvalFile, scoreAnswers, type EvalScores } from '../src/eval.js';
 import { exitWithError, parseArgs, startCli } from './cli.js';
 
-const DEFAULT_QUESTIONS = path.resolve(PROJECT_ROOT, '..', 'shared', 'eval', 'questions.jsonl');
+const DEFAULT_QUESTIONS = path.join(PROJECT_ROOT, 'eval', 'public-questions.jsonl');
 const MODES: RetrievalMode[] = ['hybrid', 'dense', 'bm25'];
 
 const ROWS: [string, (scores: EvalScores) => string][] = [

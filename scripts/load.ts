@@ -13,17 +13,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InteractionResponseType } from 'discord.js';
 import { createBot } from '../src/bot/bot.js';
 import { Store } from '../src/store/index.js';
-import { PROJECT_ROOT } from '../src/config.js';
 import { Engine } from '../src/engine.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, parseArgs, startCli } from './cli.js';
 import { registerCommands } from './register.js';
-
-const DEFAULT_QUESTION_FILES = [path.join(PROJECT_ROOT, '../shared/eval/questions.jsonl'), path.join(PROJECT_ROOT, 'eval/extra-questions.jsonl')];
 
 function readQuestions(files: string[]): string[] {
   const questions = files
-    .filter((file) => fs.existsSync(file))
     .flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
     .filter((line) => line.trim() !== '')
     .map((line) => (JSON.parse(line) as { question: string }).question);
@@ -71,7 +67,7 @@ async function main() {
   const n = Number(options.get('n') ?? 200);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--n must be a whole number from 1 to 10000');
   const indexDir = typeof options.get('index-dir') === 'string' ? String(options.get('index-dir')) : fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-'));
-  const questionFiles = typeof options.get('questions') === 'string' ? [String(options.get('questions'))] : DEFAULT_QUESTION_FILES;
+  const questionFiles = typeof options.get('questions') === 'string' ? [String(options.get('questions'))] : EVAL_QUESTION_FILES;
   const questions = readQuestions(questionFiles);
 
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000 });
