@@ -11,7 +11,7 @@ import { loadEmbedder } from '../src/embed/embedder.js';
 import { Engine } from '../src/engine.js';
 import { parseEvalFile } from '../src/eval.js';
 import { writeScaledCorpus } from './bench/synthetic-corpus.js';
-import { EVAL_QUESTION_FILES, exitWithError, parseArgs, startCli } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
 
 const THROUGHPUT_MS = 3000;
 
@@ -51,7 +51,7 @@ async function throughput(env: Record<string, string>, questions: string[], work
 }
 
 async function main() {
-  const { options } = parseArgs(process.argv.slice(2), []);
+  const { values: options } = parseCommandLine(process.argv.slice(2), { usage: 'npm run --silent bench [-- --quick]', options: { quick: { type: 'boolean' } } });
   const { config, logger } = startCli({ LOG_LEVEL: 'warn' });
   const questions = EVAL_QUESTION_FILES.flatMap((file) => parseEvalFile(fs.readFileSync(file, 'utf8')).map((question) => question.question));
   const envFor = (overrides: Record<string, string>) =>
@@ -69,7 +69,7 @@ async function main() {
 
   const scale: Record<string, { chunks: number; build_ms: number; query_ms: { p50: number; p99: number } }> = {};
   const folders = [indexDir];
-  for (const copies of options.has('quick') ? [] : [10, 100]) {
+  for (const copies of options.quick ? [] : [10, 100]) {
     const corpus = tempDir(`${copies}x-corpus`);
     const scaledIndex = tempDir(`${copies}x-index`);
     folders.push(corpus, scaledIndex);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../src/config.js';
 import { Engine, type Answer, type RetrievalMode } from '../src/engine.js';
 import { parseEvalFile, scoreAnswers, type EvalScores } from '../src/eval.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
+import { exitWithError, parseCommandLine, startCli } from './cli.js';
 
 const DEFAULT_QUESTIONS = path.join(PROJECT_ROOT, 'eval', 'public-questions.jsonl');
 const MODES: RetrievalMode[] = ['hybrid', 'dense', 'bm25'];
@@ -23,8 +23,11 @@ const ROWS: [string, (scores: EvalScores) => string][] = [
 ];
 
 async function main() {
-  const { options } = parseArgs(process.argv.slice(2), ['questions']);
-  const file = path.resolve(String(options.get('questions') ?? DEFAULT_QUESTIONS));
+  const { values: options } = parseCommandLine(process.argv.slice(2), {
+    usage: 'npm run eval [-- --questions FILE] [--json] [--misses]',
+    options: { questions: { type: 'string' }, json: { type: 'boolean' }, misses: { type: 'boolean' } },
+  });
+  const file = path.resolve(options.questions ?? DEFAULT_QUESTIONS);
   if (!fs.existsSync(file)) throw new Error(`No evaluation file at ${file}. Pass one with --questions FILE.`);
   const questions = parseEvalFile(fs.readFileSync(file, 'utf8'));
   const { config, logger } = startCli();
@@ -37,8 +40,8 @@ async function main() {
     results[mode] = scoreAnswers(questions, answers);
   }
 
-  if (options.has('json')) {
-    const strip = ({ misses, ...scores }: EvalScores) => (options.has('misses') ? { ...scores, misses } : scores);
+  if (options.json) {
+    const strip = ({ misses, ...scores }: EvalScores) => (options.misses ? { ...scores, misses } : scores);
     process.stdout.write(`${JSON.stringify({ model: engine.embedder.modelId, file: path.basename(file), hybrid: strip(results.hybrid), dense: strip(results.dense), bm25: strip(results.bm25) }, null, 2)}\n`);
     return;
   }
@@ -49,7 +52,7 @@ async function main() {
     `${''.padEnd(width)}${MODES.map((mode) => mode.padEnd(18)).join('')}`,
     ...ROWS.map(([label, value]) => `${label.padEnd(width)}${MODES.map((mode) => value(results[mode]).padEnd(18)).join('')}`),
   ];
-  if (options.has('misses')) {
+  if (options.misses) {
     lines.push('', 'Hybrid misses:');
     for (const miss of results.hybrid.misses) lines.push(`  ${miss.id} ${miss.question} — ${miss.problem}`);
   }

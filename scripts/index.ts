@@ -2,7 +2,7 @@
  * `npm run index [-- --force]`: builds (or verifies) the search index, with a progress bar and a summary.
  */
 import { Engine, type BuildEvent } from '../src/engine.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
+import { exitWithError, parseCommandLine, startCli } from './cli.js';
 
 function progressBar(done: number, total: number, width = 30): string {
   const share = total === 0 ? 1 : done / total;
@@ -11,7 +11,7 @@ function progressBar(done: number, total: number, width = 30): string {
 }
 
 async function main() {
-  const { options } = parseArgs(process.argv.slice(2), []);
+  const { values: options } = parseCommandLine(process.argv.slice(2), { usage: 'npm run index [-- --force]', options: { force: { type: 'boolean' } } });
   const { config, logger } = startCli();
   const started = performance.now();
   let counts: Extract<BuildEvent, { stage: 'load' }> | undefined;
@@ -21,7 +21,7 @@ async function main() {
   const engine = await Engine.open({
     config,
     logger,
-    rebuild: options.has('force') ? 'force' : 'auto',
+    rebuild: options.force ? 'force' : 'auto',
     onProgress(event) {
       if (event.stage === 'load') counts = event;
       if (event.stage === 'embed') {

@@ -103,3 +103,31 @@ describe('npm run eval', () => {
     expect(scores.hybrid).toMatchObject({ recallAt1: 1, expectHitRate: 1, outOfScopeRefusalRate: 1, inScopeFalseRefusalRate: 0 });
   });
 });
+
+describe('command-line options', () => {
+  it.each([
+    ['index.ts', ['--froce'], /^Unknown option --froce\. Usage: npm run index \[-- --force\]$/],
+    ['index.ts', ['force'], /^Unexpected argument "force"\. Usage: npm run index/],
+    ['ask.ts', ['--k'], /^Option --k needs a value\. Usage: npm run ask/],
+    ['ask.ts', ['--jsno', 'Who is Ruth?'], /^Unknown option --jsno\. Usage: npm run ask/],
+    ['ask.ts', ['--json=yes', 'Who is Ruth?'], /^Option --json takes no value\. Usage: npm run ask/],
+    ['eval.ts', ['--questions'], /^Option --questions needs a value\. Usage: npm run eval/],
+    ['eval.ts', ['--miss'], /^Unknown option --miss\. Usage: npm run eval/],
+    ['bench.ts', ['--quik'], /^Unknown option --quik\. Usage: npm run --silent bench/],
+    ['register.ts', ['--dryrun'], /^Unknown option --dryrun\. Usage: npm run register/],
+    ['load.ts', ['--n'], /^Option --n needs a value\. Usage: npm run --silent load/],
+  ])('%s %j is refused with one usage line and exit code 2', (script, args, message) => {
+    const result = run(script, args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
+  });
+
+  it('accepts the documented options, in both spellings of a value', () => {
+    const result = run('ask.ts', ['--json', '--k=2', '--', 'Who is Miss Lucy?']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).passages).toHaveLength(2);
+    expect(run('register.ts', ['--dry-run']).code).toBe(0);
+  });
+});
