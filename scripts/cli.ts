@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, loadDotEnv, PROJECT_ROOT, type Config } from '
 import { ModelUnavailableError } from '../src/embed/embedder.js';
 import { IndexUnavailableError } from '../src/engine.js';
 import { CorpusError } from '../src/guide/load.js';
-import { createLogger, type Logger } from '../src/log.js';
+import { chooseLogFormat, createLogger, type Logger } from '../src/log.js';
 
 /** The evaluation questions kept in the repository: the public sample and the held-out set. */
 export const EVAL_QUESTION_FILES = [path.join(PROJECT_ROOT, 'eval', 'public-questions.jsonl'), path.join(PROJECT_ROOT, 'eval', 'extra-questions.jsonl')];
@@ -14,7 +14,7 @@ export function startCli(overrides: Partial<Record<string, string>> = {}): { con
   loadDotEnv();
   try {
     const config = loadConfig({ ...process.env, ...overrides });
-    return { config, logger: createLogger(config.LOG_LEVEL) };
+    return { config, logger: createLogger(config.LOG_LEVEL, undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY })) };
   } catch (error) {
     exitWithError(error);
   }

@@ -9,7 +9,7 @@ import { runConsole } from './console.js';
 import { ModelUnavailableError } from './embed/embedder.js';
 import { Engine, IndexUnavailableError } from './engine.js';
 import { CorpusError } from './guide/load.js';
-import { createLogger, type Logger } from './log.js';
+import { chooseLogFormat, createLogger, type Logger } from './log.js';
 import { Store, StoreError } from './store/index.js';
 
 const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError];
@@ -32,7 +32,8 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.LOG_LEVEL ?? (config.DISCORD_TOKEN ? 'info' : 'warn'));
+  const consoleMode = !config.DISCORD_TOKEN;
+  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
   let bot: Bot | undefined;
   let exiting = false;
 

@@ -7,12 +7,12 @@ import { tempDir } from './helpers/engine.js';
 
 const indexDir = tempDir('guidebot-cli-index-');
 
-function run(script: string, args: string[], input?: string) {
+function run(script: string, args: string[], input?: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', script), ...args], {
     cwd: PROJECT_ROOT,
     input,
     encoding: 'utf8',
-    env: { ...process.env, MODEL_ID: 'offline', INDEX_DIR: indexDir, LOG_LEVEL: 'silent' },
+    env: { ...process.env, MODEL_ID: 'offline', INDEX_DIR: indexDir, LOG_LEVEL: 'silent', LOG_FORMAT: '', ...env },
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -38,6 +38,19 @@ describe('npm run index', () => {
 
   it('reports an up-to-date index on a second run', () => {
     expect(run('index.ts', []).stdout).toMatch(/up to date/);
+  });
+
+  it('logs JSON lines for machines (standard error is not a terminal), readable lines with LOG_FORMAT=pretty', () => {
+    const json = run('index.ts', ['--force'], undefined, { LOG_LEVEL: 'info' });
+    expect(json.code, json.stderr).toBe(0);
+    const logLines = json.stderr.split('\n').filter((line) => line.startsWith('{'));
+    expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain('rebuilding the search index, as asked');
+    expect(json.stderr).not.toMatch(/ INFO {2}/);
+
+    const pretty = run('index.ts', ['--force'], undefined, { LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' });
+    expect(pretty.code, pretty.stderr).toBe(0);
+    expect(pretty.stderr).toMatch(/^\d\d:\d\d:\d\d INFO {2}rebuilding the search index, as asked$/m);
+    expect(pretty.stderr).not.toMatch(/^\{/m);
   });
 });
 
