@@ -8,7 +8,9 @@ import readline from 'node:readline';
 import { Engine, type Answer } from '../src/engine.js';
 import { InvalidQuestionError } from '../src/question.js';
 import { renderAnswerText } from '../src/render/text.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
+import { exitWithError, parseCommandLine, startCli, USAGE_EXIT_CODE } from './cli.js';
+
+const USAGE = 'npm run ask -- "Who is Miss Lucy?"   (or --json [--k N] "question"; --json alone reads questions from standard input; --full prints the passages)';
 
 function toJson(answer: Answer) {
   return {
@@ -31,15 +33,19 @@ function toJson(answer: Answer) {
 }
 
 async function main() {
-  const { options, positional } = parseArgs(process.argv.slice(2), ['k']);
-  const json = options.has('json');
-  const kOption = options.get('k');
+  const { values: options, positionals: positional } = parseCommandLine(process.argv.slice(2), {
+    usage: USAGE,
+    options: { json: { type: 'boolean' }, k: { type: 'string' }, full: { type: 'boolean' } },
+    positionals: true,
+  });
+  const json = options.json ?? false;
+  const kOption = options.k;
   const k = kOption === undefined ? 5 : Number(kOption);
   if (!Number.isInteger(k) || k < 1 || k > 25) throw new InvalidQuestionError('not-text', '--k must be a whole number from 1 to 25.');
   const question = positional.join(' ');
   if (!json && positional.length === 0) {
-    process.stderr.write('Usage: npm run ask -- "Who is Miss Lucy?"   (or --json [--k N] "question"; --json alone reads questions from standard input)\n');
-    process.exit(2);
+    process.stderr.write(`Usage: ${USAGE}\n`);
+    process.exit(USAGE_EXIT_CODE);
   }
 
   const { config, logger } = startCli();
@@ -48,7 +54,7 @@ async function main() {
   // Every question gets a well-formed answer; one that cannot be searched is refused with the reason.
   const answerOne = async (text: string) => {
     const answer = await engine.ask(text, { k });
-    process.stdout.write(json ? `${JSON.stringify(toJson(answer))}\n` : `${renderAnswerText(answer, { width: process.stdout.columns, full: options.has('full') })}\n`);
+    process.stdout.write(json ? `${JSON.stringify(toJson(answer))}\n` : `${renderAnswerText(answer, { width: process.stdout.columns, full: options.full })}\n`);
     return answer.refusal?.reason !== 'invalid';
   };
 

@@ -7,15 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PROJECT_ROOT } from '../src/config.js';
 import { loadEmbedder } from '../src/embed/embedder.js';
 import { Engine } from '../src/engine.js';
 import { parseEvalFile } from '../src/eval.js';
 import { writeScaledCorpus } from './bench/synthetic-corpus.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
 
-const QUESTIONS_FILE = path.resolve(PROJECT_ROOT, '..', 'shared', 'eval', 'questions.jsonl');
-const FALLBACK_QUESTIONS = ['Who is Miss Lucy?', 'What is Hailsham?', 'What does Norfolk symbolize?', 'How does Tommy die?', 'What is the capital of France?'];
 const THROUGHPUT_MS = 3000;
 
 interface FreshProcessFigures {
@@ -54,9 +51,9 @@ async function throughput(env: Record<string, string>, questions: string[], work
 }
 
 async function main() {
-  const { options } = parseArgs(process.argv.slice(2), []);
+  const { values: options } = parseCommandLine(process.argv.slice(2), { usage: 'npm run --silent bench [-- --quick]', options: { quick: { type: 'boolean' } } });
   const { config, logger } = startCli({ LOG_LEVEL: 'warn' });
-  const questions = fs.existsSync(QUESTIONS_FILE) ? parseEvalFile(fs.readFileSync(QUESTIONS_FILE, 'utf8')).map((question) => question.question) : FALLBACK_QUESTIONS;
+  const questions = EVAL_QUESTION_FILES.flatMap((file) => parseEvalFile(fs.readFileSync(file, 'utf8')).map((question) => question.question));
   const envFor = (overrides: Record<string, string>) =>
     Object.fromEntries(Object.entries({ ...process.env, LOG_LEVEL: 'silent', ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const embedder = await loadEmbedder(config, logger);
@@ -72,7 +69,7 @@ async function main() {
 
   const scale: Record<string, { chunks: number; build_ms: number; query_ms: { p50: number; p99: number } }> = {};
   const folders = [indexDir];
-  for (const copies of options.has('quick') ? [] : [10, 100]) {
+  for (const copies of options.quick ? [] : [10, 100]) {
     const corpus = tempDir(`${copies}x-corpus`);
     const scaledIndex = tempDir(`${copies}x-index`);
     folders.push(corpus, scaledIndex);

@@ -1,38 +1,29 @@
 /**
  * `npm run index [-- --force]`: builds (or verifies) the search index, with a progress bar and a summary.
  */
-import { Engine, type BuildEvent } from '../src/engine.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
-
-function progressBar(done: number, total: number, width = 30): string {
-  const share = total === 0 ? 1 : done / total;
-  const filled = Math.round(share * width);
-  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${done}/${total}`;
-}
+import { type BuildEvent } from '../src/engine.js';
+import { createProgressReporter, openEngineWithProgress } from '../src/progress.js';
+import { exitWithError, parseCommandLine, startCli } from './cli.js';
 
 async function main() {
-  const { options } = parseArgs(process.argv.slice(2), []);
+  const { values: options } = parseCommandLine(process.argv.slice(2), { usage: 'npm run index [-- --force]', options: { force: { type: 'boolean' } } });
   const { config, logger } = startCli();
   const started = performance.now();
   let counts: Extract<BuildEvent, { stage: 'load' }> | undefined;
   let ready: Extract<BuildEvent, { stage: 'ready' }> | undefined;
-  const interactive = process.stderr.isTTY;
 
-  const engine = await Engine.open({
-    config,
-    logger,
-    rebuild: options.has('force') ? 'force' : 'auto',
-    onProgress(event) {
-      if (event.stage === 'load') counts = event;
-      if (event.stage === 'embed') {
-        const line = `Embedding ${progressBar(event.done, event.total)}`;
-        if (interactive) process.stderr.write(`\r${line}`);
-        else if (event.done === event.total) process.stderr.write(`${line}\n`);
-      }
-      if (event.stage === 'write' && interactive) process.stderr.write('\n');
-      if (event.stage === 'ready') ready = event;
+  const engine = await openEngineWithProgress(
+    {
+      config,
+      logger,
+      rebuild: options.force ? 'force' : 'auto',
+      onProgress(event) {
+        if (event.stage === 'load') counts = event;
+        if (event.stage === 'ready') ready = event;
+      },
     },
-  });
+    createProgressReporter(process.stderr),
+  );
 
   const stats = engine.stats();
   const ms = Math.round(performance.now() - started);

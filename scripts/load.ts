@@ -4,7 +4,8 @@
  * `{"n","ack_ms":{"p50","p95","p99"},"answer_ms":{…},"errors","rss_mb"}`.
  * ack = dispatch → the defer callback arriving at the fake; answer = dispatch → the final edit.
  * Options: --n N (default 200), --model ID (default offline), --index-dir DIR (default: a temporary
- * folder), --questions FILE (JSON lines with a "question" field).
+ * folder), --questions FILE (JSON lines with a "question" field; default: both evaluation files in eval/),
+ * --verbose (info logs).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,17 +14,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InteractionResponseType } from 'discord.js';
 import { createBot } from '../src/bot/bot.js';
 import { Store } from '../src/store/index.js';
-import { PROJECT_ROOT } from '../src/config.js';
 import { Engine } from '../src/engine.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
 import { registerCommands } from './register.js';
-
-const DEFAULT_QUESTION_FILES = [path.join(PROJECT_ROOT, '../shared/eval/questions.jsonl'), path.join(PROJECT_ROOT, 'eval/extra-questions.jsonl')];
 
 function readQuestions(files: string[]): string[] {
   const questions = files
-    .filter((file) => fs.existsSync(file))
     .flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
     .filter((line) => line.trim() !== '')
     .map((line) => (JSON.parse(line) as { question: string }).question);
@@ -67,22 +64,25 @@ function outcomes(fake: FakeDiscord, ids: string[]): Map<string, Outcome> {
 }
 
 async function main() {
-  const { options } = parseArgs(process.argv.slice(2), ['n', 'model', 'index-dir', 'questions']);
-  const n = Number(options.get('n') ?? 200);
+  const { values: options } = parseCommandLine(process.argv.slice(2), {
+    usage: 'npm run --silent load [-- --n N] [--model ID] [--index-dir DIR] [--questions FILE] [--verbose]',
+    options: { n: { type: 'string' }, model: { type: 'string' }, 'index-dir': { type: 'string' }, questions: { type: 'string' }, verbose: { type: 'boolean' } },
+  });
+  const n = Number(options.n ?? 200);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--n must be a whole number from 1 to 10000');
-  const indexDir = typeof options.get('index-dir') === 'string' ? String(options.get('index-dir')) : fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-'));
-  const questionFiles = typeof options.get('questions') === 'string' ? [String(options.get('questions'))] : DEFAULT_QUESTION_FILES;
+  const indexDir = options['index-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-'));
+  const questionFiles = options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES;
   const questions = readQuestions(questionFiles);
 
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000 });
   const { config, logger } = startCli({
-    MODEL_ID: typeof options.get('model') === 'string' ? String(options.get('model')) : 'offline',
+    MODEL_ID: options.model ?? 'offline',
     INDEX_DIR: indexDir,
     DISCORD_TOKEN: fake.token,
     DISCORD_APPLICATION_ID: fake.applicationId,
     DISCORD_API_URL: fake.apiUrl,
     RATE_LIMIT_PER_USER: '1000',
-    LOG_LEVEL: options.has('verbose') ? 'info' : 'warn',
+    LOG_LEVEL: options.verbose ? 'info' : 'warn',
   });
   const engine = await Engine.open({ config, logger });
   await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });

@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { REST, Routes } from 'discord.js';
 import { commandDefinitions } from '../src/bot/commands/index.js';
-import { exitWithError, parseArgs, startCli } from './cli.js';
+import { exitWithError, parseCommandLine, startCli } from './cli.js';
 
 export async function registerCommands(options: { token: string; applicationId: string; guildId?: string; apiUrl: string }): Promise<number> {
   const rest = new REST({ api: options.apiUrl }).setToken(options.token);
@@ -16,8 +16,8 @@ export async function registerCommands(options: { token: string; applicationId: 
 }
 
 async function main() {
-  const { options } = parseArgs(process.argv.slice(2), []);
-  if (options.has('dry-run')) {
+  const { values: options } = parseCommandLine(process.argv.slice(2), { usage: 'npm run register [-- --dry-run]', options: { 'dry-run': { type: 'boolean' } } });
+  if (options['dry-run']) {
     process.stdout.write(`${JSON.stringify(commandDefinitions(), null, 2)}\n`);
     return;
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { LOG_FORMATS } from './log.js';
 
 /** The only module that reads process.env. Every variable is listed in .env.example. */
 
@@ -41,6 +42,8 @@ export const configSchema = z.object({
   DB_PATH: z.string().trim().min(1).default('data/guidebot.db'),
   /** Unset: `info` for the bot and tools, `warn` in the console mode (where logs would crowd the answers). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Unset: readable lines in a terminal and in the console mode, JSON lines otherwise (see chooseLogFormat). */
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   RATE_LIMIT_PER_USER: positiveInt(5, 1000),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(30, 86_400),
   RETENTION_DAYS: positiveInt(90, 3650),

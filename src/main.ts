@@ -7,9 +7,10 @@ import { startBot, type Bot } from './bot/bot.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { runConsole } from './console.js';
 import { ModelUnavailableError } from './embed/embedder.js';
-import { Engine, IndexUnavailableError } from './engine.js';
+import { IndexUnavailableError, type Engine } from './engine.js';
 import { CorpusError } from './guide/load.js';
-import { createLogger, type Logger } from './log.js';
+import { chooseLogFormat, createLogger, type Logger } from './log.js';
+import { createProgressReporter, openEngineWithProgress, silentProgress } from './progress.js';
 import { Store, StoreError } from './store/index.js';
 
 const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError];
@@ -32,7 +33,8 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.LOG_LEVEL ?? (config.DISCORD_TOKEN ? 'info' : 'warn'));
+  const consoleMode = !config.DISCORD_TOKEN;
+  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
   let bot: Bot | undefined;
   let exiting = false;
 
@@ -66,14 +68,19 @@ async function main(): Promise<void> {
 
   let engine: Engine;
   try {
-    engine = await Engine.open({
-      config,
-      logger,
-      onProgress: (event) => {
-        if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
-        else if (event.stage === 'load') logger.info(event, 'guides loaded');
+    // A person watching (a terminal, or the console mode) sees each slow step and the embedding progress.
+    const progress = consoleMode || process.stderr.isTTY ? createProgressReporter(process.stderr) : silentProgress;
+    engine = await openEngineWithProgress(
+      {
+        config,
+        logger,
+        onProgress: (event) => {
+          if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
+          else if (event.stage === 'load') logger.info(event, 'guides loaded');
+        },
       },
-    });
+      progress,
+    );
   } catch (error) {
     fail(error, logger);
   }

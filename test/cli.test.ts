@@ -7,12 +7,12 @@ import { tempDir } from './helpers/engine.js';
 
 const indexDir = tempDir('guidebot-cli-index-');
 
-function run(script: string, args: string[], input?: string) {
+function run(script: string, args: string[], input?: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', script), ...args], {
     cwd: PROJECT_ROOT,
     input,
     encoding: 'utf8',
-    env: { ...process.env, MODEL_ID: 'offline', INDEX_DIR: indexDir, LOG_LEVEL: 'silent' },
+    env: { ...process.env, MODEL_ID: 'offline', INDEX_DIR: indexDir, LOG_LEVEL: 'silent', LOG_FORMAT: '', ...env },
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -38,6 +38,19 @@ describe('npm run index', () => {
 
   it('reports an up-to-date index on a second run', () => {
     expect(run('index.ts', []).stdout).toMatch(/up to date/);
+  });
+
+  it('logs JSON lines for machines (standard error is not a terminal), readable lines with LOG_FORMAT=pretty', () => {
+    const json = run('index.ts', ['--force'], undefined, { LOG_LEVEL: 'info' });
+    expect(json.code, json.stderr).toBe(0);
+    const logLines = json.stderr.split('\n').filter((line) => line.startsWith('{'));
+    expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain('rebuilding the search index, as asked');
+    expect(json.stderr).not.toMatch(/ INFO {2}/);
+
+    const pretty = run('index.ts', ['--force'], undefined, { LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' });
+    expect(pretty.code, pretty.stderr).toBe(0);
+    expect(pretty.stderr).toMatch(/^\d\d:\d\d:\d\d INFO {2}rebuilding the search index, as asked$/m);
+    expect(pretty.stderr).not.toMatch(/^\{/m);
   });
 });
 
@@ -106,5 +119,33 @@ describe('npm run eval', () => {
       expect(scores[mode]).toMatchObject({ questions: 2, inScope: 1, outOfScope: 1 });
     }
     expect(scores.hybrid).toMatchObject({ recallAt1: 1, expectHitRate: 1, outOfScopeRefusalRate: 1, inScopeFalseRefusalRate: 0 });
+  });
+});
+
+describe('command-line options', () => {
+  it.each([
+    ['index.ts', ['--froce'], /^Unknown option --froce\. Usage: npm run index \[-- --force\]$/],
+    ['index.ts', ['force'], /^Unexpected argument "force"\. Usage: npm run index/],
+    ['ask.ts', ['--k'], /^Option --k needs a value\. Usage: npm run ask/],
+    ['ask.ts', ['--jsno', 'Who is Ruth?'], /^Unknown option --jsno\. Usage: npm run ask/],
+    ['ask.ts', ['--json=yes', 'Who is Ruth?'], /^Option --json takes no value\. Usage: npm run ask/],
+    ['eval.ts', ['--questions'], /^Option --questions needs a value\. Usage: npm run eval/],
+    ['eval.ts', ['--miss'], /^Unknown option --miss\. Usage: npm run eval/],
+    ['bench.ts', ['--quik'], /^Unknown option --quik\. Usage: npm run --silent bench/],
+    ['register.ts', ['--dryrun'], /^Unknown option --dryrun\. Usage: npm run register/],
+    ['load.ts', ['--n'], /^Option --n needs a value\. Usage: npm run --silent load/],
+  ])('%s %j is refused with one usage line and exit code 2', (script, args, message) => {
+    const result = run(script, args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
+  });
+
+  it('accepts the documented options, in both spellings of a value', () => {
+    const result = run('ask.ts', ['--json', '--k=2', '--', 'Who is Miss Lucy?']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).passages).toHaveLength(2);
+    expect(run('register.ts', ['--dry-run']).code).toBe(0);
   });
 });

@@ -45,6 +45,12 @@ export const HUB_DEFAULT_DTYPE: ModelDtype = 'fp32';
 /** Where transformers.js keeps models it downloads from the hub: inside the project, git-ignored. */
 export const hubCacheDir = (modelsDir: string) => path.join(modelsDir, 'hub-cache');
 
+/** Lets a caller show what a slow load is doing. */
+export interface LoadHooks {
+  /** The offline model is about to be built (the first time it is needed; a few seconds). */
+  onBuildOfflineModel?: () => void;
+}
+
 /** Loads a feature-extraction pipeline: from `localDir/<modelId>` with remote loading off, or else from the hub (or its cache). */
 export async function loadPipeline(modelId: string, localDir: string | undefined, cacheDir: string, dtype: ModelDtype): Promise<FeatureExtractionPipeline> {
   // transformers.js keeps these settings globally; set them right before every load.
@@ -59,10 +65,11 @@ export async function loadPipeline(modelId: string, localDir: string | undefined
   return (await pipeline('feature-extraction', modelId, { dtype })) as FeatureExtractionPipeline;
 }
 
-async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype): Promise<FeatureExtractionPipeline> {
+async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype, hooks: LoadHooks): Promise<FeatureExtractionPipeline> {
   if (!isOfflineModelBuilt(modelsDir)) {
     fs.mkdirSync(modelsDir, { recursive: true }); // fail fast, before reading the word vectors
     logger.info({ modelsDir }, 'building the offline word-vector model (one time, a few seconds)');
+    hooks.onBuildOfflineModel?.();
     await buildOfflineModel({ modelsDir });
   }
   return loadPipeline(OFFLINE_MODEL_ID, modelsDir, hubCacheDir(modelsDir), dtype);
@@ -130,11 +137,11 @@ async function dimensionOf(extractor: FeatureExtractionPipeline): Promise<number
  * and without one the hub model. When the model cannot be loaded (no network and no cached copy, or a
  * broken import), falls back to the offline model with one warning.
  */
-export async function loadEmbedder(settings: ModelSettings, logger: Logger): Promise<Embedder> {
+export async function loadEmbedder(settings: ModelSettings, logger: Logger, hooks: LoadHooks = {}): Promise<Embedder> {
   const wantsOffline = settings.MODEL_ID === OFFLINE_MODEL_ALIAS || settings.MODEL_ID === OFFLINE_MODEL_ID;
   const offlineDtype = settings.MODEL_DTYPE ?? OFFLINE_DEFAULT_DTYPE;
   if (wantsOffline) {
-    const extractor = await loadOffline(settings.MODELS_DIR, logger, offlineDtype).catch((error: Error) => {
+    const extractor = await loadOffline(settings.MODELS_DIR, logger, offlineDtype, hooks).catch((error: Error) => {
       throw new ModelUnavailableError(`The offline model could not be built or loaded (${error.message}). Run \`npm run model:offline\` and check that \`npm install\` completed.`);
     });
     return wrap(extractor, OFFLINE_MODEL_ID, offlineDtype, true, await dimensionOf(extractor));
@@ -153,7 +160,7 @@ export async function loadEmbedder(settings: ModelSettings, logger: Logger): Pro
         ? `from ${importedModelDir(settings.MODELS_DIR, settings.MODEL_ID)} (run \`npm run model:import -- <folder> --force\` again${dtype === 'fp32' ? '' : `, or unset MODEL_DTYPE if that folder has no ${dtype} model`})`
         : 'from the model hub or the local cache';
     try {
-      const extractor = await loadOffline(settings.MODELS_DIR, logger, offlineDtype);
+      const extractor = await loadOffline(settings.MODELS_DIR, logger, offlineDtype, hooks);
       logger.warn(
         { model: settings.MODEL_ID, reason: (error as Error).message },
         `Could not load ${settings.MODEL_ID} ${where}; using the offline word-vector model instead, which answers less well. ` +

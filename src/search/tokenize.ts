@@ -6,14 +6,21 @@ import { stem } from './stem.js';
  * lexical search ignores them.
  */
 export const STOPWORDS = new Set(
-  `a about above after again against all am an and any are as at be because been before being below between both but by can could did do does doing done down during each either else ever every few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just let me more most much must my myself neither no nor not now of off on once only or other our ours ourselves out over own per quite rather really same shall she should so some such than that the their theirs them themselves then there these they this those though through thus to too under until up upon us very via was we were what whatever when where whether which while who whom whose why will with within without would yet you your yours yourself yourselves s t d ll m re ve don doesn didn isn aren wasn weren hasn haven hadn won wouldn shouldn couldn cannot dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt wont wouldnt shouldnt couldnt cant im ive id youre theyre thats whats whos also get got gets getting go goes going went gone tell explain describe please say says`.split(/\s+/),
+  `a about above after again against all am an and any are as at be because been before being below between both but by can could did do does doing done down during each either else ever every few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just let me more most much must my myself neither no nor not now of off on once only or other our ours ourselves out over own per quite rather really same shall she should so some such than that the their theirs them themselves then there these they this those though through thus to too under until up upon us very via was we were what whatever when where whether which while who whom whose why will with within without would yet you your yours yourself yourselves ought s t d ll m re ve don doesn didn isn aren wasn weren hasn haven hadn won wouldn shouldn couldn cannot dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt wont wouldnt shouldnt couldnt cant im ive id youre theyre thats whats whos also get got gets getting go goes going went gone tell explain describe please say says`.split(/\s+/),
 );
 
-/** Lowercase word tokens of normalised text (letters and digits; apostrophes inside words dropped, possessives removed). */
+/**
+ * Lowercase word tokens of normalised text (letters and digits; apostrophes inside words dropped,
+ * possessives removed, accents on Latin letters dropped: "naïve" is "naive"). The one tokenizer: search
+ * terms and the store's question keys are both made from it.
+ */
 export function words(text: string): string[] {
   return (
     normaliseText(text)
       .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .normalize('NFC')
       .replace(/'s\b/g, '')
       .replace(/(\p{L})'(\p{L})/gu, '$1$2')
       .match(/[\p{L}\p{N}]+/gu) ?? []

@@ -104,7 +104,8 @@ export function migrate(db: Database, list: readonly Migration[] = defaultMigrat
     if (current >= list.length) return false;
     const migration = list[current];
     if (migration === undefined) return false;
-    db.exec(migration.sql);
+    if (migration.sql !== undefined) db.exec(migration.sql);
+    migration.run?.(db);
     db.pragma(`user_version = ${current + 1}`);
     return true;
   });

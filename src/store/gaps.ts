@@ -252,3 +252,46 @@ export function markGapAnswered(db: Database, id: number, noteId: number, now = 
     })
     .immediate();
 }
+
+/**
+ * Rebuilds every stored question key with the current normalizeQuestion (a migration runs this when
+ * the key function changes). Open gaps of a server whose questions now share a key become one: the
+ * earliest keeps its question and id and takes the others' asks (and any note pointing at them).
+ */
+export function rekeyGaps(db: Database): { rekeyed: number; merged: number } {
+  let rekeyed = 0;
+  let merged = 0;
+  const asks = sql(db, 'SELECT id, question, norm_key FROM gap_asks').all() as Array<{ id: number; question: string; norm_key: string }>;
+  for (const ask of asks) {
+    const key = normalizeQuestion(ask.question);
+    if (key !== ask.norm_key) rekeyed += sql(db, 'UPDATE gap_asks SET norm_key = ? WHERE id = ?').run(key, ask.id).changes;
+  }
+  const gaps = sql(db, 'SELECT id, guild_id, question, norm_key, status FROM gaps ORDER BY created_at, id').all() as Array<{
+    id: number;
+    guild_id: string;
+    question: string;
+    norm_key: string;
+    status: GapStatus;
+  }>;
+  // Open gaps' keys are unique per server: park them on placeholders (a real key never starts with a
+  // space) so that no key written below meets an old one that is yet to be rewritten.
+  sql(db, "UPDATE gaps SET norm_key = ' ' || id WHERE status = 'open'").run();
+  const openByKey = new Map<string, number>();
+  for (const gap of gaps) {
+    const key = normalizeQuestion(gap.question);
+    const keeper = gap.status === 'open' ? openByKey.get(`${gap.guild_id}\0${key}`) : undefined;
+    if (keeper !== undefined) {
+      // Move everything that points at the later gap, then drop it (before its key could collide).
+      sql(db, 'UPDATE gap_asks SET gap_id = ? WHERE gap_id = ?').run(keeper, gap.id);
+      sql(db, 'UPDATE notes SET gap_id = ? WHERE gap_id = ?').run(keeper, gap.id);
+      sql(db, 'UPDATE gaps SET last_asked_at = max(last_asked_at, (SELECT last_asked_at FROM gaps WHERE id = ?)) WHERE id = ?').run(gap.id, keeper);
+      sql(db, 'DELETE FROM gaps WHERE id = ?').run(gap.id);
+      merged += 1;
+      continue;
+    }
+    if (gap.status === 'open') openByKey.set(`${gap.guild_id}\0${key}`, gap.id);
+    if (key !== gap.norm_key || gap.status === 'open') sql(db, 'UPDATE gaps SET norm_key = ? WHERE id = ?').run(key, gap.id);
+    if (key !== gap.norm_key) rekeyed += 1;
+  }
+  return { rekeyed, merged };
+}

@@ -1,10 +1,16 @@
+import type { Database } from './db.js';
+import { rekeyGaps } from './gaps.js';
+
 /**
  * Schema migrations, applied in order. Migration N (1-based) brings the database to
  * `PRAGMA user_version = N`. Never edit a migration that has shipped: append a new one.
  */
 export interface Migration {
   readonly name: string;
-  readonly sql: string;
+  /** Run first, when given. */
+  readonly sql?: string;
+  /** Then this, when given: data changes that need code (in the same transaction). */
+  readonly run?: (db: Database) => void;
 }
 
 export const migrations: readonly Migration[] = [
@@ -144,6 +150,12 @@ export const migrations: readonly Migration[] = [
       -- How the asker was told about a decision: a follow-up on their /ask, a direct message, or not at all.
       ALTER TABLE reviews ADD COLUMN notified TEXT CHECK (notified IS NULL OR notified IN ('follow-up', 'dm', 'failed'));
     `,
+  },
+  {
+    // Question keys are now made with the search tokenizer (stemmed search terms) instead of a second
+    // tokenizer of their own; stored keys are rebuilt so old questions still group with new ones.
+    name: 'question keys from the search tokenizer',
+    run: rekeyGaps,
   },
 ];
 

@@ -1,38 +1,17 @@
+import { terms, words } from '../search/tokenize.js';
+
 /**
- * Question normalisation for grouping similar questions without any ML:
- * lowercase, strip accents and punctuation, drop stop words, crude plural folding, then sort the
- * unique tokens. "Why did Kathy keep the tape?" and "why does kathy keep the tape" share a key.
+ * Question keys for grouping similar questions without any ML, made with the search tokenizer: the
+ * sorted unique search terms (stopwords dropped, Porter-stemmed), or the plain words when a question
+ * has nothing else ("Why?"). "Why did Kathy keep the tape?" and "why does kathy keep the tapes" share
+ * a key, and a gap's key holds exactly the terms lexical search looks for.
+ *
+ * Keys are stored (gaps.norm_key, gap_asks.norm_key): when what this returns changes, append a
+ * migration that calls rekeyGaps, so stored questions keep meeting new ones.
  */
-
-const STOP_WORDS = new Set(
-  `a about above after again against all am an and any are as at be because been before being below between both but by
-  can could did do does doing done down during each few for from further had has have having he her here hers herself him himself
-  his how i if in into is it its itself just me more most my myself of off on once only or other ought our ours ourselves out over
-  own please same shall she should so some such tell than that the their theirs them themselves then there these they this those
-  through to too under until up us very was we were what when where which while who whom whose why will with would you your yours
-  yourself yourselves explain really s t`.split(/\s+/),
-);
-
-function fold(token: string): string {
-  if (token.length > 3 && token.endsWith('s') && !/(ss|us|is)$/.test(token)) return token.slice(0, -1);
-  return token;
-}
-
-export function tokenize(question: string): string[] {
-  return question
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/['\u2018\u2019`]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((token) => token !== '');
-}
-
-/** The grouping key of a question: sorted unique content tokens (stop words kept only if nothing else is left). */
 export function normalizeQuestion(question: string): string {
-  const tokens = tokenize(question);
-  const content = tokens.filter((token) => !STOP_WORDS.has(token)).map(fold).filter((token) => !STOP_WORDS.has(token));
-  const chosen = content.length > 0 ? content : tokens;
+  const content = terms(question);
+  const chosen = content.length > 0 ? content : words(question);
   return [...new Set(chosen)].sort().join(' ');
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CorpusError, loadCorpus, loadGuideFile, looksLikeHeading, parseMarkdownGuide, parseTextGuide } from '../../src/guide/load.js';
 import { CORPUS_DIR, tempDir } from '../helpers/engine.js';
 
-const SEEDS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
+const SEEDS = path.resolve(import.meta.dirname, '..', 'fixtures', 'seeds');
 const paths = (guide: { sections: { path: string[] }[] }) => guide.sections.map((section) => section.path.join(' › '));
 
 describe('Markdown guides', () => {

@@ -5,9 +5,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, userVersion } from '../../src/store/db.js';
 import { StoreError } from '../../src/store/errors.js';
+import { recordGap } from '../../src/store/gaps.js';
 import { migrations, SCHEMA_VERSION, type Migration } from '../../src/store/migrations.js';
+import { normalizeQuestion } from '../../src/store/normalize.js';
 import { logQuestion } from '../../src/store/question-log.js';
-import { CHANNEL, collect, GUILD, removeTempDirs, spawnFixture, tempDir, USER } from './helpers.js';
+import { CHANNEL, collect, GUILD, removeTempDirs, spawnFixture, tempDir, USER, USER_2 } from './helpers.js';
 
 afterEach(removeTempDirs);
 
@@ -255,4 +257,42 @@ describe('openDatabase: startup errors are clear and never reset the file', () =
     const result = await openInChild(path.join(dir, 'fresh.db'));
     expect(result).toEqual({ ok: true });
   }, 30_000);
+});
+
+describe('migration 3: question keys from the search tokenizer', () => {
+  it('re-keys stored gaps and their asks, and merges open gaps that now share a key', () => {
+    const file = path.join(tempDir(), 'v2.db');
+    const v2 = openDatabase(file, { migrations: migrations.slice(0, 2) });
+    // Rows as the previous key function stored them ("running" and "run" were different keys then).
+    const addGap = (question: string, key: string, at: number, status = 'open') =>
+      Number(
+        v2.prepare('INSERT INTO gaps (guild_id, question, norm_key, status, created_at, last_asked_at) VALUES (?, ?, ?, ?, ?, ?)').run(GUILD, question, key, status, at, at)
+          .lastInsertRowid,
+      );
+    const addAsk = (gapId: number, question: string, key: string, at: number, userId = USER) =>
+      v2
+        .prepare('INSERT INTO gap_asks (gap_id, guild_id, channel_id, user_id, question, norm_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(gapId, GUILD, CHANNEL, userId, question, key, at);
+    const run = addGap('Why do the students run?', 'run student', 1);
+    addAsk(run, 'Why do the students run?', 'run student', 1);
+    const running = addGap('Why are the students running?', 'running student', 2);
+    addAsk(running, 'Why are the students running?', 'running student', 5, USER_2);
+    const tape = addGap('Why did Kathy keep the tape?', 'kathy keep tape', 3, 'answered');
+    addAsk(tape, 'Why did Kathy keep the tape?', 'kathy keep tape', 3);
+    v2.close();
+
+    const db = openDatabase(file);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    const gaps = db.prepare('SELECT id, question, norm_key, status, last_asked_at FROM gaps ORDER BY id').all();
+    expect(gaps).toEqual([
+      { id: run, question: 'Why do the students run?', norm_key: 'run student', status: 'open', last_asked_at: 2 },
+      { id: tape, question: 'Why did Kathy keep the tape?', norm_key: 'kathi keep tape', status: 'answered', last_asked_at: 3 },
+    ]);
+    const asks = db.prepare('SELECT gap_id, question, norm_key FROM gap_asks ORDER BY id').all() as Array<{ gap_id: number; question: string; norm_key: string }>;
+    expect(asks.map((ask) => ask.gap_id)).toEqual([run, run, tape]);
+    for (const ask of asks) expect(ask.norm_key).toBe(normalizeQuestion(ask.question));
+    // A new wording joins the merged gap.
+    expect(recordGap(db, { guildId: GUILD, channelId: CHANNEL, userId: USER_2, question: 'why are students running', createdAt: 9 })).toEqual({ gapId: run, created: false, count: 3 });
+    db.close();
+  });
 });
