@@ -175,9 +175,9 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
 
   it('unanswered questions are grouped (similar ones together) and listed for teachers with who, where, when and how often', async () => {
     askers.push(newStudent('curious'), newStudent('curious'));
-    await ask(h, "What colour is Kathy's car?", askers[0]!);
-    await ask(h, 'what colour is kathys car', askers[1]!);
-    await ask(h, 'What colour is the car Kathy drives?', askers[0]!);
+    await ask(h, "What colour is Kathy's bicycle?", askers[0]!);
+    await ask(h, 'what colour is kathys bicycle', askers[1]!);
+    await ask(h, 'What colour is the bicycle Kathy rides?', askers[0]!);
     await ask(h, 'Who won the 2022 world cup?', newStudent());
     const gap = await eventually(() => h.store.gaps.list(guild, { limit: 100 }).find((candidate) => /colour/i.test(candidate.question) && candidate.count === 3), 'the grouped gap');
     gapId = gap.id;
@@ -187,7 +187,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(body.flags).toBe(EPHEMERAL);
     const field = (body.embeds[0].fields as LooseJson[]).find((candidate) => String(candidate.name).startsWith(`#${gapId} `))!;
     expect(field.name).toBe(`#${gapId} · asked 3 times by 2 people`);
-    expect(field.value).toContain("“What colour is Kathy's car?”");
+    expect(field.value).toContain("“What colour is Kathy's bicycle?”");
     expect(field.value).toMatch(new RegExp(`First by <@${askers[0]!.id}> <t:\\d+:R>, last <t:\\d+:R> · in <#${general}>`));
     expect(String(body.embeds[0].title)).toMatch(/^Unanswered questions \(\d+\)/);
   });
@@ -195,7 +195,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
   it('/answer autocompletes the unanswered questions for teachers only', async () => {
     const auto = h.fake.sendInteraction(h.fake.autocompleteInteraction({ name: 'answer', focused: 'gap', options: { gap: 'colour' }, member: teacher() }));
     const choices = (await h.fake.waitForResponse(auto)).body.choices as Array<{ name: string; value: string }>;
-    expect(choices[0]).toEqual({ name: "What colour is Kathy's car? (×3)", value: String(gapId) });
+    expect(choices[0]).toEqual({ name: "What colour is Kathy's bicycle? (×3)", value: String(gapId) });
     const student = h.fake.sendInteraction(h.fake.autocompleteInteraction({ name: 'answer', focused: 'gap', options: { gap: 'colour' }, member: newStudent() }));
     expect((await h.fake.waitForResponse(student)).body.choices).toEqual([]);
   });
@@ -205,12 +205,12 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(callback.callbackType).toBe(InteractionResponseType.Modal);
     const fields = (callback.body.components as LooseJson[]).map((label) => ({ ...label.component, label: label.label }));
     expect(fields.map((field) => [field.custom_id, field.required, field.value ?? null])).toEqual([
-      ['question', false, "What colour is Kathy's car?"],
+      ['question', false, "What colour is Kathy's bicycle?"],
       ['text', true, null],
     ]);
     expect(id).toBeDefined();
-    const text = "The novel never says what colour Kathy's car is; she drives it alone between recovery centres.";
-    const saved = await submit(h, String(callback.body.custom_id), { question: "What colour is Kathy's car?", text }, teacher());
+    const text = "The novel never says what colour Kathy's bicycle is; she drives a car between recovery centres.";
+    const saved = await submit(h, String(callback.body.custom_id), { question: "What colour is Kathy's bicycle?", text }, teacher());
     const done = await reply(h, saved.id, saved.callback);
     expect(done.content).toMatch(new RegExp(`^Saved as note #\\d+ \\(“Teacher note by Teacher, ${today()}”\\)\\. I quote it in answers from now on\\.\\nI told 2 of the 2 students who asked\\.$`));
     expect(h.store.gaps.get(gapId)?.status).toBe('answered');
@@ -222,7 +222,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     }
 
     // Asked again: the note is quoted, word for word, with its citation.
-    const again = await ask(h, "What colour is Kathy's car?", newStudent());
+    const again = await ask(h, "What colour is Kathy's bicycle?", newStudent());
     const description = embedDescription(again.answer!);
     expect(description).toContain(`> “${text}”`);
     expect(description).toContain(`— *Teacher note by Teacher, ${today()}*`);
@@ -247,7 +247,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     const newText = "Kathy's car is never given a colour; what matters is that she drives it alone, as a carer.";
     const edited = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: newText }, teacher(), listMessage.id);
     expect((await reply(h, edited.id, edited.callback)).content).toBe(`Note #${note.id} was updated. I quote the new text from now on.`);
-    const after = await ask(h, "What colour is Kathy's car?", newStudent());
+    const after = await ask(h, "What colour is Kathy's bicycle?", newStudent());
     expect(embedDescription(after.answer!)).toContain('never given a colour');
 
     const deleted = await press(h, buttonId(body, `Delete #${note.id}`), listMessage, teacher());
@@ -255,7 +255,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(deleted.callback.body.content).toBe(`Deleted note #${note.id}. I no longer quote it.`);
     expect(deleted.callback.body.embeds![0]!.title).toBe('Teacher notes');
     expect(h.store.notes.get(note.id)).toBeNull();
-    const gone = await ask(h, "What colour is Kathy's car?", newStudent());
+    const gone = await ask(h, "What colour is Kathy's bicycle?", newStudent());
     expect(embedDescription(gone.answer!)).not.toContain('Teacher note');
     // A stale Edit button says the note is gone.
     const stale = await press(h, buttonId(body, `Edit #${note.id}`), listMessage, teacher());
