@@ -284,6 +284,24 @@ describe('importModel on the tiny model', () => {
     });
   });
 
+  it('also loads a transformers.js folder copied into MODELS_DIR/local by hand, unless MODEL_DIR is set', async () => {
+    const handModels = tempDir('guidebot-hand-placed-');
+    const dir = importedModelDir(handModels, 'school/model');
+    copyFolder(importedModelDir(modelsDir, id), dir);
+    editJson(path.join(dir, 'config.json'), (json) => delete json.guidebot_import);
+    const hand = await loadEmbedder({ MODEL_ID: 'school/model', MODEL_DIR: undefined, MODELS_DIR: handModels }, silentLogger);
+    expect(hand).toMatchObject({ modelId: 'school/model', offline: false, dimension: 32 });
+    expect(hand.identity).toMatch(/^school\/model@fp32\+local-\d+-\d+$/);
+    const lines: string[] = [];
+    const { pino } = await import('pino');
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    fs.mkdirSync(path.join(handModels, 'guidebot'));
+    fs.symlinkSync(offlineModelDir(path.join(PROJECT_ROOT, 'models')), offlineModelDir(handModels));
+    const elsewhere = await loadEmbedder({ MODEL_ID: 'school/model', MODEL_DIR: tempDir(), MODELS_DIR: handModels }, logger);
+    expect(elsewhere.offline).toBe(true); // MODEL_DIR wins, and holds no such model
+    expect(lines.join('\n')).toMatch(/Could not load school\/model from .*guidebot-/);
+  });
+
   it('loads the int8 model with MODEL_DTYPE=q8', async () => {
     const q8 = await loadEmbedder({ MODEL_ID: id, MODEL_DIR: undefined, MODELS_DIR: modelsDir, MODEL_DTYPE: 'q8' }, silentLogger);
     expect(q8).toMatchObject({ modelId: id, offline: false, dtype: 'q8' });
