@@ -127,7 +127,10 @@ describe('/stats and /export', () => {
     expect(edit.files).toHaveLength(1);
     const file = edit.files[0]!;
     expect(file.name).toMatch(/^guidebot-log-\d{4}-\d{2}-\d{2}-1d\.csv$/);
-    const csv = file.content.toString('utf8');
+    // A UTF-8 byte-order mark first, so spreadsheet programs read "›" and "—" as UTF-8.
+    expect([...file.content.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = file.content.subarray(3).toString('utf8');
+    expect(csv).toContain('Never Let Me Go — Study Guide ›');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(EXPORT_COLUMNS.join(','));
     const row = lines.find((line) => line.includes(student.id))!;
