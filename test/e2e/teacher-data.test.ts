@@ -247,6 +247,9 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(edit.callback.callbackType).toBe(InteractionResponseType.Modal);
     const prefilled = (edit.callback.body.components as LooseJson[]).map((label) => label.component.value);
     expect(prefilled).toEqual([note.question, note.text]);
+    const blank = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: '   ' }, teacher(), listMessage.id);
+    expect((await reply(h, blank.id, blank.callback)).content).toBe('Your answer must not be empty. Nothing was changed.');
+    expect(h.store.notes.get(note.id)?.text).toBe(note.text);
     const newText = "Kathy's car is never given a colour; what matters is that she drives it alone, as a carer.";
     const edited = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: newText }, teacher(), listMessage.id);
     expect((await reply(h, edited.id, edited.callback)).content).toBe(`Note #${note.id} was updated. I quote the new text from now on.`);
