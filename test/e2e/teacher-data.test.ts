@@ -127,7 +127,10 @@ describe('/stats and /export', () => {
     expect(edit.files).toHaveLength(1);
     const file = edit.files[0]!;
     expect(file.name).toMatch(/^guidebot-log-\d{4}-\d{2}-\d{2}-1d\.csv$/);
-    const csv = file.content.toString('utf8');
+    // A UTF-8 byte-order mark first, so spreadsheet programs read "›" and "—" as UTF-8.
+    expect([...file.content.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = file.content.subarray(3).toString('utf8');
+    expect(csv).toContain('Never Let Me Go — Study Guide ›');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(EXPORT_COLUMNS.join(','));
     const row = lines.find((line) => line.includes(student.id))!;
@@ -244,6 +247,9 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(edit.callback.callbackType).toBe(InteractionResponseType.Modal);
     const prefilled = (edit.callback.body.components as LooseJson[]).map((label) => label.component.value);
     expect(prefilled).toEqual([note.question, note.text]);
+    const blank = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: '   ' }, teacher(), listMessage.id);
+    expect((await reply(h, blank.id, blank.callback)).content).toBe('Your answer must not be empty. Nothing was changed.');
+    expect(h.store.notes.get(note.id)?.text).toBe(note.text);
     const newText = "Kathy's car is never given a colour; what matters is that she drives it alone, as a carer.";
     const edited = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: newText }, teacher(), listMessage.id);
     expect((await reply(h, edited.id, edited.callback)).content).toBe(`Note #${note.id} was updated. I quote the new text from now on.`);

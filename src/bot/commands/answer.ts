@@ -7,7 +7,7 @@ import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX } from '../limits.js';
 import { requiredText } from '../options.js';
 import { defer, send, showModal } from '../respond.js';
 import { interactionIsTeacher, teacherAccess } from '../teacher/access.js';
-import { authorNameOf, NOTE_QUESTION_FIELD, NOTE_TEXT_FIELD, noteCitation, noteModal, tellAskers } from '../teacher/notes.js';
+import { authorNameOf, NOTE_QUESTION_FIELD, NOTE_TEXT_FIELD, noteCitation, noteInputProblem, noteModal, tellAskers } from '../teacher/notes.js';
 
 export const ANSWER_SUBMIT = 'gap-answer';
 
@@ -70,7 +70,7 @@ export const answerCommand: CommandModule = {
         try {
           note = access.store.notes.create({ guildId: access.guildId, authorId: interaction.user.id, authorName: authorNameOf(interaction), text, question, gapId: gap.id });
         } catch (error) {
-          if (error instanceof InvalidInputError) return send(interaction, { content: `${error.message.replace(/^text/, 'Your answer').replace(/^question/, 'The question')} Nothing was saved.` });
+          if (error instanceof InvalidInputError) return send(interaction, { content: `${noteInputProblem(error)} Nothing was saved.` });
           throw error;
         }
         try {

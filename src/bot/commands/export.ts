@@ -6,6 +6,11 @@ import { daysOption, MAX_DAYS } from './stats.js';
 
 /** Discord's attachment limit for bots without boosts is 10 MiB; stay under it. */
 export const EXPORT_MAX_BYTES = 9 * 1024 * 1024;
+/**
+ * The UTF-8 byte-order mark. Spreadsheet programs (Excel above all) read a CSV file without it in
+ * the system's legacy code page, so the "›" of citations and the "—" of guide titles come out garbled.
+ */
+export const UTF8_BOM = '\uFEFF';
 
 export const exportCommand: CommandModule = {
   data: new SlashCommandBuilder()
@@ -27,7 +32,7 @@ export const exportCommand: CommandModule = {
     if ('error' in days) return send(interaction, { content: days.error }, { ephemeral: true });
     await defer(interaction, { ephemeral: true });
     const csv = access.store.export.logCsv(access.guildId, { days: days.days });
-    const bytes = Buffer.from(csv, 'utf8');
+    const bytes = Buffer.from(UTF8_BOM + csv, 'utf8');
     const rows = csv.split('\r\n').length - 2; // header and the final line break
     if (bytes.length > EXPORT_MAX_BYTES) {
       return send(interaction, { content: `The log of the last ${days.days} days is too big for one Discord file (${Math.round(bytes.length / 1048576)} MB). Export fewer days at a time.` });

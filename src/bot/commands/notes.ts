@@ -6,7 +6,7 @@ import { button, pagerRow, rows } from '../components.js';
 import { customId, intArg } from '../custom-id.js';
 import { defer, send, showModal, update, type MessageView } from '../respond.js';
 import { teacherAccess } from '../teacher/access.js';
-import { NOTE_QUESTION_FIELD, NOTE_TEXT_FIELD, noteCitation, noteModal } from '../teacher/notes.js';
+import { NOTE_QUESTION_FIELD, NOTE_TEXT_FIELD, noteCitation, noteInputProblem, noteModal } from '../teacher/notes.js';
 
 export const NOTES_PAGE = 'notes-page';
 export const NOTE_EDIT = 'note-edit';
@@ -118,7 +118,7 @@ export const notesCommand: CommandModule = {
             question: interaction.fields.getTextInputValue(NOTE_QUESTION_FIELD) || null,
           });
         } catch (error) {
-          if (error instanceof InvalidInputError) return send(interaction, { content: `${error.message} Nothing was changed.` });
+          if (error instanceof InvalidInputError) return send(interaction, { content: `${noteInputProblem(error)} Nothing was changed.` });
           throw error;
         }
         try {

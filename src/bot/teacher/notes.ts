@@ -1,6 +1,6 @@
 import { LabelBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type GuildMember, type Interaction } from 'discord.js';
 import { safeInline, safeText, truncate } from '../../render/discord.js';
-import type { GapDetail, Note } from '../../store/index.js';
+import type { GapDetail, InvalidInputError, Note } from '../../store/index.js';
 import { MODAL_TITLE_MAX } from '../limits.js';
 import { tellPrivately, type Delivery } from './delivery.js';
 import type { TeacherRuntime } from './runtime.js';
@@ -39,6 +39,11 @@ export function noteModal(customId: string, title: string, values: { question?: 
       new LabelBuilder().setLabel('The question it answers (searched too)').setTextInputComponent(question),
       new LabelBuilder().setLabel('Your answer (quoted word for word)').setTextInputComponent(text),
     );
+}
+
+/** A note the store refused (empty, too long), in the words of the form: its fields are "Your answer" and "The question". */
+export function noteInputProblem(error: InvalidInputError): string {
+  return error.message.replace(/^text\b/, 'Your answer').replace(/^question\b/, 'The question');
 }
 
 export const noteCitation = (note: Pick<Note, 'authorName' | 'createdAt'>) => `Teacher note by ${note.authorName || 'a teacher'}, ${new Date(note.createdAt).toISOString().slice(0, 10)}`;
