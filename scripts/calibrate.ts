@@ -12,39 +12,39 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/config.js';
 import { Engine } from '../src/engine.js';
 import { isOnTarget, parseEvalFile } from '../src/eval.js';
 import { features, type AnswerSignals } from '../src/search/confidence.js';
 import { fitLogistic } from '../src/search/calibration-fit.js';
-import { exitWithError, startCli } from './cli.js';
+import { exitWithError, parseCommandLine, startCli } from './cli.js';
 
 const TUNING_FILE = path.resolve(PROJECT_ROOT, 'eval/dev-tuning.jsonl');
 const MAX_FALSE_REFUSALS = 0.04;
 const STRONG_PRECISION = 0.85;
 
 async function main() {
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: true, options: { model: { type: 'string' } } });
+  const { values } = parseCommandLine(process.argv.slice(2), { usage: 'npm run calibrate [-- --model ID]', options: { model: { type: 'string' } } });
   const { config, logger } = startCli();
   const modelId = values.model ?? config.MODEL_ID;
   const slug = modelId.replace(/[^\w.-]+/g, '_');
   const engine = await Engine.open({ config: { ...config, MODEL_ID: modelId, INDEX_DIR: path.join(config.INDEX_DIR, 'eval', slug) }, logger });
   const questions = parseEvalFile(fs.readFileSync(TUNING_FILE, 'utf8'));
 
-  const rows: { x: number[]; inScope: boolean; topRight: boolean; signals: AnswerSignals }[] = [];
+  const rows: { x: number[]; refusedOutright: boolean; inScope: boolean; topRight: boolean; signals: AnswerSignals }[] = [];
   for (const question of questions) {
     const answer = await engine.ask(question.question, { k: 5 });
     // Questions refused before retrieval (no topic, off topic, invalid) carry no signals and take no part in the fit.
     if (!answer.signals) continue;
-    rows.push({ x: features(answer.signals), inScope: !question.out_of_scope, topRight: answer.passages[0] !== undefined && isOnTarget(answer.passages[0].section, question.gold), signals: answer.signals });
+    rows.push({ x: features(answer.signals), refusedOutright: answer.confidence === 0, inScope: !question.out_of_scope, topRight: answer.passages[0] !== undefined && isOnTarget(answer.passages[0].section, question.gold), signals: answer.signals });
   }
-  const [bias, coverage, cosine, unknownMass, unknownName] = fitLogistic(
+  const [bias, coverage, cosine, unknownMass, unknownName, noOverlap] = fitLogistic(
     rows.map((row) => row.x),
     rows.map((row) => (row.inScope ? 1 : 0)),
-  ) as [number, number, number, number, number];
-  const p = (x: number[]) => 1 / (1 + Math.exp(-(bias + coverage * x[0]! + cosine * x[1]! + unknownMass * x[2]! + unknownName * x[3]!)));
-  const scored = rows.map((row) => ({ ...row, p: p(row.x) }));
+  ) as [number, number, number, number, number, number];
+  const p = (x: number[]) => 1 / (1 + Math.exp(-(bias + coverage * x[0]! + cosine * x[1]! + unknownMass * x[2]! + unknownName * x[3]! + noOverlap * x[4]!)));
+  // A question the engine refuses outright (no topic word in common with the guides) stays refused whatever the model says.
+  const scored = rows.map((row) => ({ ...row, p: row.refusedOutright ? 0 : p(row.x) }));
   const inScope = questions.filter((question) => !question.out_of_scope).length;
 
   const candidates = [...new Set(scored.map((row) => row.p))].sort((a, b) => b - a);
@@ -66,7 +66,7 @@ async function main() {
     }
   }
   const round = (value: number) => Number(value.toFixed(3));
-  const calibration = { bias: round(bias), coverage: round(coverage), cosine: round(cosine), unknownMass: round(unknownMass), unknownName: round(unknownName), threshold: round(threshold), strong: round(strong) };
+  const calibration = { bias: round(bias), coverage: round(coverage), cosine: round(cosine), unknownMass: round(unknownMass), unknownName: round(unknownName), noOverlap: round(noOverlap), threshold: round(threshold), strong: round(strong) };
   const outOfScope = scored.filter((row) => !row.inScope);
   process.stdout.write(
     `${JSON.stringify({ model: engine.embedder.modelId, questions: rows.length, calibration, tuning: { inScopeRefused: scored.filter((row) => row.inScope && row.p < threshold).length, outOfScopeAnswered: outOfScope.filter((row) => row.p >= threshold).length, outOfScope: outOfScope.length } }, null, 2)}\n`,

@@ -7,7 +7,7 @@ import { CorpusError } from '../src/guide/load.js';
 import { chooseLogFormat, createLogger, type Logger } from '../src/log.js';
 
 /** The evaluation questions kept in the repository: the public sample and the held-out set. */
-export const EVAL_QUESTION_FILES = [path.join(PROJECT_ROOT, 'eval', 'public-questions.jsonl'), path.join(PROJECT_ROOT, 'eval', 'extra-questions.jsonl')];
+export const EVAL_QUESTION_FILES = ['dev-tuning.jsonl', 'dev-heldout.jsonl', 'public-questions.jsonl'].map((file) => path.join(PROJECT_ROOT, 'eval', file));
 
 /** Shared start-up for the command-line scripts: .env, validated config, a logger on standard error. */
 export function startCli(overrides: Partial<Record<string, string>> = {}): { config: Config; logger: Logger } {

@@ -6,15 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT, OFFLINE_MODEL_ALIAS, type Config } from '../src/config.js';
+import { OFFLINE_MODEL_ALIAS, type Config } from '../src/config.js';
 import { Engine, type Answer, type RetrievalMode } from '../src/engine.js';
 import { parseEvalFile, scoreAnswers, type EvalQuestion, type EvalScores } from '../src/eval.js';
 import type { Logger } from '../src/log.js';
 import { refusedAnswer } from '../src/search/answer.js';
-import { parseArgs } from 'node:util';
-import { exitWithError, startCli } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
 
-export const DEFAULT_QUESTION_FILES = ['eval/dev-tuning.jsonl', 'eval/dev-heldout.jsonl', 'eval/public-questions.jsonl'].map((file) => path.resolve(PROJECT_ROOT, file));
 const MODES: RetrievalMode[] = ['hybrid', 'dense', 'bm25'];
 
 const pct = (value: number) => value.toFixed(3);
@@ -81,14 +79,13 @@ function table(result: FileResult, showMisses: boolean): string[] {
 }
 
 async function main() {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
+  const { values } = parseCommandLine(process.argv.slice(2), {
+    usage: 'npm run eval [-- --questions FILE]… [--model ID]… [--json] [--misses]',
     options: { questions: { type: 'string', multiple: true }, model: { type: 'string', multiple: true }, json: { type: 'boolean' }, misses: { type: 'boolean' } },
   });
   const options = { has: (name: 'json' | 'misses') => values[name] === true };
   const given = values.questions ?? [];
-  const files = (given.length > 0 ? given.map((file) => path.resolve(file)) : DEFAULT_QUESTION_FILES).map((file) => {
+  const files = (given.length > 0 ? given.map((file) => path.resolve(file)) : EVAL_QUESTION_FILES).map((file) => {
     if (!fs.existsSync(file)) throw new Error(`No evaluation file at ${file}. Pass one with --questions FILE.`);
     return { file, questions: parseEvalFile(fs.readFileSync(file, 'utf8')) };
   });

@@ -15,7 +15,7 @@ import { loadEnglishDictionary } from './search/english.js';
 import { selectQuotes, type QuoteSentence } from './search/quotes.js';
 import { ScopeGuard } from './search/scope.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
-import { terms } from './search/tokenize.js';
+import { terms, words } from './search/tokenize.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
 import { chunkEmbeddingText, corpusHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { SpellingCorrector } from './search/spelling.js';
@@ -130,6 +130,8 @@ export class Engine {
   private readonly scope: ScopeGuard;
   /** The book the guides are about, as their front matter names it. */
   readonly bookTitle: string | undefined;
+  /** The words of the book's title and author: capitalised in every guide, yet never the answer to "who". */
+  private readonly bookNameWords: ReadonlySet<string>;
   private readonly studyQuestionList: StudyQuestion[];
   readonly tuning: RetrievalTuning;
 
@@ -199,6 +201,7 @@ export class Engine {
     this.scope = new ScopeGuard(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])).join(' '), authors);
     const books = guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string');
     this.bookTitle = books[0];
+    this.bookNameWords = new Set([...books, ...authors].flatMap((name) => words(name)));
     loadEnglishDictionary();
   }
 
@@ -316,7 +319,7 @@ export class Engine {
     const level = levelOf(confidence, calibration);
 
     const shown = passages.slice(offset, offset + k);
-    const quotes = answered ? selectQuotes(this.quoteSentences(all.slice(offset, offset + k).map(({ document }) => document)), { text: searchText, vector: queryVector, terms: queryTerms }, this.lexical, this.embedder.profile) : [];
+    const quotes = answered ? selectQuotes(this.quoteSentences(all.slice(offset, offset + k).map(({ document }) => document)), { text: searchText, vector: queryVector, terms: queryTerms }, this.lexical, { duplicateCosine: this.embedder.profile.duplicateCosine, notNames: this.bookNameWords }) : [];
     this.logger.debug({ question: prepared.text, mode, confidence, signals, top: shown[0]?.citation }, 'answered');
     const rounded = Number(confidence.toFixed(3));
     if (answered) return { question: prepared.text, answered, confidence: rounded, level, quotes, passages: shown, notices, signals };

@@ -29,7 +29,7 @@ export const SENTENCE_MODEL_PROFILE: ModelProfile = {
   cosine: { low: 0.15, high: 0.6 },
   paraphraseCosine: { low: 0.25, high: 0.7 },
   duplicateCosine: 0.8,
-  calibration: { bias: -2.875, coverage: 1.056, cosine: 11.63, unknownMass: -1.336, unknownName: 0, threshold: 0.705, strong: 0.997 },
+  calibration: { bias: -1.959, coverage: 0.251, cosine: 10.705, unknownMass: -1.31, unknownName: 0, noOverlap: -1.712, threshold: 0.747, strong: 0.995 },
 };
 
 /**
@@ -42,7 +42,7 @@ export const WORD_VECTOR_PROFILE: ModelProfile = {
   cosine: { low: 0.2, high: 0.75 },
   paraphraseCosine: { low: 0.15, high: 0.5 },
   duplicateCosine: 0.93,
-  calibration: { bias: -0.837, coverage: 3.135, cosine: 3.394, unknownMass: -1.432, unknownName: 0, threshold: 0.473, strong: 0.993 },
+  calibration: { bias: 0.683, coverage: 0.711, cosine: 3.812, unknownMass: -1.76, unknownName: 0, noOverlap: -3.027, threshold: 0.712, strong: 0.987 },
 };
 
 export function profileFor(modelId: string, isOfflineModel: boolean): ModelProfile {

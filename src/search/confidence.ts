@@ -29,6 +29,8 @@ export interface Calibration {
   cosine: number;
   unknownMass: number;
   unknownName: number;
+  /** For a question none of whose topic words the best passages hold (only its meaning matched). */
+  noOverlap: number;
   /** Answer when the probability is at least this (chosen on the tuning questions). */
   threshold: number;
   /** A "strong match" from this probability on (chosen on the tuning questions). */
@@ -39,12 +41,12 @@ export type ConfidenceLevel = 'strong' | 'partial' | 'none';
 
 /** The features the logistic model reads, in a fixed order (the fitting script uses the same). */
 export function features(signals: AnswerSignals): number[] {
-  return [signals.coverage, signals.cosine ?? signals.coverage, Math.min(2, signals.unknownMass), signals.unknownNames > 0 ? 1 : 0];
+  return [signals.coverage, signals.cosine ?? signals.coverage, Math.min(2, signals.unknownMass), signals.unknownNames > 0 ? 1 : 0, signals.coverage === 0 ? 1 : 0];
 }
 
 export function probability(signals: AnswerSignals, calibration: Calibration): number {
-  const [coverage, cosine, unknownMass, unknownName] = features(signals) as [number, number, number, number];
-  const z = calibration.bias + calibration.coverage * coverage + calibration.cosine * cosine + calibration.unknownMass * unknownMass + calibration.unknownName * unknownName;
+  const [coverage, cosine, unknownMass, unknownName, noOverlap] = features(signals) as [number, number, number, number, number];
+  const z = calibration.bias + calibration.coverage * coverage + calibration.cosine * cosine + calibration.unknownMass * unknownMass + calibration.unknownName * unknownName + calibration.noOverlap * noOverlap;
   return 1 / (1 + Math.exp(-z));
 }
 

@@ -34,6 +34,8 @@ export interface QuoteQuestion {
 export interface QuoteSettings {
   /** Two sentences at least this close in meaning state the same fact (model-specific). */
   duplicateCosine: number;
+  /** Capitalised words that never answer "who" (the book's title and author). */
+  notNames?: ReadonlySet<string>;
 }
 
 /** At most this many quotes (a lead-in and its quoted line count as two). */
@@ -50,6 +52,12 @@ const ANSWER_TYPE_BONUS = 0.25;
 const NEIGHBOUR_WEIGHT = 0.3;
 /** A sentence of an overview (introduction, spoiler-free summary) counts this much of one in the detailed sections. */
 const OVERVIEW_FACTOR = 0.85;
+/** For "who did…", a sentence with a name is quoted beside the best one when it scores at least this fraction of it. */
+const NAMED_RELATIVE_SCORE = 0.3;
+/** In choosing a sentence, a question word the guides use weighs at least this share of the highest IDF. */
+const QUOTE_TERM_FLOOR = 0.25;
+/** Each rank down the passages takes this much off a sentence's score. */
+const RANK_DISCOUNT = 0.05;
 /** A sentence sharing no topic word with the question counts this much. */
 const OFF_TOPIC_FACTOR = 0.5;
 /** Two sentences sharing this share of their terms state the same fact. */
@@ -62,10 +70,12 @@ const REASON = /\b(because|since|so that|in order to|due to|as a result|which is
 const STARTS_WITH_REASON = /^["'“‘(]?(this is because|because|that is why|this is why|the reason|as a result|this means|in other words|which)\b/i;
 const NUMBER_WORDS = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth|sixth|several|many|few)\b/i;
 const QUOTED_LINE = /^["“‘]/;
+/** "Who is Miss Lucy?": a description of the person named is the answer, not another name. */
+const ASKS_WHO_SOMEONE_IS = /\bwho\s*(is|was|are|were|'s|s)\b/i;
 /** Sentences about the guide itself ("Warning – This article contains spoilers"), not about the book. */
 const ABOUT_THE_GUIDE = /^(warning|note|spoiler alert)\b|\b(this|the) (article|guide|page|post|analysis|summary) (contains|includes|will|covers|explores)\b/i;
 
-type AnswerKind = 'who' | 'why' | 'number' | 'place' | 'other';
+type AnswerKind = 'who' | 'why' | 'number' | 'place' | 'words' | 'other';
 
 function answerKind(question: string): AnswerKind {
   const asked = question.toLowerCase();
@@ -73,6 +83,8 @@ function answerKind(question: string): AnswerKind {
   if (/\b(who|whom|whose)\b/.test(asked)) return 'who';
   if (/\b(why|reason|how come)\b/.test(asked)) return 'why';
   if (/\b(where|which (town|place|city|school|house))\b/.test(asked)) return 'place';
+  // "What does Ruth say about…": the answer is someone's own words, a quoted line.
+  if (/\b(say|says|said|tell|tells|told|call|calls|called|quote|words|line)\b/.test(asked)) return 'words';
   return 'other';
 }
 
@@ -81,14 +93,14 @@ function answerKind(question: string): AnswerKind {
  * already has; rare names say more than the main characters'), a reason for "why", a number for
  * "how many". A sentence that holds such words more likely answers than one that repeats the question.
  */
-function answerTypeBonus(kind: AnswerKind, question: string, sentence: string, statistics: TermStatistics): number {
+function answerTypeBonus(kind: AnswerKind, question: string, sentence: string, statistics: TermStatistics, notNames: ReadonlySet<string> | undefined, inQuotation: boolean): number {
   if (kind === 'number') return NUMBER_WORDS.test(sentence) ? ANSWER_TYPE_BONUS : 0;
   if (kind === 'why') return REASON.test(sentence) ? ANSWER_TYPE_BONUS : 0;
+  if (kind === 'words') return inQuotation ? ANSWER_TYPE_BONUS : 0;
   // "Who is Miss Lucy?" asks for a description of the person named, not for another name.
-  if (kind === 'who' && /\bwho\s+(is|was|are|were|'s)\b/i.test(question)) return 0;
+  if (kind === 'who' && ASKS_WHO_SOMEONE_IS.test(question)) return 0;
   if (kind === 'who' || kind === 'place') {
-    const questionWords = new Set(words(question));
-    const names = (sentence.match(/\p{L}[\p{L}'’-]*/gu) ?? []).slice(1).filter((word) => /^\p{Lu}/u.test(word) && !questionWords.has(words(word)[0] ?? ''));
+    const names = newNames(question, sentence, notNames);
     const rarity = Math.max(0, ...names.flatMap((name) => terms(name)).map((term) => statistics.idf(term) / statistics.maxIdf()));
     return ANSWER_TYPE_BONUS * rarity;
   }
@@ -121,6 +133,14 @@ export function readableSpan(sentence: QuoteSentence, kind: AnswerKind | undefin
     span.unshift(before);
     first = before;
   }
+  // A sentence of a paragraph that is one quotation ("We all know it. We're modeled from trash.") is
+  // quoted from the quotation's start, with the sentence before the quotation: it names who speaks.
+  let opening = first;
+  while (opening.previous && opening.previous.paragraphKey === opening.paragraphKey) opening = opening.previous;
+  if (QUOTED_LINE.test(opening.text)) {
+    for (let part = first.previous; part && part.paragraphKey === first.paragraphKey; part = part.previous) span.unshift(part);
+    if (opening.previous && !span.includes(opening.previous)) span.unshift(opening.previous);
+  }
   let last = sentence;
   if (/:\s*$/.test(last.text) && last.next) {
     span.push(last.next);
@@ -131,22 +151,42 @@ export function readableSpan(sentence: QuoteSentence, kind: AnswerKind | undefin
   return span;
 }
 
+/** Whether a sentence is (part of) a quotation: it opens with a quotation mark, or its paragraph does. */
+function isQuoted(sentence: QuoteSentence): boolean {
+  let opening = sentence;
+  while (opening.previous && opening.previous.paragraphKey === opening.paragraphKey) opening = opening.previous;
+  return QUOTED_LINE.test(sentence.text) || QUOTED_LINE.test(opening.text);
+}
+
+/** Names in a sentence (capitalised words after its first) that the question does not already have. */
+function newNames(question: string, sentence: string, notNames: ReadonlySet<string> = new Set()): string[] {
+  const questionWords = new Set(words(question));
+  return (sentence.match(/\p{L}[\p{L}'’-]*/gu) ?? []).slice(1).filter((word) => {
+    const normal = words(word)[0] ?? '';
+    return /^\p{Lu}/u.test(word) && word !== 'I' && !questionWords.has(normal) && !notNames.has(normal);
+  });
+}
+
 export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestion, statistics: TermStatistics, settings: QuoteSettings): Quote[] {
   const kind = answerKind(question.text);
-  const lexicalOf = new Map(candidates.map((candidate) => [candidate, termCoverage(question.terms, candidate.terms)]));
-  const lexical = (sentence: QuoteSentence | undefined) => (sentence ? (lexicalOf.get(sentence) ?? termCoverage(question.terms, sentence.terms)) : 0);
+  // Every word of the question counts in choosing its sentence: a main character's name is common in
+  // the guides (a low IDF), yet a sentence about someone else does not answer a question about them.
+  const floor = QUOTE_TERM_FLOOR * statistics.maxIdf();
+  const quoteTerms = new Map([...question.terms].map(([term, weight]) => [term, statistics.idf(term) > 0 ? Math.max(weight, floor) : weight]));
+  const lexicalOf = new Map(candidates.map((candidate) => [candidate, termCoverage(quoteTerms, candidate.terms)]));
+  const lexical = (sentence: QuoteSentence | undefined) => (sentence ? (lexicalOf.get(sentence) ?? termCoverage(quoteTerms, sentence.terms)) : 0);
   const scored = candidates
     .filter((candidate) => candidate.passageIndex !== undefined && candidate.passageIndex < QUOTE_PASSAGES && !ABOUT_THE_GUIDE.test(candidate.text))
     .map((candidate) => {
       const semantic = question.vector && candidate.vector ? dot(question.vector, candidate.vector) : 0;
       const around = Math.max(lexical(candidate.previous), lexical(candidate.next));
-      const rankDiscount = 1 - 0.08 * candidate.passageIndex!;
+      const rankDiscount = 1 - RANK_DISCOUNT * candidate.passageIndex!;
       const overview = candidate.overview ? OVERVIEW_FACTOR : 1;
       // A lead-in ending in ":" is only half a statement; it is quoted with its line, but not chosen for itself.
       const incomplete = /:\s*$/.test(candidate.text) ? 0.8 : 1;
       // A sentence that shares no topic word with the question (nor does the one it points back to) is about something else.
       const onTopic = lexical(candidate) > 0 || (POINTS_BACK.test(candidate.text) && lexical(candidate.previous) > 0) ? 1 : OFF_TOPIC_FACTOR;
-      const score = (0.5 * semantic + lexical(candidate) + NEIGHBOUR_WEIGHT * around + answerTypeBonus(kind, question.text, candidate.text, statistics)) * rankDiscount * overview * incomplete * onTopic;
+      const score = (0.5 * semantic + lexical(candidate) + NEIGHBOUR_WEIGHT * around + answerTypeBonus(kind, question.text, candidate.text, statistics, settings.notNames, isQuoted(candidate))) * rankDiscount * overview * incomplete * onTopic;
       return { candidate, score };
     })
     .sort((a, b) => b.score - a.score);
@@ -174,8 +214,20 @@ export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestio
     if (chosen.length >= MAX_SENTENCES) break;
   }
 
-  // In the guide's order within a passage; passages in the order they rank.
-  const rankOf = (sentence: QuoteSentence) => (sentence.passageIndex ?? Math.min(...chosen.filter((other) => other.paragraphKey === sentence.paragraphKey || other.previous === sentence || other.next === sentence).map((other) => other.passageIndex ?? 99)));
+  // A "who did…" question is answered by a name: when no chosen sentence has one, the best sentence that does is quoted too.
+  if (kind === 'who' && !ASKS_WHO_SOMEONE_IS.test(question.text) && !chosen.some((sentence) => newNames(question.text, sentence.text, settings.notNames).length > 0)) {
+    const named = scored.find(({ candidate, score }) => score >= best.score * NAMED_RELATIVE_SCORE && lexical(candidate) > 0 && !chosen.includes(candidate) && newNames(question.text, candidate.text, settings.notNames).length > 0);
+    if (named) {
+      const span = readableSpan(named.candidate, kind).filter((sentence) => !chosen.includes(sentence));
+      while (chosen.length > 1 && chosen.length + span.length > MAX_SENTENCES) chosen.pop();
+      chosen.push(...span.slice(0, MAX_SENTENCES));
+    }
+  }
+
+  // In the guide's order within a paragraph; the paragraph of the best sentence first (a lead-in goes with its line).
+  const scoreRank = new Map(scored.map((entry, index) => [entry.candidate, index]));
+  const rankOf = (sentence: QuoteSentence): number =>
+    scoreRank.get(sentence) ?? Math.min(...chosen.filter((other) => other !== sentence && (other.paragraphKey === sentence.paragraphKey || other.previous === sentence || other.next === sentence)).map((other) => scoreRank.get(other) ?? scored.length));
   const groups = new Map<string, QuoteSentence[]>();
   for (const sentence of chosen) groups.set(sentence.paragraphKey, [...(groups.get(sentence.paragraphKey) ?? []), sentence]);
   const quotes: { quote: Quote; rank: number; first: number }[] = [];

@@ -59,6 +59,9 @@ const STEP4 = ['al', 'ance', 'ence', 'er', 'ic', 'able', 'ible', 'ant', 'ement',
 
 function porter(input: string): string {
   if (input.length <= 2) return input;
+  // Porter2's rule for short words: "dies", "died" and "dying" are forms of "die" (Porter's own rules make "di" of two of them).
+  const short = /^(.)(ies|ied|ying)$/.exec(input);
+  if (short) return `${short[1]}ie`;
   let w = input;
   const initialY = w.startsWith('y');
   if (initialY) w = 'Y' + w.slice(1);

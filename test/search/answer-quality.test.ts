@@ -122,3 +122,10 @@ describe('calibration fitting', () => {
     expect(bias).toBeLessThan(0);
   });
 });
+
+describe('stemming short words', () => {
+  it('meets "die", "dies", "died" and "dying" (and "lie", "lies", "lying")', () => {
+    expect(new Set(['die', 'dies', 'died', 'dying'].flatMap((word) => terms(word)))).toEqual(new Set(['die']));
+    expect(new Set(['lie', 'lies', 'lied', 'lying'].flatMap((word) => terms(word)))).toEqual(new Set(['lie']));
+  });
+});
