@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import onnxProto from 'onnx-proto';
+import { replaceFolder } from './model-folder.js';
 
 /**
  * An offline sentence-embedding model for transformers.js, built locally from the GloVe 6B 100d word vectors
@@ -417,12 +417,7 @@ export async function buildOfflineModel(options: BuildOfflineModelOptions): Prom
 
   progress('writing model files');
   const dir = offlineModelDir(options.modelsDir);
-  const parent = path.dirname(dir);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = path.join(parent, `.${path.basename(dir)}.building-${process.pid}-${randomUUID()}`);
-  fs.mkdirSync(tmp);
-  let old: string | undefined;
-  try {
+  await replaceFolder(dir, (tmp) => {
     fs.mkdirSync(path.join(tmp, 'onnx'));
     const config = {
       _name_or_path: OFFLINE_MODEL_ID,
@@ -451,19 +446,7 @@ export async function buildOfflineModel(options: BuildOfflineModelOptions): Prom
     progress('writing onnx/model_quantized.onnx');
     fs.writeFileSync(path.join(tmp, 'onnx', 'model_quantized.onnx'), onnxModel(table, vocabSize, true));
     fs.writeFileSync(path.join(tmp, 'README.md'), readme({ vocabSize, gloveWords, harmonicN }));
-
-    // Swap into place: the old folder (if any) is moved aside first, since rename cannot replace a non-empty folder.
-    if (fs.existsSync(dir)) {
-      old = `${tmp}.old`;
-      fs.renameSync(dir, old);
-    }
-    fs.renameSync(tmp, dir);
-  } catch (error) {
-    if (old && !fs.existsSync(dir)) fs.renameSync(old, dir); // put the previous model back
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  if (old) fs.rmSync(old, { recursive: true, force: true });
+  });
   progress('done');
   return { dir, vocabSize, ms: Math.round(performance.now() - started) };
 }

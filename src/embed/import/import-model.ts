@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { OFFLINE_MODEL_ID } from '../offline-model.js';
 import { bertWeights, buildBertOnnx, parseBertConfig, UnsupportedModelError, type BertConfig } from './bert-graph.js';
 import { cosine } from './quantize.js';
 import { importedModelDir, readProvenance, type ImportProvenance } from './local-models.js';
+import { replaceFolder } from '../model-folder.js';
 import { parseSafetensors } from './safetensors.js';
 
 /**
@@ -319,14 +320,8 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
     throw new UnsupportedModelError(`This model is too large to import: its float32 weights take ${formatMb(floatBytesEstimate)}, and a single ONNX file holds at most 2 GB.`);
   }
 
-  const parent = path.dirname(dir);
-  fs.mkdirSync(parent, { recursive: true });
-  // A name transformers.js accepts as a model id, so the model can be loaded from here before it is moved in place.
-  const tmp = path.join(parent, `importing_${process.pid}_${randomBytes(6).toString('hex')}`);
-  fs.mkdirSync(path.join(tmp, 'onnx'), { recursive: true });
-  let old: string | undefined;
-  let result: ImportResult;
-  try {
+  const result: ImportResult = await replaceFolder(dir, async (tmp) => {
+    fs.mkdirSync(path.join(tmp, 'onnx'));
     const doc = `${options.id}: BERT encoder imported from ${sourceName(source)} (model.safetensors sha256 ${sourceSha256})`;
     progress('writing onnx/model.onnx');
     const floatModel = buildBertOnnx(config, weights, { quantized: false, docString: doc });
@@ -385,20 +380,8 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
         threshold,
       }),
     );
-
-    // Swap into place: the old folder (if any) is moved aside first, since rename cannot replace a non-empty folder.
-    if (fs.existsSync(dir)) {
-      old = path.join(parent, `replaced_${process.pid}_${randomBytes(6).toString('hex')}`);
-      fs.renameSync(dir, old);
-    }
-    fs.renameSync(tmp, dir);
-    result = { ...base, status: 'imported', floatBytes: floatModel.byteLength, int8Written, int8Bytes, int8MinCosine: minCosine, ms: 0 };
-  } catch (error) {
-    if (old && !fs.existsSync(dir)) fs.renameSync(old, dir); // put the previous model back
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  if (old) fs.rmSync(old, { recursive: true, force: true });
+    return { ...base, status: 'imported', floatBytes: floatModel.byteLength, int8Written, int8Bytes, int8MinCosine: minCosine, ms: 0 };
+  });
   progress('done');
   return { ...result, ms: Math.round(performance.now() - started) };
 }
