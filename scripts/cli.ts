@@ -23,7 +23,7 @@ export function startCli(overrides: Partial<Record<string, string>> = {}): { con
 /** Prints a friendly message for errors a person can fix, a stack trace for anything else. */
 export function exitWithError(error: unknown): never {
   const known = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError].some((type) => error instanceof type);
-  process.stderr.write(`${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(`${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
   process.exit(1);
 }
 

@@ -3,15 +3,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /** Paths pino must never print, wherever a secret might travel inside a log object. */
-export const REDACTED_PATHS = [
-  'token',
-  '*.token',
-  'DISCORD_TOKEN',
-  '*.DISCORD_TOKEN',
-  'headers.authorization',
-  '*.headers.authorization',
-  'config.DISCORD_TOKEN',
-];
+export const REDACTED_PATHS = ['token', '*.token', 'DISCORD_TOKEN', '*.DISCORD_TOKEN', 'headers.authorization', '*.headers.authorization', 'config.DISCORD_TOKEN'];
 
 /** `json`: one JSON object per line, for log collectors. `pretty`: one readable line per message, for people. */
 export const LOG_FORMATS = ['json', 'pretty'] as const;

@@ -100,10 +100,7 @@ async function main(): Promise<void> {
     fail(error, logger);
   }
   const stats = engine.stats();
-  logger.info(
-    { guides: stats.guides, sections: stats.sections, chunks: stats.chunks, commands: bot.commandCount, user: bot.client.user?.tag, model: stats.model },
-    'ready',
-  );
+  logger.info({ guides: stats.guides, sections: stats.sections, chunks: stats.chunks, commands: bot.commandCount, user: bot.client.user?.tag, model: stats.model }, 'ready');
 }
 
 main().catch((error: unknown) => fail(error));

@@ -18,6 +18,15 @@ function run(script: string, args: string[], input?: string, env: Record<string,
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The `--json` contract of `npm run ask`. */
+interface AnswerJson {
+  question: string;
+  answered: boolean;
+  confidence: number;
+  quotes: Array<{ text: string; citation: string }>;
+  passages: Array<{ id: string; source: string; section: string[]; citation: string; text: string; score: number }>;
+}
+
 const passageShape = {
   id: expect.any(String),
   source: expect.stringMatching(/\.md$/),
@@ -60,12 +69,12 @@ describe('npm run ask', () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const answer = JSON.parse(lines[0]!);
+    const answer = JSON.parse(lines[0]!) as AnswerJson;
     expect(Object.keys(answer).sort()).toEqual(['answered', 'confidence', 'level', 'passages', 'question', 'quotes']);
     expect(answer).toMatchObject({ question: 'Who is Miss Lucy?', answered: true, confidence: expect.any(Number) });
     expect(answer.passages).toHaveLength(4);
     for (const passage of answer.passages) expect(passage).toEqual(passageShape);
-    const scores = answer.passages.map((passage: { score: number }) => passage.score);
+    const scores = answer.passages.map((passage) => passage.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(answer.quotes[0]).toEqual({ text: expect.any(String), citation: expect.stringContaining(' › ') });
   });
@@ -73,7 +82,10 @@ describe('npm run ask', () => {
   it('reads one question per line from standard input and writes one JSON object per line', () => {
     const result = run('ask.ts', ['--json'], 'Who is Miss Lucy?\n\nWhat is the capital of France?\n   \nWhat are possibles?\n');
     expect(result.code, result.stderr).toBe(0);
-    const answers = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const answers = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AnswerJson);
     expect(answers.map((answer) => answer.question)).toEqual(['Who is Miss Lucy?', 'What is the capital of France?', 'What are possibles?']);
     expect(answers.map((answer) => answer.answered)).toEqual([true, false, true]);
   });
@@ -112,10 +124,10 @@ describe('npm run eval', () => {
     );
     const result = run('eval.ts', ['--questions', file, '--json']);
     expect(result.code, result.stderr).toBe(0);
-    const [offline] = JSON.parse(result.stdout);
-    expect(offline.model).toMatch(/glove/);
-    const [scores] = offline.files;
-    for (const mode of ['hybrid', 'dense', 'bm25']) {
+    const [offline] = JSON.parse(result.stdout) as { model: string; files: Record<'hybrid' | 'dense' | 'bm25', Record<string, unknown>>[] }[];
+    expect(offline!.model).toMatch(/glove/);
+    const scores = offline!.files[0]!;
+    for (const mode of ['hybrid', 'dense', 'bm25'] as const) {
       expect(scores[mode]).toMatchObject({ questions: 2, inScope: 1, outOfScope: 1 });
     }
     expect(scores.hybrid).toMatchObject({ recallAt1: 1, expectHitRate: 1, outOfScopeRefusalRate: 1, inScopeFalseRefusalRate: 0 });
@@ -145,7 +157,7 @@ describe('command-line options', () => {
   it('accepts the documented options, in both spellings of a value', () => {
     const result = run('ask.ts', ['--json', '--k=2', '--', 'Who is Miss Lucy?']);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).passages).toHaveLength(2);
+    expect((JSON.parse(result.stdout) as AnswerJson).passages).toHaveLength(2);
     expect(run('register.ts', ['--dry-run']).code).toBe(0);
   });
 });

@@ -37,9 +37,7 @@ describe('start-up progress', () => {
   });
 
   it('in a pipe or a log: one line per step and only the finished bar', () => {
-    expect(capture(false)).toBe(
-      ['Loading the embedding model (offline)…', 'Building the search index (2 guides, 133 passages, 445 sentences)…', `Embedding ${progressBar(578, 578)}`, ''].join('\n'),
-    );
+    expect(capture(false)).toBe(['Loading the embedding model (offline)…', 'Building the search index (2 guides, 133 passages, 445 sentences)…', `Embedding ${progressBar(578, 578)}`, ''].join('\n'));
   });
 
   it('the first `npm start` (console mode) says what it is doing while it builds the index', () => {

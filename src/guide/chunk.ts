@@ -36,8 +36,14 @@ function sentenceRuns(sentences: string[]): string[][] {
 }
 
 export function chunkId(source: string, path: string[], paragraph: number, part: number, text: string): string {
-  const stem = source.replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  const digest = createHash('sha256').update([source, path.join('\u241F'), paragraph, part, normaliseText(text)].join('\u241E')).digest('hex');
+  const stem = source
+    .replace(/\.[^.]+$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  const digest = createHash('sha256')
+    .update([source, path.join('\u241F'), paragraph, part, normaliseText(text)].join('\u241E'))
+    .digest('hex');
   return `${stem}-${digest.slice(0, 12)}`;
 }
 

@@ -49,7 +49,10 @@ export function loadGuideFile(file: string): Guide {
 }
 
 function titleFromFileName(source: string): string {
-  const stem = source.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim();
+  const stem = source
+    .replace(/\.[^.]+$/, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
   return stem.charAt(0).toUpperCase() + stem.slice(1);
 }
 

@@ -23,18 +23,15 @@ export function stripInvisible(text: string): string {
 
 /** NFC, straight quotes, ASCII dashes, single spaces, no invisible characters; case is kept. */
 export function normaliseText(text: string): string {
-  return stripInvisible(text.normalize('NFC'))
-    .replace(SINGLE_QUOTES, "'")
-    .replace(DOUBLE_QUOTES, '"')
-    .replace(DASHES, ' - ')
-    .replace(HYPHENS, '-')
-    .replace(SPACES, ' ')
-    .trim();
+  return stripInvisible(text.normalize('NFC')).replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, ' - ').replace(HYPHENS, '-').replace(SPACES, ' ').trim();
 }
 
 /** Repairs characters that are wrong in the source itself (not just unusual), for display. */
 export function repairText(text: string): string {
-  return text.normalize('NFC').replace(/\u301E/g, '\u2014').replace(/\u00A0+$/gm, '');
+  return text
+    .normalize('NFC')
+    .replace(/\u301E/g, '\u2014')
+    .replace(/\u00A0+$/gm, '');
 }
 
 /**

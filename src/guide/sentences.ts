@@ -9,7 +9,7 @@
 
 const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'st', 'prof', 'sr', 'jr', 'vs', 'etc', 'e.g', 'i.e', 'cf', 'no', 'vol', 'ch', 'pp', 'p', 'approx', 'mt', 'ft']);
 
-const TERMINATOR = /[.!?]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[\p{Lu}\p{N}])/gu;
+const TERMINATOR = /[.!?]+["'”’»)\]]*(?=\s+["'“‘«([]?[\p{Lu}\p{N}])/gu;
 
 function endsWithAbbreviation(before: string): boolean {
   const lastWord = /(\S+)$/.exec(before)?.[1] ?? '';

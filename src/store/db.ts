@@ -64,8 +64,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
       throw new StoreError(
         'foreign-database',
         where,
-        `"${where}" is a SQLite database that does not belong to Guidebot (it has tables but no Guidebot schema version). ` +
-          'It was left untouched. Set DB_PATH to a different file.',
+        `"${where}" is a SQLite database that does not belong to Guidebot (it has tables but no Guidebot schema version). ` + 'It was left untouched. Set DB_PATH to a different file.',
       );
     }
     if (readonly) {
@@ -148,8 +147,7 @@ function preflight(file: string, readonly: boolean): void {
       throw new StoreError(
         'folder-unavailable',
         file,
-        `Cannot create the folder "${dir}" for the database file "${file}" (${reason(error)}). ` +
-          `Create the folder yourself or fix its permissions (a part of the path may be a file), ${fix}.`,
+        `Cannot create the folder "${dir}" for the database file "${file}" (${reason(error)}). ` + `Create the folder yourself or fix its permissions (a part of the path may be a file), ${fix}.`,
         { cause: error },
       );
     }
@@ -180,11 +178,7 @@ function preflight(file: string, readonly: boolean): void {
       );
     }
     if (stat !== undefined && !writable(file)) {
-      throw new StoreError(
-        'file-read-only',
-        file,
-        `The database file "${file}" is read-only. Fix its permissions (for example chmod u+w, owned by the user running Guidebot), ${fix}.`,
-      );
+      throw new StoreError('file-read-only', file, `The database file "${file}" is read-only. Fix its permissions (for example chmod u+w, owned by the user running Guidebot), ${fix}.`);
     }
   }
 }
@@ -256,7 +250,8 @@ function damaged(file: string, detail: string): StoreError {
 /** Turns anything thrown while opening into a StoreError that names the file. */
 export function toStoreError(error: unknown, file: string): StoreError {
   if (error instanceof StoreError) return error;
-  const code = String((error as { code?: unknown } | undefined)?.code ?? '');
+  const raw = (error as { code?: unknown } | undefined)?.code;
+  const code = typeof raw === 'string' ? raw : '';
   const detail = reason(error);
   const make = (kind: StoreErrorCode, message: string) => new StoreError(kind, file, message, { cause: error });
   if (code === 'SQLITE_NOTADB') return notADatabase(file);
@@ -265,7 +260,10 @@ export function toStoreError(error: unknown, file: string): StoreError {
     return make('file-read-only', `Cannot write the database "${file}" (${detail}). Fix the permissions of the file and its folder, or set DB_PATH to a writable location.`);
   }
   if (code.startsWith('SQLITE_CANTOPEN')) {
-    return make('not-readable', `Cannot open the database file "${file}" (${detail}). Check that the path is right and that the file and its folder are readable and writable, or set DB_PATH to another file.`);
+    return make(
+      'not-readable',
+      `Cannot open the database file "${file}" (${detail}). Check that the path is right and that the file and its folder are readable and writable, or set DB_PATH to another file.`,
+    );
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return make('busy', `The database "${file}" is locked by another process (${detail}). Stop the other Guidebot process, or set DB_PATH to a different file.`);

@@ -69,7 +69,7 @@ export function exportLogCsv(db: Database, guildId: string, options: { days: num
       helpful: number;
       not_helpful: number;
     };
-    const citations = (JSON.parse(row.passages) as Array<{ citation?: unknown }>).map((passage) => String(passage.citation ?? '')).filter(Boolean);
+    const citations = (JSON.parse(row.passages) as Array<{ citation?: unknown }>).map((passage) => (typeof passage.citation === 'string' ? passage.citation : '')).filter(Boolean);
     rows.push([
       row.id,
       new Date(row.created_at).toISOString(),

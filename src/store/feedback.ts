@@ -36,9 +36,7 @@ export function vote(db: Database, logId: number, userId: string, helpful: boole
 }
 
 export function getVote(db: Database, logId: number, userId: string): boolean | null {
-  const row = sql(db, 'SELECT helpful FROM feedback WHERE log_id = ? AND user_id = ?').get(rowId(logId, 'logId'), snowflake(userId, 'userId')) as
-    | { helpful: number }
-    | undefined;
+  const row = sql(db, 'SELECT helpful FROM feedback WHERE log_id = ? AND user_id = ?').get(rowId(logId, 'logId'), snowflake(userId, 'userId')) as { helpful: number } | undefined;
   return row === undefined ? null : row.helpful === 1;
 }
 

@@ -153,10 +153,7 @@ export function recordGap(db: Database, input: RecordGapInput, options: RecordGa
       }
       const created = gapId === undefined;
       if (gapId === undefined) {
-        gapId = Number(
-          sql(db, 'INSERT INTO gaps (guild_id, question, norm_key, created_at, last_asked_at) VALUES (?, ?, ?, ?, ?)').run(guildId, question, key, createdAt, createdAt)
-            .lastInsertRowid,
-        );
+        gapId = Number(sql(db, 'INSERT INTO gaps (guild_id, question, norm_key, created_at, last_asked_at) VALUES (?, ?, ?, ?, ?)').run(guildId, question, key, createdAt, createdAt).lastInsertRowid);
       } else {
         sql(db, 'UPDATE gaps SET last_asked_at = max(last_asked_at, ?) WHERE id = ?').run(createdAt, gapId);
       }
@@ -206,13 +203,10 @@ export function getGap(db: Database, id: number): GapDetail | null {
  * For autocomplete: gaps whose question contains the typed text (matches at the start first), most
  * asked first, at most 25. An empty prefix lists the most asked gaps.
  */
-export function searchGaps(
-  db: Database,
-  guildId: string,
-  prefix: string,
-  options: { limit?: number; status?: GapStatus | 'all' } = {},
-): Array<{ id: number; question: string; count: number }> {
-  const typed = String(prefix ?? '').trim().slice(0, 100);
+export function searchGaps(db: Database, guildId: string, prefix: string, options: { limit?: number; status?: GapStatus | 'all' } = {}): Array<{ id: number; question: string; count: number }> {
+  const typed = String(prefix ?? '')
+    .trim()
+    .slice(0, 100);
   const escaped = typed.replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = sql(
     db,

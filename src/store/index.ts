@@ -66,11 +66,9 @@ export class Store {
       allowChannel: (guildId: string, channelId: string) => settings.allowChannel(db, guildId, channelId, withDefaults),
       disallowChannel: (guildId: string, channelId: string) => settings.disallowChannel(db, guildId, channelId, withDefaults),
       setAnswerVisibility: (guildId: string, visibility: settings.AnswerVisibility) => settings.setAnswerVisibility(db, guildId, visibility, withDefaults),
-      setReviewMode: (guildId: string, mode: settings.ReviewMode, queueChannelId?: string | null) =>
-        settings.setReviewMode(db, guildId, mode, queueChannelId, withDefaults),
+      setReviewMode: (guildId: string, mode: settings.ReviewMode, queueChannelId?: string | null) => settings.setReviewMode(db, guildId, mode, queueChannelId, withDefaults),
       setSpoilerMode: (guildId: string, mode: settings.SpoilerMode) => settings.setSpoilerMode(db, guildId, mode, withDefaults),
-      setRateLimit: (guildId: string, perUser: number | null, windowSeconds: number | null) =>
-        settings.setRateLimit(db, guildId, perUser, windowSeconds, withDefaults),
+      setRateLimit: (guildId: string, perUser: number | null, windowSeconds: number | null) => settings.setRateLimit(db, guildId, perUser, windowSeconds, withDefaults),
       setTeacherRole: (guildId: string, roleId: string | null) => settings.setTeacherRole(db, guildId, roleId, withDefaults),
     };
     this.progress = bind(db, { get: progress.getProgress, set: progress.setProgress, clear: progress.clearProgress });

@@ -114,10 +114,13 @@ export function updateNote(db: Database, id: number, changes: { text?: string; q
   rowId(id);
   const body = changes.text === undefined ? undefined : text(changes.text, 'text', MAX_NOTE_LENGTH);
   const question = changes.question === undefined ? undefined : optionalQuestion(changes.question);
-  const updated = sql(
-    db,
-    `UPDATE notes SET text = coalesce(?, text), question = CASE WHEN ? THEN ? ELSE question END, updated_at = ? WHERE id = ?`,
-  ).run(body ?? null, question === undefined ? 0 : 1, question ?? null, now, id).changes;
+  const updated = sql(db, `UPDATE notes SET text = coalesce(?, text), question = CASE WHEN ? THEN ? ELSE question END, updated_at = ? WHERE id = ?`).run(
+    body ?? null,
+    question === undefined ? 0 : 1,
+    question ?? null,
+    now,
+    id,
+  ).changes;
   if (updated === 0) throw new NotFoundError('note', id);
   return getNote(db, id) as Note;
 }

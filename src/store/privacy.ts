@@ -32,31 +32,22 @@ export function forgetUser(db: Database, guildId: string, userId: string): Forge
   snowflake(userId, 'userId');
   return db
     .transaction((): ForgetResult => {
-      const feedback =
-        sql(
-          db,
-          `DELETE FROM feedback WHERE log_id IN (SELECT id FROM question_log WHERE guild_id = ? AND user_id = ?)
+      const feedback = sql(
+        db,
+        `DELETE FROM feedback WHERE log_id IN (SELECT id FROM question_log WHERE guild_id = ? AND user_id = ?)
              OR (user_id = ? AND log_id IN (SELECT id FROM question_log WHERE guild_id = ?))`,
-        ).run(guildId, userId, userId, guildId).changes;
+      ).run(guildId, userId, userId, guildId).changes;
       const reviews = sql(db, 'DELETE FROM reviews WHERE guild_id = ? AND asker_id = ?').run(guildId, userId).changes;
-      const touchedGaps = (sql(db, 'SELECT DISTINCT gap_id FROM gap_asks WHERE guild_id = ? AND user_id = ?').all(guildId, userId) as Array<{ gap_id: number }>).map(
-        (row) => row.gap_id,
-      );
+      const touchedGaps = (sql(db, 'SELECT DISTINCT gap_id FROM gap_asks WHERE guild_id = ? AND user_id = ?').all(guildId, userId) as Array<{ gap_id: number }>).map((row) => row.gap_id);
       const gapAsks = sql(db, 'DELETE FROM gap_asks WHERE guild_id = ? AND user_id = ?').run(guildId, userId).changes;
       let gaps = 0;
       for (const gapId of touchedGaps) {
-        const first = sql(db, 'SELECT question, norm_key FROM gap_asks WHERE gap_id = ? ORDER BY created_at, id LIMIT 1').get(gapId) as
-          | { question: string; norm_key: string }
-          | undefined;
+        const first = sql(db, 'SELECT question, norm_key FROM gap_asks WHERE gap_id = ? ORDER BY created_at, id LIMIT 1').get(gapId) as { question: string; norm_key: string } | undefined;
         if (first === undefined) {
           gaps += sql(db, 'DELETE FROM gaps WHERE id = ?').run(gapId).changes;
         } else {
           // The representative wording may have been this user's: take the earliest remaining ask's.
-          sql(db, 'UPDATE gaps SET question = ?, last_asked_at = (SELECT max(created_at) FROM gap_asks WHERE gap_id = ?) WHERE id = ?').run(
-            first.question,
-            gapId,
-            gapId,
-          );
+          sql(db, 'UPDATE gaps SET question = ?, last_asked_at = (SELECT max(created_at) FROM gap_asks WHERE gap_id = ?) WHERE id = ?').run(first.question, gapId, gapId);
         }
       }
       const questionLog = sql(db, 'DELETE FROM question_log WHERE guild_id = ? AND user_id = ?').run(guildId, userId).changes;

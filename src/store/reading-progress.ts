@@ -23,10 +23,8 @@ export function progressRank(progress: ReadingProgress): number {
 }
 
 export function getProgress(db: Database, guildId: string, userId: string): ReadingProgressRow | null {
-  const row = sql(db, 'SELECT guild_id, user_id, progress, updated_at FROM reading_progress WHERE guild_id = ? AND user_id = ?').get(
-    snowflake(guildId, 'guildId'),
-    snowflake(userId, 'userId'),
-  ) as { guild_id: string; user_id: string; progress: ReadingProgress; updated_at: number } | undefined;
+  const row = sql(db, 'SELECT guild_id, user_id, progress, updated_at FROM reading_progress WHERE guild_id = ? AND user_id = ?').get(snowflake(guildId, 'guildId'), snowflake(userId, 'userId')) as
+    { guild_id: string; user_id: string; progress: ReadingProgress; updated_at: number } | undefined;
   return row === undefined ? null : { guildId: row.guild_id, userId: row.user_id, progress: row.progress, updatedAt: row.updated_at };
 }
 

@@ -114,11 +114,7 @@ export function createReview(db: Database, input: CreateReviewInput): Review {
 export function setQueueMessage(db: Database, id: number, messageId: string, channelId?: string): Review {
   snowflake(messageId, 'messageId');
   if (channelId !== undefined) snowflake(channelId, 'channelId');
-  const changes = sql(db, 'UPDATE reviews SET queue_message_id = ?, queue_channel_id = coalesce(?, queue_channel_id) WHERE id = ?').run(
-    messageId,
-    channelId ?? null,
-    rowId(id),
-  ).changes;
+  const changes = sql(db, 'UPDATE reviews SET queue_message_id = ?, queue_channel_id = coalesce(?, queue_channel_id) WHERE id = ?').run(messageId, channelId ?? null, rowId(id)).changes;
   if (changes === 0) throw new NotFoundError('review', id);
   return requireReview(db, id);
 }
@@ -148,11 +144,7 @@ export function listPending(db: Database, guildId: string, limit = 100): Review[
  * teachers (or two processes) decide at once exactly one wins; the other gets `ok: false` with who
  * decided, when, and what. Throws NotFoundError if the review does not exist.
  */
-export function decideReview(
-  db: Database,
-  id: number,
-  decision: { decision: ReviewDecision; teacherId: string; note?: string | null; now?: number },
-): DecideResult {
+export function decideReview(db: Database, id: number, decision: { decision: ReviewDecision; teacherId: string; note?: string | null; now?: number }): DecideResult {
   rowId(id);
   if (decision.decision !== 'approved' && decision.decision !== 'rejected') {
     throw new InvalidInputError('decision', 'A review decision must be "approved" or "rejected".');
@@ -162,14 +154,7 @@ export function decideReview(
   const now = decision.now ?? Date.now();
   return db
     .transaction((): DecideResult => {
-      const won =
-        sql(db, "UPDATE reviews SET status = ?, handled_by = ?, handled_at = ?, note = ? WHERE id = ? AND status = 'pending'").run(
-          decision.decision,
-          teacherId,
-          now,
-          note,
-          id,
-        ).changes === 1;
+      const won = sql(db, "UPDATE reviews SET status = ?, handled_by = ?, handled_at = ?, note = ? WHERE id = ? AND status = 'pending'").run(decision.decision, teacherId, now, note, id).changes === 1;
       const review = getReview(db, id);
       if (review === null) throw new NotFoundError('review', id);
       if (!won) {

@@ -50,11 +50,7 @@ export const settingsPatchSchema = z
     reviewChannelId: z.string().regex(SNOWFLAKE, 'The review queue channel must be a Discord channel id.').nullable(),
     spoilerMode: z.enum(['off', 'tag', 'progress'], { error: 'Spoiler mode must be "off", "tag" or "progress".' }),
     rateLimitPerUser: rateLimit('The number of questions per user', RATE_LIMIT_BOUNDS.perUser.min, RATE_LIMIT_BOUNDS.perUser.max).nullable(),
-    rateLimitWindowSeconds: rateLimit(
-      'The rate limit window (seconds)',
-      RATE_LIMIT_BOUNDS.windowSeconds.min,
-      RATE_LIMIT_BOUNDS.windowSeconds.max,
-    ).nullable(),
+    rateLimitWindowSeconds: rateLimit('The rate limit window (seconds)', RATE_LIMIT_BOUNDS.windowSeconds.min, RATE_LIMIT_BOUNDS.windowSeconds.max).nullable(),
     teacherRoleId: z.string().regex(SNOWFLAKE, 'The teacher role must be a Discord role id.').nullable(),
   })
   .partial()
@@ -147,12 +143,7 @@ export function getSettings(db: Database, guildId: string, defaults: SettingsDef
  * Validates and applies a partial update atomically. On invalid input an InvalidSettingError with a
  * friendly message is thrown and nothing changes.
  */
-export function updateSettings(
-  db: Database,
-  guildId: string,
-  patch: SettingsPatch,
-  options: UpdateOptions = {},
-): GuildSettings {
+export function updateSettings(db: Database, guildId: string, patch: SettingsPatch, options: UpdateOptions = {}): GuildSettings {
   guild(guildId);
   const valid = parseWith(settingsPatchSchema, patch, (field, message) => new InvalidSettingError(field, message));
   const apply = db.transaction(() => {

@@ -41,10 +41,10 @@ export function getStats(db: Database, guildId: string, options: StatsOptions = 
 
   return db
     .transaction((): GuildStats => {
-      const totals = sql(
-        db,
-        'SELECT count(*) AS questions, coalesce(sum(answered), 0) AS answered FROM question_log WHERE guild_id = ? AND created_at >= ?',
-      ).get(guildId, since) as { questions: number; answered: number };
+      const totals = sql(db, 'SELECT count(*) AS questions, coalesce(sum(answered), 0) AS answered FROM question_log WHERE guild_id = ? AND created_at >= ?').get(guildId, since) as {
+        questions: number;
+        answered: number;
+      };
 
       const cited = "json_extract(p.value, '$.citation')";
       const key = options.bySection ? `CASE WHEN instr(${cited}, ' ¶') > 0 THEN substr(${cited}, 1, instr(${cited}, ' ¶') - 1) ELSE ${cited} END` : cited;
@@ -56,10 +56,10 @@ export function getStats(db: Database, guildId: string, options: StatsOptions = 
          GROUP BY 1 ORDER BY count DESC, citation LIMIT ?`,
       ).all(guildId, since, top) as Array<{ citation: string; count: number }>;
 
-      const unansweredRows = sql(
-        db,
-        'SELECT question, created_at FROM question_log WHERE guild_id = ? AND created_at >= ? AND answered = 0 ORDER BY created_at DESC, id DESC LIMIT 20000',
-      ).all(guildId, since) as Array<{ question: string; created_at: number }>;
+      const unansweredRows = sql(db, 'SELECT question, created_at FROM question_log WHERE guild_id = ? AND created_at >= ? AND answered = 0 ORDER BY created_at DESC, id DESC LIMIT 20000').all(
+        guildId,
+        since,
+      ) as Array<{ question: string; created_at: number }>;
       const groups = new Map<string, { question: string; count: number; lastAskedAt: number }>();
       for (const row of unansweredRows) {
         const key = normalizeQuestion(row.question);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidInputError } from './errors.js';
 
 /** Input checks shared by the store modules. Each failure is an InvalidInputError naming the field. */
@@ -45,11 +45,7 @@ export function timestamp(value: unknown, field: string): number {
 }
 
 /** Parses with a zod schema and turns the first issue into an error of the caller's type. */
-export function parseWith<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  makeError: (field: string, message: string) => Error = (field, message) => new InvalidInputError(field, message),
-): T {
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, makeError: (field: string, message: string) => Error = (field, message) => new InvalidInputError(field, message)): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

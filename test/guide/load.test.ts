@@ -10,7 +10,29 @@ const paths = (guide: { sections: { path: string[] }[] }) => guide.sections.map(
 describe('Markdown guides', () => {
   it('reads front matter, nested headings and paragraphs', () => {
     const guide = parseMarkdownGuide(
-      ['---', 'title: "A Guide"', 'author: Ann Author', 'source: somewhere', '---', '', 'Intro text.', '', '# Part', '', '## Sub', '', 'First line', 'continues here.', '', 'Second **bold** [link](http://x).', '', '# Other', '', '1. A listed quote.', '2. Another one.'].join('\n'),
+      [
+        '---',
+        'title: "A Guide"',
+        'author: Ann Author',
+        'source: somewhere',
+        '---',
+        '',
+        'Intro text.',
+        '',
+        '# Part',
+        '',
+        '## Sub',
+        '',
+        'First line',
+        'continues here.',
+        '',
+        'Second **bold** [link](http://x).',
+        '',
+        '# Other',
+        '',
+        '1. A listed quote.',
+        '2. Another one.',
+      ].join('\n'),
       'a.md',
     );
     expect(guide.title).toBe('A Guide');
@@ -26,7 +48,7 @@ describe('Markdown guides', () => {
     expect(() => parseMarkdownGuide('---\ntitle: [unclosed\n---\n# H\n\nText.', 'bad.md')).toThrow(CorpusError);
   });
 
-  it('loads the corpus with the guides\' structure and repaired dashes', () => {
+  it("loads the corpus with the guides' structure and repaired dashes", () => {
     const guides = loadCorpus(CORPUS_DIR);
     expect(guides.map((guide) => guide.title)).toEqual(['Never Let Me Go — Book Analysis', 'Never Let Me Go — Study Guide']);
     const study = guides[1]!;
@@ -42,7 +64,30 @@ describe('Markdown guides', () => {
 
 describe('plain-text guides', () => {
   it('finds headings by the documented heuristic: a heading followed by a heading is its parent', () => {
-    const guide = parseTextGuide(['My Guide', 'by Jo Writer', '', 'Overview', '', 'Some text here.', '', 'Characters', 'Anna Smith', 'Anna is brave.', '', 'Ben Jones', '', 'Ben is kind.', '', 'Questions', 'Who is Anna?', '', 'She is the hero.'].join('\n'), 'g.txt');
+    const guide = parseTextGuide(
+      [
+        'My Guide',
+        'by Jo Writer',
+        '',
+        'Overview',
+        '',
+        'Some text here.',
+        '',
+        'Characters',
+        'Anna Smith',
+        'Anna is brave.',
+        '',
+        'Ben Jones',
+        '',
+        'Ben is kind.',
+        '',
+        'Questions',
+        'Who is Anna?',
+        '',
+        'She is the hero.',
+      ].join('\n'),
+      'g.txt',
+    );
     expect(guide.title).toBe('My Guide');
     expect(guide.author).toBe('Jo Writer');
     expect(paths(guide)).toEqual(['Overview', 'Characters', 'Characters › Anna Smith', 'Characters › Ben Jones', 'Questions', 'Questions › Who is Anna?']);

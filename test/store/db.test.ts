@@ -16,9 +16,7 @@ afterEach(removeTempDirs);
 const TABLES = ['feedback', 'gap_asks', 'gaps', 'guild_settings', 'notes', 'question_log', 'reading_progress', 'reviews'];
 
 function tables(db: BetterSqlite3.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map(
-    (row) => row.name,
-  );
+  return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
 }
 
 function logOne(db: BetterSqlite3.Database, question = 'Who are the guardians?'): number {
@@ -87,9 +85,11 @@ describe('openDatabase: schema and pragmas', () => {
   it('a database of the first release is upgraded in place: its rows are kept and gain the new columns', () => {
     const file = path.join(tempDir(), 'v1.db');
     const v1 = openDatabase(file, { migrations: migrations.slice(0, 1) });
-    v1.prepare(
-      "INSERT INTO question_log (guild_id, channel_id, user_id, user_name, question, answered, latency_ms, created_at) VALUES (?, ?, ?, 'Kathy', 'Old question', 1, 3, 1)",
-    ).run(GUILD, CHANNEL, USER);
+    v1.prepare("INSERT INTO question_log (guild_id, channel_id, user_id, user_name, question, answered, latency_ms, created_at) VALUES (?, ?, ?, 'Kathy', 'Old question', 1, 3, 1)").run(
+      GUILD,
+      CHANNEL,
+      USER,
+    );
     v1.close();
     const upgraded = openDatabase(file);
     expect(userVersion(upgraded)).toBe(SCHEMA_VERSION);
@@ -185,7 +185,7 @@ describe('openDatabase: startup errors are clear and never reset the file', () =
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
-  it('a SQLite file that is not Guidebot\'s is refused', () => {
+  it("a SQLite file that is not Guidebot's is refused", () => {
     const file = path.join(tempDir(), 'other.db');
     const raw = new BetterSqlite3(file);
     raw.exec('CREATE TABLE invoices (id INTEGER)');
@@ -265,14 +265,9 @@ describe('migration 3: question keys from the search tokenizer', () => {
     const v2 = openDatabase(file, { migrations: migrations.slice(0, 2) });
     // Rows as the previous key function stored them ("running" and "run" were different keys then).
     const addGap = (question: string, key: string, at: number, status = 'open') =>
-      Number(
-        v2.prepare('INSERT INTO gaps (guild_id, question, norm_key, status, created_at, last_asked_at) VALUES (?, ?, ?, ?, ?, ?)').run(GUILD, question, key, status, at, at)
-          .lastInsertRowid,
-      );
+      Number(v2.prepare('INSERT INTO gaps (guild_id, question, norm_key, status, created_at, last_asked_at) VALUES (?, ?, ?, ?, ?, ?)').run(GUILD, question, key, status, at, at).lastInsertRowid);
     const addAsk = (gapId: number, question: string, key: string, at: number, userId = USER) =>
-      v2
-        .prepare('INSERT INTO gap_asks (gap_id, guild_id, channel_id, user_id, question, norm_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(gapId, GUILD, CHANNEL, userId, question, key, at);
+      v2.prepare('INSERT INTO gap_asks (gap_id, guild_id, channel_id, user_id, question, norm_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(gapId, GUILD, CHANNEL, userId, question, key, at);
     const run = addGap('Why do the students run?', 'run student', 1);
     addAsk(run, 'Why do the students run?', 'run student', 1);
     const running = addGap('Why are the students running?', 'running student', 2);

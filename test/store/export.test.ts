@@ -76,7 +76,12 @@ describe('csvCell', () => {
   });
 
   it('toCsv joins with CRLF and ends with CRLF', () => {
-    expect(toCsv([['a', 'b'], ['1', 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
+    expect(
+      toCsv([
+        ['a', 'b'],
+        ['1', 'x,y'],
+      ]),
+    ).toBe('a,b\r\n1,"x,y"\r\n');
   });
 });
 
@@ -109,21 +114,7 @@ describe('exportLogCsv', () => {
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([...EXPORT_COLUMNS]);
     expect(rows.slice(1)).toEqual([
-      [
-        '2',
-        new Date(NOW - 2 * DAY).toISOString(),
-        CHANNEL,
-        USER_2,
-        'Tommy',
-        "'+why tantrums",
-        'false',
-        '',
-        '',
-        '90',
-        '',
-        '0',
-        '0',
-      ],
+      ['2', new Date(NOW - 2 * DAY).toISOString(), CHANNEL, USER_2, 'Tommy', "'+why tantrums", 'false', '', '', '90', '', '0', '0'],
       [
         String(tricky),
         new Date(NOW - DAY).toISOString(),

@@ -41,7 +41,7 @@ describe('forgetUser', () => {
     return { db, theirs, theirReview, onlyMine, shared };
   }
 
-  it('deletes the user\'s rows in that guild in one go and counts them per table', () => {
+  it("deletes the user's rows in that guild in one go and counts them per table", () => {
     const { db, theirs, theirReview, onlyMine, shared } = fixture();
     expect(forgetUser(db, GUILD, USER)).toEqual({
       questionLog: 3,
