@@ -36,7 +36,13 @@ async function main() {
     const answer = await engine.ask(question.question, { k: 5 });
     // Questions refused before retrieval (no topic, off topic, invalid) carry no signals and take no part in the fit.
     if (!answer.signals) continue;
-    rows.push({ x: features(answer.signals), refusedOutright: answer.confidence === 0, inScope: !question.out_of_scope, topRight: answer.passages[0] !== undefined && isOnTarget(answer.passages[0].section, question.gold), signals: answer.signals });
+    rows.push({
+      x: features(answer.signals),
+      refusedOutright: answer.confidence === 0,
+      inScope: !question.out_of_scope,
+      topRight: answer.passages[0] !== undefined && isOnTarget(answer.passages[0].section, question.gold),
+      signals: answer.signals,
+    });
   }
   const [bias, coverage, cosine, unknownMass, unknownName, noOverlap] = fitLogistic(
     rows.map((row) => row.x),
@@ -66,7 +72,16 @@ async function main() {
     }
   }
   const round = (value: number) => Number(value.toFixed(3));
-  const calibration = { bias: round(bias), coverage: round(coverage), cosine: round(cosine), unknownMass: round(unknownMass), unknownName: round(unknownName), noOverlap: round(noOverlap), threshold: round(threshold), strong: round(strong) };
+  const calibration = {
+    bias: round(bias),
+    coverage: round(coverage),
+    cosine: round(cosine),
+    unknownMass: round(unknownMass),
+    unknownName: round(unknownName),
+    noOverlap: round(noOverlap),
+    threshold: round(threshold),
+    strong: round(strong),
+  };
   const outOfScope = scored.filter((row) => !row.inScope);
   process.stdout.write(
     `${JSON.stringify({ model: engine.embedder.modelId, questions: rows.length, calibration, tuning: { inScopeRefused: scored.filter((row) => row.inScope && row.p < threshold).length, outOfScopeAnswered: outOfScope.filter((row) => row.p >= threshold).length, outOfScope: outOfScope.length } }, null, 2)}\n`,

@@ -98,7 +98,12 @@ async function main() {
   if (options.has('json')) {
     const strip = ({ misses, ...scores }: EvalScores) => (options.has('misses') ? { ...scores, misses } : scores);
     const json = outcomes.map((outcome) =>
-      outcome.unavailable ? outcome : { model: outcome.model, files: outcome.results.map((result) => ({ file: result.file, questions: result.questions, ...Object.fromEntries(MODES.map((mode) => [mode, strip(result.scores[mode])])) })) },
+      outcome.unavailable
+        ? outcome
+        : {
+            model: outcome.model,
+            files: outcome.results.map((result) => ({ file: result.file, questions: result.questions, ...Object.fromEntries(MODES.map((mode) => [mode, strip(result.scores[mode])])) })),
+          },
     );
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return;

@@ -92,8 +92,7 @@ async function main() {
   await bot.start();
 
   const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
-  const ask = (i: number) =>
-    fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i % members.length]! }));
+  const ask = (i: number) => fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i % members.length]! }));
 
   // Warm up (first-call compilation), not measured.
   const warmUp = [0, 1, 2].map(ask);
@@ -102,9 +101,7 @@ async function main() {
   let peakRss = process.memoryUsage().rss;
   logger.info({ rssMb: Math.round(peakRss / 1024 / 1024) }, 'memory before the load (engine, model, client and fake Discord loaded)');
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-  const payloads = Array.from({ length: n }, (_, i) =>
-    fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i]! }),
-  );
+  const payloads = Array.from({ length: n }, (_, i) => fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i]! }));
   const ids = payloads.map((payload) => fake.sendInteraction(payload));
   const deadline = Date.now() + 60_000;
   while (outcomesDone(fake, ids) < ids.length && Date.now() < deadline) await sleep(20);

@@ -24,7 +24,9 @@ async function main() {
   const { config, logger } = startCli();
   const missing = [!config.DISCORD_TOKEN && 'DISCORD_TOKEN', !config.DISCORD_APPLICATION_ID && 'DISCORD_APPLICATION_ID'].filter(Boolean);
   if (missing.length > 0) {
-    process.stderr.write(`Cannot register the commands: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. See .env.example.\n(Use --dry-run to print the commands without registering them.)\n`);
+    process.stderr.write(
+      `Cannot register the commands: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. See .env.example.\n(Use --dry-run to print the commands without registering them.)\n`,
+    );
     process.exit(1);
   }
   const count = await registerCommands({
@@ -35,9 +37,7 @@ async function main() {
   });
   logger.info({ count, scope: config.DISCORD_GUILD_ID ? `guild ${config.DISCORD_GUILD_ID}` : 'global' }, 'slash commands registered');
   process.stderr.write(
-    config.DISCORD_GUILD_ID
-      ? `Registered ${count} commands for server ${config.DISCORD_GUILD_ID}.\n`
-      : `Registered ${count} global commands (they can take up to an hour to appear everywhere).\n`,
+    config.DISCORD_GUILD_ID ? `Registered ${count} commands for server ${config.DISCORD_GUILD_ID}.\n` : `Registered ${count} global commands (they can take up to an hour to appear everywhere).\n`,
   );
 }
 

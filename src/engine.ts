@@ -319,7 +319,12 @@ export class Engine {
     const level = levelOf(confidence, calibration);
 
     const shown = passages.slice(offset, offset + k);
-    const quotes = answered ? selectQuotes(this.quoteSentences(all.slice(offset, offset + k).map(({ document }) => document)), { text: searchText, vector: queryVector, terms: queryTerms }, this.lexical, { duplicateCosine: this.embedder.profile.duplicateCosine, notNames: this.bookNameWords }) : [];
+    const quotes = answered
+      ? selectQuotes(this.quoteSentences(all.slice(offset, offset + k).map(({ document }) => document)), { text: searchText, vector: queryVector, terms: queryTerms }, this.lexical, {
+          duplicateCosine: this.embedder.profile.duplicateCosine,
+          notNames: this.bookNameWords,
+        })
+      : [];
     this.logger.debug({ question: prepared.text, mode, confidence, signals, top: shown[0]?.citation }, 'answered');
     const rounded = Number(confidence.toFixed(3));
     if (answered) return { question: prepared.text, answered, confidence: rounded, level, quotes, passages: shown, notices, signals };
@@ -415,7 +420,7 @@ export class Engine {
     if (label === undefined || this.documents[label]?.source !== NOTE_SOURCE) return false;
     this.index.dense.remove(label);
     this.lexical.remove(id);
-    this.sectionLexical.remove(this.documents[label]!.sectionKey);
+    this.sectionLexical.remove(this.documents[label].sectionKey);
     this.documents[label] = undefined;
     this.labelById.delete(id);
     return true;

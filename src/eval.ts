@@ -127,7 +127,12 @@ export function scoreAnswers(questions: EvalQuestion[], answers: Answer[]): Eval
     if (rank >= 0 && rank < 3) hits3++;
     if (rank >= 0 && rank < 5) hits5++;
     if (rank >= 0) reciprocal += 1 / (rank + 1);
-    if (rank !== 0) misses.push({ id: question.id, question: question.question, problem: rank < 0 ? `no gold passage in the top ${answer.passages.length} (top: ${answer.passages[0]?.citation})` : `gold at rank ${rank + 1} (top: ${answer.passages[0]?.citation})` });
+    if (rank !== 0)
+      misses.push({
+        id: question.id,
+        question: question.question,
+        problem: rank < 0 ? `no gold passage in the top ${answer.passages.length} (top: ${answer.passages[0]?.citation})` : `gold at rank ${rank + 1} (top: ${answer.passages[0]?.citation})`,
+      });
     if (question.expect !== undefined) {
       expectQuestions++;
       const wanted = normaliseForMatch(question.expect);

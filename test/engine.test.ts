@@ -55,7 +55,11 @@ describe('answers', () => {
         if (passage) {
           for (const part of quote.text.split(' … ')) expect(passage.text.includes(part)).toBe(true);
           expect(quote.citation).toBe(passage.citation);
-        } else expect(answer.passages.some((candidate) => withoutParagraph(candidate.citation) === withoutParagraph(quote.citation)), quote.citation).toBe(true);
+        } else
+          expect(
+            answer.passages.some((candidate) => withoutParagraph(candidate.citation) === withoutParagraph(quote.citation)),
+            quote.citation,
+          ).toBe(true);
       }
     }
   });
@@ -197,7 +201,7 @@ describe('spoiler control', () => {
     expect(partOf('Spoiler-free Summary')).toBe('none');
   });
 
-  it('leaves out passages beyond a reader\'s progress', async () => {
+  it("leaves out passages beyond a reader's progress", async () => {
     const full = await engine.ask('How does Tommy die?', { k: 10 });
     expect(full.passages.some((passage) => passage.part === 'part-three')).toBe(true);
     const early = await engine.ask('How does Tommy die?', { k: 10, readerPart: 'part-one' });
@@ -208,7 +212,13 @@ describe('spoiler control', () => {
 
 describe('teacher notes', () => {
   it('are searchable at once with their own citation, and leave the index when removed', async () => {
-    const note = { id: 'note-1', authorName: 'Ms Rivera', createdAt: new Date('2026-11-20T10:00:00Z'), text: 'The Gallery visits happened every term, and Madame arrived by car.', question: 'How often did Madame visit?' };
+    const note = {
+      id: 'note-1',
+      authorName: 'Ms Rivera',
+      createdAt: new Date('2026-11-20T10:00:00Z'),
+      text: 'The Gallery visits happened every term, and Madame arrived by car.',
+      question: 'How often did Madame visit?',
+    };
     await engine.addNote(note);
     const answer = await engine.ask('How often did Madame visit Hailsham?');
     expect(answer.passages[0]!.id).toBe('note-1');
@@ -234,7 +244,7 @@ describe('sections, quotes and quizzes', () => {
     expect(engine.findQuote()?.highlighted).toBe(true);
   });
 
-  it('grades a quiz answer by the guide\'s own key points', async () => {
+  it("grades a quiz answer by the guide's own key points", async () => {
     const question = engine.studyQuestions().find((candidate) => /deferral rumor/.test(candidate.question))!;
     const good = await engine.gradeAnswer(question.id, 'The deferral rumor gives false hope: couples in love hoped to delay donations, but Miss Emily reveals it was a myth.');
     const bad = await engine.gradeAnswer(question.id, 'I like football and pizza on weekends.');
@@ -247,7 +257,10 @@ describe('sections, quotes and quizzes', () => {
   it('credits an answer that repeats one key point with that point only', async () => {
     for (const question of engine.studyQuestions().filter((candidate) => candidate.keyPoints.length > 2)) {
       const grade = await engine.gradeAnswer(question.id, question.keyPoints[1]!);
-      expect(grade.covered.map((point) => point.text), question.question).toEqual([question.keyPoints[1]]);
+      expect(
+        grade.covered.map((point) => point.text),
+        question.question,
+      ).toEqual([question.keyPoints[1]]);
     }
   });
 });

@@ -29,12 +29,7 @@ describe('evaluation scoring', () => {
         '{"id":"4","question":"d","gold":[],"out_of_scope":true}',
       ].join('\n'),
     );
-    const scores = scoreAnswers(questions, [
-      answer([['Alpha']], true, 'the river-bank was near'),
-      answer([['x'], ['y'], ['Beta']], false),
-      answer([['x']], false),
-      answer([['x']], true),
-    ]);
+    const scores = scoreAnswers(questions, [answer([['Alpha']], true, 'the river-bank was near'), answer([['x'], ['y'], ['Beta']], false), answer([['x']], false), answer([['x']], true)]);
     expect(scores).toMatchObject({ recallAt1: 0.5, recallAt3: 1, recallAt5: 1, mrr: Number(((1 + 1 / 3) / 2).toFixed(3)), expectHitRate: 1, outOfScopeRefusalRate: 0.5, inScopeFalseRefusalRate: 0.5 });
   });
 

@@ -40,7 +40,12 @@ let q8: FeatureExtractionPipeline;
 
 function hashFiles(folder: string): Record<string, string> {
   return Object.fromEntries(
-    OFFLINE_MODEL_FILES.map((file) => [file, createHash('sha256').update(fs.readFileSync(path.join(folder, file))).digest('hex')]),
+    OFFLINE_MODEL_FILES.map((file) => [
+      file,
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(folder, file)))
+        .digest('hex'),
+    ]),
   );
 }
 
@@ -158,7 +163,10 @@ describe('offline GloVe model', () => {
       ['Tommy’s drawings don’t impress Ruth.', ['tommy', "'s", 'drawings', 'do', "n't", 'impress', 'ruth', '.']],
       ['Kathy remembers Hailsham, the cottages and Norfolk', ['kathy', 'remembers', 'hailsham', ',', 'the', 'cottages', 'and', 'norfolk']],
     ];
-    const vectors = await embed(fp32, cases.map(([text]) => text));
+    const vectors = await embed(
+      fp32,
+      cases.map(([text]) => text),
+    );
     cases.forEach(([, tokens], i) => {
       expect(vectors[i]).toHaveLength(D);
       expectClose(vectors[i]!, reference(tokens));
@@ -180,10 +188,7 @@ describe('offline GloVe model', () => {
 
   it('is not changed by padding in a batch', async () => {
     const [alone] = await embed(fp32, ['Tommy draws animals']);
-    const [padded] = await embed(fp32, [
-      'Tommy draws animals',
-      'A much longer sentence about Kathy, Ruth and Tommy growing up at Hailsham and later moving to the Cottages.',
-    ]);
+    const [padded] = await embed(fp32, ['Tommy draws animals', 'A much longer sentence about Kathy, Ruth and Tommy growing up at Hailsham and later moving to the Cottages.']);
     expectClose(padded!, alone!, 1e-6);
   });
 

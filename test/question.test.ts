@@ -51,4 +51,3 @@ describe('odd questions', () => {
     expect(prepareQuestion('<@123456789012345678> @here what is <#123456789012345678> about?').text).toBe('what is about?');
   });
 });
-

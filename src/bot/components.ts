@@ -4,7 +4,12 @@ import { BUTTON_LABEL_MAX, BUTTONS_PER_ROW_MAX } from './limits.js';
 
 export type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
 
-export function button(customId: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger = ButtonStyle.Secondary, disabled = false): APIButtonComponentWithCustomId {
+export function button(
+  customId: string,
+  label: string,
+  style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger = ButtonStyle.Secondary,
+  disabled = false,
+): APIButtonComponentWithCustomId {
   return { type: ComponentType.Button, custom_id: customId, label: truncate(label, BUTTON_LABEL_MAX), style, ...(disabled ? { disabled: true } : {}) };
 }
 
@@ -20,8 +25,5 @@ export function rows(buttons: APIButtonComponentWithCustomId[]): ButtonRow[] {
 /** Previous / Next buttons for page `page` of `pages` (none when there is one page). */
 export function pagerRow(idFor: (page: number) => string, page: number, pages: number): ButtonRow[] {
   if (pages <= 1) return [];
-  return rows([
-    button(idFor(Math.max(0, page - 1)), '◀ Previous', ButtonStyle.Secondary, page <= 0),
-    button(idFor(Math.min(pages - 1, page + 1)), 'Next ▶', ButtonStyle.Secondary, page >= pages - 1),
-  ]);
+  return rows([button(idFor(Math.max(0, page - 1)), '◀ Previous', ButtonStyle.Secondary, page <= 0), button(idFor(Math.min(pages - 1, page + 1)), 'Next ▶', ButtonStyle.Secondary, page >= pages - 1)]);
 }

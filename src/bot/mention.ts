@@ -4,7 +4,7 @@ import { NO_MENTIONS } from './respond.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export const MENTION_REPLY =
-  "Hi! Ask me about the study guides with `/ask question:<your question>`: I answer with passages quoted word for word, and say where each comes from. `/help` lists everything I can do.";
+  'Hi! Ask me about the study guides with `/ask question:<your question>`: I answer with passages quoted word for word, and say where each comes from. `/help` lists everything I can do.';
 
 /**
  * Replies to a message that mentions the bot with a pointer to `/ask`. Needs only the GuildMessages

@@ -23,7 +23,7 @@ import { safeContent } from '../render/discord.js';
  */
 
 /** Nobody is ever pinged: not @everyone, roles, users, nor the author of a replied-to message. */
-export const NO_MENTIONS: MessageMentionOptions = Object.freeze({ parse: [], repliedUser: false }) as MessageMentionOptions;
+export const NO_MENTIONS: MessageMentionOptions = Object.freeze({ parse: [], repliedUser: false });
 
 export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow> | ActionRowBuilder<MessageActionRowComponentBuilder>;
 

@@ -70,9 +70,7 @@ export interface ServiceOptions {
  * votes in SQLite (unless another feedback sink is given).
  */
 export function createServices(options: ServiceOptions): BotServices {
-  const questionLimiter =
-    options.questionLimiter ??
-    new SlidingWindowRateLimiter({ limit: options.config.RATE_LIMIT_PER_USER, windowMs: options.config.RATE_LIMIT_WINDOW_SECONDS * 1000 });
+  const questionLimiter = options.questionLimiter ?? new SlidingWindowRateLimiter({ limit: options.config.RATE_LIMIT_PER_USER, windowMs: options.config.RATE_LIMIT_WINDOW_SECONDS * 1000 });
   const store = options.store;
   const teacher = store
     ? new TeacherRuntime({

@@ -6,7 +6,7 @@ import type { InvalidOptionError } from './errors.js';
 function optionDescription(options: readonly APIApplicationCommandOption[] | undefined, name: string): string | undefined {
   for (const option of options ?? []) {
     if (option.name === name && !('options' in option && option.options)) return option.description;
-    const nested = 'options' in option ? optionDescription(option.options as APIApplicationCommandOption[] | undefined, name) : undefined;
+    const nested = 'options' in option ? optionDescription(option.options, name) : undefined;
     if (nested) return nested;
   }
   return undefined;

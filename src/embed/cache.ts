@@ -27,7 +27,11 @@ export class EmbeddingCache {
   }
 
   /** Embeds texts, computing only those not cached. Reports how many were computed. */
-  async embed(embedder: Pick<Embedder, 'identity' | 'embed' | 'dimension'>, texts: string[], onProgress?: (done: number, total: number) => void): Promise<{ vectors: Float32Array[]; computed: number }> {
+  async embed(
+    embedder: Pick<Embedder, 'identity' | 'embed' | 'dimension'>,
+    texts: string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ vectors: Float32Array[]; computed: number }> {
     const keys = texts.map((text) => EmbeddingCache.key(embedder.identity, text));
     const vectors: (Float32Array | undefined)[] = keys.map((key) => {
       const row = this.getStatement.get(key);

@@ -65,18 +65,10 @@ export const MODEL_MAX_LENGTH = 512;
  * an unknown compound to nothing, so splitting never loses its parts (it measured the same on the proxy).
  * The clitics and "n't" are not in the wink vocabulary, so they map to [UNK] (a zero vector), as intended.
  */
-export const PRE_TOKENIZER_REGEX =
-  "[\\p{L}\\p{N}]+(?=n't)|n't|'(?:s|re|ve|ll|m|d)(?![\\p{L}\\p{N}])|[\\p{L}\\p{N}]+|[^\\s\\p{L}\\p{N}]";
+export const PRE_TOKENIZER_REGEX = "[\\p{L}\\p{N}]+(?=n't)|n't|'(?:s|re|ve|ll|m|d)(?![\\p{L}\\p{N}])|[\\p{L}\\p{N}]+|[^\\s\\p{L}\\p{N}]";
 
 /** Every file the build writes; the folder is usable only when all are present. */
-export const OFFLINE_MODEL_FILES = [
-  'config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'onnx/model.onnx',
-  'onnx/model_quantized.onnx',
-  'README.md',
-] as const;
+export const OFFLINE_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', 'README.md'] as const;
 
 export function offlineModelDir(modelsDir: string): string {
   return path.join(modelsDir, ...OFFLINE_MODEL_ID.split('/'));
@@ -246,22 +238,13 @@ function node(opType: string, input: string[], output: string[], attributes: Arr
 function onnxModel(table: Float32Array, rows: number, quantized: boolean): Uint8Array {
   const { FLOAT, INT64, INT8 } = onnx.TensorProto.DataType;
   const initializer: Tensor[] = [tensor('unsqueeze_axes', INT64, [1], bytesOf(new BigInt64Array([-1n])))];
-  const nodes = [
-    node('Cast', ['attention_mask'], ['mask_float'], [{ name: 'to', i: FLOAT }]),
-    node('Unsqueeze', ['mask_float', 'unsqueeze_axes'], ['mask_3d']),
-  ];
+  const nodes = [node('Cast', ['attention_mask'], ['mask_float'], [{ name: 'to', i: FLOAT }]), node('Unsqueeze', ['mask_float', 'unsqueeze_axes'], ['mask_3d'])];
   if (!quantized) {
     initializer.push(tensor('word_embeddings', FLOAT, [rows, DIMENSIONS], bytesOf(table)));
-    nodes.push(
-      node('Gather', ['word_embeddings', 'input_ids'], ['token_embeddings'], [{ name: 'axis', i: 0 }]),
-      node('Mul', ['token_embeddings', 'mask_3d'], ['last_hidden_state']),
-    );
+    nodes.push(node('Gather', ['word_embeddings', 'input_ids'], ['token_embeddings'], [{ name: 'axis', i: 0 }]), node('Mul', ['token_embeddings', 'mask_3d'], ['last_hidden_state']));
   } else {
     const { values, scales } = quantizeRows(table, rows);
-    initializer.push(
-      tensor('word_embeddings_int8', INT8, [rows, DIMENSIONS], bytesOf(values)),
-      tensor('word_embeddings_scale', FLOAT, [rows, 1], bytesOf(scales)),
-    );
+    initializer.push(tensor('word_embeddings_int8', INT8, [rows, DIMENSIONS], bytesOf(values)), tensor('word_embeddings_scale', FLOAT, [rows, 1], bytesOf(scales)));
     nodes.push(
       node('Gather', ['word_embeddings_int8', 'input_ids'], ['token_embeddings_int8'], [{ name: 'axis', i: 0 }]),
       node('Gather', ['word_embeddings_scale', 'input_ids'], ['token_scales'], [{ name: 'axis', i: 0 }]),

@@ -13,17 +13,7 @@ import {
   QUESTION_ECHO_MAX,
 } from '../bot/limits.js';
 import { escapeUserText } from './escape.js';
-import {
-  CLOSEST_SECTIONS,
-  quizGradeView,
-  quotationView,
-  tocView,
-  type AnswerView,
-  type GradeLike,
-  type HelpEntry,
-  type QuotationLike,
-  type SectionLike,
-} from './view.js';
+import { CLOSEST_SECTIONS, quizGradeView, quotationView, tocView, type AnswerView, type GradeLike, type HelpEntry, type QuotationLike, type SectionLike } from './view.js';
 
 /**
  * Discord rendering of the shared view models: embeds whose every piece of text is escaped
@@ -169,7 +159,13 @@ export function answerEmbed(view: AnswerView): APIEmbed {
     title: view.covered ? 'From the study guides' : 'Not covered by the guides',
     color: view.covered ? COLOURS.answer : COLOURS.notCovered,
     description: joinWithin([...head, ...body], EMBED_DESCRIPTION_MAX),
-    footer: { text: view.covered ? `${view.headline} · ${view.matchLabel.toLowerCase()}` : view.closestSections.length > 0 ? 'Press “More passages” to see what the guides say nearby' : 'Try asking about the book in other words' },
+    footer: {
+      text: view.covered
+        ? `${view.headline} · ${view.matchLabel.toLowerCase()}`
+        : view.closestSections.length > 0
+          ? 'Press “More passages” to see what the guides say nearby'
+          : 'Try asking about the book in other words',
+    },
   });
 }
 

@@ -58,9 +58,9 @@ const SCHEME_COLON = '\u0002';
  * headings and lists), links, autolinks and raw URLs made inert, mentions defused.
  */
 export function escapeUserText(text: string): string {
-  const marked = stripInvisible(text).replace(/:(?=\/\/)/g, SCHEME_COLON).replace(/</g, LT);
-  const markdown = escapeMarkdown(marked, { heading: true, bulletedList: true, numberedList: true, maskedLink: false })
-    .replaceAll(SCHEME_COLON, '\\:')
-    .replaceAll(LT, '\\<');
+  const marked = stripInvisible(text)
+    .replace(/:(?=\/\/)/g, SCHEME_COLON)
+    .replace(/</g, LT);
+  const markdown = escapeMarkdown(marked, { heading: true, bulletedList: true, numberedList: true, maskedLink: false }).replaceAll(SCHEME_COLON, '\\:').replaceAll(LT, '\\<');
   return neutraliseMentions(escapeLinks(markdown));
 }

@@ -106,7 +106,6 @@ export function unknownNames(question: string, statistics: TermStatistics): stri
   return found.slice(1).filter((word) => /^\p{Lu}/u.test(word) && word !== 'I' && terms(word).every((term) => statistics.idf(term) === 0) && terms(word).length > 0);
 }
 
-
 /** An answer that quotes nothing, with the reason. */
 export function refusedAnswer(question: string, notices: string[], refusal: Refusal): Answer {
   return { question, answered: false, confidence: 0, level: 'none', refusal, quotes: [], passages: [], notices };

@@ -71,10 +71,34 @@ const SHORTHAND: Record<string, string> = {
 
 /** Words that carry tone or politeness in chat, never a topic. */
 const FILLER = new Set(
-  `yo hey hi hii hiii hello sup heya oi ok okay okk k kk pls plz plss pleas pleaseee thx thanks thank ty tysm fr frfr ngl tbh imo imho idk idc lol lmao lmfao rofl omg omfg bro bruh bruhh dude man guys guyz fam lowkey highkey deadass srsly seriously literally like basically actually ya yeah yea yep nah nope um uh uhh umm hmm hm huh ah oh ooh so quick q qn btw rn asap istg smh`.split(/\s+/),
+  `yo hey hi hii hiii hello sup heya oi ok okay okk k kk pls plz plss pleas pleaseee thx thanks thank ty tysm fr frfr ngl tbh imo imho idk idc lol lmao lmfao rofl omg omfg bro bruh bruhh dude man guys guyz fam lowkey highkey deadass srsly seriously literally like basically actually ya yeah yea yep nah nope um uh uhh umm hmm hm huh ah oh ooh so quick q qn btw rn asap istg smh`.split(
+    /\s+/,
+  ),
 );
 
-const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
+const NUMBER_WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+  'twenty',
+];
 const ORDINAL_WORDS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
 /** Whether a lowercase word is chat filler (tone, not topic). */

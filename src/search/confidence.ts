@@ -46,7 +46,13 @@ export function features(signals: AnswerSignals): number[] {
 
 export function probability(signals: AnswerSignals, calibration: Calibration): number {
   const [coverage, cosine, unknownMass, unknownName, noOverlap] = features(signals) as [number, number, number, number, number];
-  const z = calibration.bias + calibration.coverage * coverage + calibration.cosine * cosine + calibration.unknownMass * unknownMass + calibration.unknownName * unknownName + calibration.noOverlap * noOverlap;
+  const z =
+    calibration.bias +
+    calibration.coverage * coverage +
+    calibration.cosine * cosine +
+    calibration.unknownMass * unknownMass +
+    calibration.unknownName * unknownName +
+    calibration.noOverlap * noOverlap;
   return 1 / (1 + Math.exp(-z));
 }
 

@@ -52,7 +52,12 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 /** A hash of every guide file (names and bytes) and of the chunking rules. */
 export function corpusHash(corpusDir: string): string {
   const hash = createHash('sha256').update(`chunking:${CHUNKING_VERSION}\n`);
-  for (const name of listGuideFiles(corpusDir)) hash.update(name).update('\0').update(fs.readFileSync(path.join(corpusDir, name))).update('\0');
+  for (const name of listGuideFiles(corpusDir))
+    hash
+      .update(name)
+      .update('\0')
+      .update(fs.readFileSync(path.join(corpusDir, name)))
+      .update('\0');
   return hash.digest('hex');
 }
 
@@ -130,10 +135,7 @@ function sentenceStarts(chunks: Chunk[]): number[] {
 function isChunkArray(value: unknown): value is Chunk[] {
   return (
     Array.isArray(value) &&
-    value.every(
-      (chunk) =>
-        typeof chunk?.id === 'string' && typeof chunk.text === 'string' && Array.isArray(chunk.path) && Array.isArray(chunk.sentences) && typeof chunk.paragraph === 'number',
-    )
+    value.every((chunk) => typeof chunk?.id === 'string' && typeof chunk.text === 'string' && Array.isArray(chunk.path) && Array.isArray(chunk.sentences) && typeof chunk.paragraph === 'number')
   );
 }
 
@@ -159,7 +161,7 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
     const file = path.join(indexDir, name);
     if (!fs.existsSync(file)) return { status: 'corrupt', reason: `${name} is missing` };
     bytes[name] = fs.readFileSync(file);
-    if (sha256(bytes[name]!) !== hash) return { status: 'corrupt', reason: `${name} does not match its recorded hash` };
+    if (sha256(bytes[name]) !== hash) return { status: 'corrupt', reason: `${name} does not match its recorded hash` };
   }
   const chunksBytes = bytes[INDEX_FILES.chunks];
   const sentenceBytes = bytes[INDEX_FILES.sentences];

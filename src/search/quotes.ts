@@ -64,7 +64,8 @@ const OFF_TOPIC_FACTOR = 0.5;
 const DUPLICATE_TERM_OVERLAP = 0.6;
 
 /** Sentence openings that refer back to what came before ("This song…", "She…", "Soon after this…"). */
-const POINTS_BACK = /^["'“‘(]?(this|these|that|those|such|it|its|he|she|they|his|her|their|him|them|here|there|then|thus|hence|however|but|yet|also|instead|meanwhile|later|afterwards|soon after(wards| this| that)?|after this|after that|as a result|in (this|that) (way|moment|scene)|because of this|despite this|even so|still)\b/i;
+const POINTS_BACK =
+  /^["'“‘(]?(this|these|that|those|such|it|its|he|she|they|his|her|their|him|them|here|there|then|thus|hence|however|but|yet|also|instead|meanwhile|later|afterwards|soon after(wards| this| that)?|after this|after that|as a result|in (this|that) (way|moment|scene)|because of this|despite this|even so|still)\b/i;
 /** A sentence that holds a reason. */
 const REASON = /\b(because|since|so that|in order to|due to|as a result|which is why|the reason|therefore|out of|for fear)\b/i;
 const STARTS_WITH_REASON = /^["'“‘(]?(this is because|because|that is why|this is why|the reason|as a result|this means|in other words|which)\b/i;
@@ -186,7 +187,12 @@ export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestio
       const incomplete = /:\s*$/.test(candidate.text) ? 0.8 : 1;
       // A sentence that shares no topic word with the question (nor does the one it points back to) is about something else.
       const onTopic = lexical(candidate) > 0 || (POINTS_BACK.test(candidate.text) && lexical(candidate.previous) > 0) ? 1 : OFF_TOPIC_FACTOR;
-      const score = (0.5 * semantic + lexical(candidate) + NEIGHBOUR_WEIGHT * around + answerTypeBonus(kind, question.text, candidate.text, statistics, settings.notNames, isQuoted(candidate))) * rankDiscount * overview * incomplete * onTopic;
+      const score =
+        (0.5 * semantic + lexical(candidate) + NEIGHBOUR_WEIGHT * around + answerTypeBonus(kind, question.text, candidate.text, statistics, settings.notNames, isQuoted(candidate))) *
+        rankDiscount *
+        overview *
+        incomplete *
+        onTopic;
       return { candidate, score };
     })
     .sort((a, b) => b.score - a.score);
@@ -216,7 +222,10 @@ export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestio
 
   // A "who did…" question is answered by a name: when no chosen sentence has one, the best sentence that does is quoted too.
   if (kind === 'who' && !ASKS_WHO_SOMEONE_IS.test(question.text) && !chosen.some((sentence) => newNames(question.text, sentence.text, settings.notNames).length > 0)) {
-    const named = scored.find(({ candidate, score }) => score >= best.score * NAMED_RELATIVE_SCORE && lexical(candidate) > 0 && !chosen.includes(candidate) && newNames(question.text, candidate.text, settings.notNames).length > 0);
+    const named = scored.find(
+      ({ candidate, score }) =>
+        score >= best.score * NAMED_RELATIVE_SCORE && lexical(candidate) > 0 && !chosen.includes(candidate) && newNames(question.text, candidate.text, settings.notNames).length > 0,
+    );
     if (named) {
       const span = readableSpan(named.candidate, kind).filter((sentence) => !chosen.includes(sentence));
       while (chosen.length > 1 && chosen.length + span.length > MAX_SENTENCES) chosen.pop();
@@ -227,7 +236,12 @@ export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestio
   // In the guide's order within a paragraph; the paragraph of the best sentence first (a lead-in goes with its line).
   const scoreRank = new Map(scored.map((entry, index) => [entry.candidate, index]));
   const rankOf = (sentence: QuoteSentence): number =>
-    scoreRank.get(sentence) ?? Math.min(...chosen.filter((other) => other !== sentence && (other.paragraphKey === sentence.paragraphKey || other.previous === sentence || other.next === sentence)).map((other) => scoreRank.get(other) ?? scored.length));
+    scoreRank.get(sentence) ??
+    Math.min(
+      ...chosen
+        .filter((other) => other !== sentence && (other.paragraphKey === sentence.paragraphKey || other.previous === sentence || other.next === sentence))
+        .map((other) => scoreRank.get(other) ?? scored.length),
+    );
   const groups = new Map<string, QuoteSentence[]>();
   for (const sentence of chosen) groups.set(sentence.paragraphKey, [...(groups.get(sentence.paragraphKey) ?? []), sentence]);
   const quotes: { quote: Quote; rank: number; first: number }[] = [];
@@ -243,7 +257,10 @@ export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestio
   }
   // A lead-in and its line (or a sentence and what it points back to) stay in reading order, whatever their ranks.
   quotes.sort((a, b) => a.rank - b.rank || a.first - b.first);
-  const linked = orderLinkedGroups(quotes.map((entry) => entry.quote), groups);
+  const linked = orderLinkedGroups(
+    quotes.map((entry) => entry.quote),
+    groups,
+  );
   return linked;
 }
 

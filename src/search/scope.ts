@@ -49,7 +49,8 @@ movie|movies|the film|film version|directed|director|screenplay|box office|flore
   .filter(Boolean);
 
 /** Questions about an author's life rather than the book ("how old is ishiguro", "where was he born"). */
-const AUTHOR_LIFE = / (born|age|old|alive|married|wife|husband|children|kids|live|lives|lived|nationality|religion|net worth|died|dead|birthday|height|school did|university|nobel|prize|award|awards|other books|books has|novels has|wrote other|written other) /;
+const AUTHOR_LIFE =
+  / (born|age|old|alive|married|wife|husband|children|kids|live|lives|lived|nationality|religion|net worth|died|dead|birthday|height|school did|university|nobel|prize|award|awards|other books|books has|novels has|wrote other|written other) /;
 
 export class ScopeGuard {
   private readonly otherWorks: string[];

@@ -80,7 +80,24 @@ describe('command definitions', () => {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     });
     const commands = JSON.parse(stdout) as { name: string; options?: { name: string; max_length?: number; min_length?: number; autocomplete?: boolean }[] }[];
-    expect(commands.map((command) => command.name)).toEqual(['ask', 'section', 'sections', 'quote', 'quiz', 'progress', 'forget-me', 'help', 'config', 'review', 'stats', 'gaps', 'answer', 'notes', 'export', 'forget']);
+    expect(commands.map((command) => command.name)).toEqual([
+      'ask',
+      'section',
+      'sections',
+      'quote',
+      'quiz',
+      'progress',
+      'forget-me',
+      'help',
+      'config',
+      'review',
+      'stats',
+      'gaps',
+      'answer',
+      'notes',
+      'export',
+      'forget',
+    ]);
     expect(commands[0]!.options![0]).toMatchObject({ name: 'question', min_length: 1, max_length: 500 });
     expect(commands[1]!.options![0]).toMatchObject({ name: 'name', autocomplete: true });
   });
@@ -101,7 +118,7 @@ describe('configuration and secrets', () => {
         callback();
       },
     });
-    const logger = createLogger('info', sink as unknown as Parameters<typeof createLogger>[1]);
+    const logger = createLogger('info', sink);
     const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.secret-token-value';
     logger.info({ token }, 'a');
     logger.info({ DISCORD_TOKEN: token }, 'b');

@@ -42,8 +42,6 @@ describe('SlidingWindowRateLimiter', () => {
     for (let i = 0; i < 5; i++) limiter.take('u', 1_700_000_000_000 + i);
     const refused = limiter.take('u', 1_700_000_012_000);
     if (refused.allowed) throw new Error('expected a refusal');
-    expect(rateLimitNotice(refused)).toBe(
-      "You've asked 5 questions in the last 30 seconds, which is as many as I can take at once. You can ask again <t:1700000030:R> (in about 18 seconds).",
-    );
+    expect(rateLimitNotice(refused)).toBe("You've asked 5 questions in the last 30 seconds, which is as many as I can take at once. You can ask again <t:1700000030:R> (in about 18 seconds).");
   });
 });

@@ -78,13 +78,26 @@ describe('embeds never exceed Discord limits, whatever the input', () => {
     ['not covered', () => answerEmbed(answerView(answer({ answered: false, quotes: [], passages: answer().passages.map((p) => ({ ...p, citation: huge })) })))],
     ['passages', () => passagesEmbed(answerView(answer({ question: huge, passages: answer().passages.map((p) => ({ ...p, text: huge, citation: huge })) })))],
     ['section page', () => sectionPageEmbed({ citation: huge, guide: huge }, [huge, huge], 0, 3)],
-    ['toc', () => tocEmbed(Array.from({ length: 500 }, () => 'a line of the table of contents'), 0, 2)],
+    [
+      'toc',
+      () =>
+        tocEmbed(
+          Array.from({ length: 500 }, () => 'a line of the table of contents'),
+          0,
+          2,
+        ),
+    ],
     ['quote', () => quotationEmbed({ text: huge, citation: huge, highlighted: true }, huge)],
     [
       'quiz grade',
       () =>
         quizGradeEmbed(
-          { question: { question: huge, citation: huge, answer: huge, keyPoints: [] }, covered: Array.from({ length: 30 }, () => ({ text: huge, similarity: 1 })), missed: [{ text: huge, similarity: 0 }], score: 0.5 },
+          {
+            question: { question: huge, citation: huge, answer: huge, keyPoints: [] },
+            covered: Array.from({ length: 30 }, () => ({ text: huge, similarity: 1 })),
+            missed: [{ text: huge, similarity: 0 }],
+            score: 0.5,
+          },
           huge,
         ),
     ],

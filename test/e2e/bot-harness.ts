@@ -31,7 +31,7 @@ export function captureLogs(level = 'debug'): LogSink {
       callback();
     },
   });
-  return { lines, logger: createLogger(level, stream as unknown as Parameters<typeof createLogger>[1]) };
+  return { lines, logger: createLogger(level, stream) };
 }
 
 export function tempDir(prefix: string): string {
@@ -175,12 +175,7 @@ export function limitViolations(body: LooseJson): string[] {
 export function mentionsAreSafe(body: LooseJson): boolean {
   const allowed = body.allowed_mentions as LooseJson | undefined;
   return (
-    allowed !== undefined &&
-    Array.isArray(allowed.parse) &&
-    allowed.parse.length === 0 &&
-    (allowed.users ?? []).length === 0 &&
-    (allowed.roles ?? []).length === 0 &&
-    allowed.replied_user !== true
+    allowed !== undefined && Array.isArray(allowed.parse) && allowed.parse.length === 0 && (allowed.users ?? []).length === 0 && (allowed.roles ?? []).length === 0 && allowed.replied_user !== true
   );
 }
 

@@ -159,7 +159,7 @@ describe('/ask', () => {
   it('More passages pages through further results, privately, with Read buttons', async () => {
     const { id } = await askAndWait('How does Tommy change?');
     const original = h.fake.originalResponse(id)!;
-    const first = await press(buttonId(original.message as unknown as LooseJson, 'More passages'), original.id);
+    const first = await press(buttonId(original.message, 'More passages'), original.id);
     expect(first.callback.callbackType).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect(first.callback.body.flags).toBe(EPHEMERAL);
     const page = await h.fake.waitForEdit(first.id);
@@ -176,7 +176,7 @@ describe('/ask', () => {
   it('Read the section shows the full cited section, privately', async () => {
     const { id } = await askAndWait('Who is Miss Lucy?');
     const original = h.fake.originalResponse(id)!;
-    const { callback } = await press(buttonId(original.message as unknown as LooseJson, 'Read the section'), original.id);
+    const { callback } = await press(buttonId(original.message, 'Read the section'), original.id);
     expect(callback.callbackType).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(callback.body.flags).toBe(EPHEMERAL);
     const embed = (callback.body.embeds as LooseJson[])[0]!;
@@ -198,12 +198,12 @@ describe('/ask', () => {
     const member = newMember();
     const { id } = await askAndWait('What are the possibles?', { member });
     const original = h.fake.originalResponse(id)!;
-    const yes = await press(buttonId(original.message as unknown as LooseJson, 'Helpful'), original.id, member);
+    const yes = await press(buttonId(original.message, 'Helpful'), original.id, member);
     expect(yes.callback.body.flags).toBe(EPHEMERAL);
     expect(yes.callback.body.content).toMatch(/Thanks/);
-    const again = await press(buttonId(original.message as unknown as LooseJson, 'Helpful'), original.id, member);
+    const again = await press(buttonId(original.message, 'Helpful'), original.id, member);
     expect(again.callback.body.content).toMatch(/already marked/);
-    await press(buttonId(original.message as unknown as LooseJson, 'Not helpful'), original.id, member);
+    await press(buttonId(original.message, 'Not helpful'), original.id, member);
     const votes = feedback.entries().filter((entry) => entry.answerId === id);
     expect(votes).toHaveLength(1);
     expect(votes[0]).toMatchObject({ answerId: id, userId: member.id, helpful: false, question: 'What are the possibles?' });
@@ -463,12 +463,17 @@ describe('missing or invalid options get the usage of the command, privately', (
   const failedLogs = (id: string) => h.logs.lines.filter((line) => line.interactionId === id && line.level >= 50);
 
   it.each([
-    ['/ask with no options', 'ask', {}, /^`\/ask` needs `question` \(your question, for example: Who is Miss Lucy\?\)\. Use it like this: `\/ask question:<text> \[private\]`, for example `\/ask question:Who is Miss Lucy\?`\.$/],
+    [
+      '/ask with no options',
+      'ask',
+      {},
+      /^`\/ask` needs `question` \(your question, for example: Who is Miss Lucy\?\)\. Use it like this: `\/ask question:<text> \[private\]`, for example `\/ask question:Who is Miss Lucy\?`\.$/,
+    ],
     ['/section with no options', 'section', {}, /^`\/section` needs `name` .*for example `\/section name:Miss Lucy`\.$/],
     ['/section with an empty name', 'section', { name: '' }, /^`\/section` needs `name` /],
     ['/section with only spaces', 'section', { name: '   ' }, /^`\/section` needs `name` /],
   ])('%s', async (_what, name, options, expected) => {
-    const id = h.fake.sendInteraction(h.fake.chatInputInteraction({ name, options: options as Record<string, string>, member: newMember(), validate: false }));
+    const id = h.fake.sendInteraction(h.fake.chatInputInteraction({ name, options: options, member: newMember(), validate: false }));
     const callback = await h.fake.waitForResponse(id);
     expect(callback.body.flags).toBe(EPHEMERAL);
     expect(callback.body.content).toMatch(expected);
@@ -482,7 +487,9 @@ describe('missing or invalid options get the usage of the command, privately', (
     const id = h.fake.sendInteraction(h.fake.modalSubmitInteraction({ customId: `quiz-submit:${shortId(question.id)}`, fields: {}, layout: 'label' }));
     const callback = await h.fake.waitForResponse(id);
     expect(callback.body.flags).toBe(EPHEMERAL);
-    expect(callback.body.content).toMatch(/^The form came back without its `answer` field, so nothing was done\. Please open it again and fill it in\. \(It comes from `\/quiz`\. Use it like this: `\/quiz`/);
+    expect(callback.body.content).toMatch(
+      /^The form came back without its `answer` field, so nothing was done\. Please open it again and fill it in\. \(It comes from `\/quiz`\. Use it like this: `\/quiz`/,
+    );
     expect(failedLogs(id)).toEqual([]);
   });
 });

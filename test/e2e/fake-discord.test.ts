@@ -143,9 +143,7 @@ describe('fake Discord with a real discord.js Client', () => {
     expect(teacher.permissions.has(PermissionFlagsBits.ManageGuild)).toBe(true);
     const unknown = await guild.members.fetch({ user: '123456789012345678', force: true }).catch((e: unknown) => e);
     expect(unknown).toMatchObject({ status: 404, code: 10007 });
-    expect(fake.requests.map((r) => r.route)).toEqual(
-      expect.arrayContaining(['GET /channels/:channelId', 'GET /guilds/:guildId/channels', 'GET /guilds/:guildId/members/:userId']),
-    );
+    expect(fake.requests.map((r) => r.route)).toEqual(expect.arrayContaining(['GET /channels/:channelId', 'GET /guilds/:guildId/channels', 'GET /guilds/:guildId/members/:userId']));
 
     fake.setLatency(60);
     const started = performance.now();
@@ -210,7 +208,7 @@ describe('fake Discord with a real discord.js Client', () => {
     const id = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'What is a derivative?' } }));
     const callback = await fake.waitForResponse(id);
     const edit = await fake.waitForEdit(id);
-    const message = (await done) as Message;
+    const message = await done;
 
     expect(callback.callbackType).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect(callback.status).toBe(204);
@@ -232,9 +230,7 @@ describe('fake Discord with a real discord.js Client', () => {
 
   it('button on a review-queue message posted by the bot: update (type 7) edits that message', async () => {
     const queue = textChannel(fake.guild.channels.reviewQueue.id);
-    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId('review:approve:42').setLabel('Approve').setStyle(ButtonStyle.Success),
-    );
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('review:approve:42').setLabel('Approve').setStyle(ButtonStyle.Success));
     await queue.send({ content: 'Answer #42 needs review', components: [row] });
     const posted = await fake.waitForChannelMessage(queue.id);
     expect(posted.message.components).toHaveLength(1);
@@ -246,9 +242,7 @@ describe('fake Discord with a real discord.js Client', () => {
       expect(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)).toBe(true);
       await interaction.update({ content: 'Approved by a teacher', components: [] });
     });
-    const id = fake.sendInteraction(
-      fake.buttonInteraction({ customId: 'review:approve:42', message: posted.id, member: fake.members.teacher, channelId: queue.id }),
-    );
+    const id = fake.sendInteraction(fake.buttonInteraction({ customId: 'review:approve:42', message: posted.id, member: fake.members.teacher, channelId: queue.id }));
     await done;
     const callback = await fake.waitForResponse(id);
     expect(callback.callbackType).toBe(InteractionResponseType.UpdateMessage);
@@ -318,16 +312,10 @@ describe('fake Discord with a real discord.js Client', () => {
         .setCustomId('feedback-modal')
         .setTitle('Feedback')
         .addLabelComponents(
-          new LabelBuilder()
-            .setLabel('Your feedback')
-            .setTextInputComponent(new TextInputBuilder().setCustomId('answer').setStyle(TextInputStyle.Paragraph)),
+          new LabelBuilder().setLabel('Your feedback').setTextInputComponent(new TextInputBuilder().setCustomId('answer').setStyle(TextInputStyle.Paragraph)),
           new LabelBuilder()
             .setLabel('Rating')
-            .setStringSelectMenuComponent(
-              new StringSelectMenuBuilder()
-                .setCustomId('rating')
-                .addOptions({ label: 'Good', value: 'good' }, { label: 'Bad', value: 'bad' }),
-            ),
+            .setStringSelectMenuComponent(new StringSelectMenuBuilder().setCustomId('rating').addOptions({ label: 'Good', value: 'good' }, { label: 'Bad', value: 'bad' })),
         );
       await interaction.showModal(modal);
     });
@@ -344,9 +332,7 @@ describe('fake Discord with a real discord.js Client', () => {
       await interaction.reply({ content: `Thanks: ${value}`, flags: MessageFlags.Ephemeral });
       return [value, rating];
     });
-    const submitId = fake.sendInteraction(
-      fake.modalSubmitInteraction({ customId: 'feedback-modal', fields: { answer: 'Very helpful', rating: ['good'] } }),
-    );
+    const submitId = fake.sendInteraction(fake.modalSubmitInteraction({ customId: 'feedback-modal', fields: { answer: 'Very helpful', rating: ['good'] } }));
     expect(await submitted).toEqual(['Very helpful', ['good']]);
     const reply = await fake.waitForResponse(submitId);
     expect(reply.callbackType).toBe(InteractionResponseType.ChannelMessageWithSource);
@@ -398,7 +384,7 @@ describe('fake Discord with a real discord.js Client', () => {
       });
     });
     const id = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'notes please' } }));
-    const followUpMessage = (await done) as Message;
+    const followUpMessage = await done;
     const followUp = await fake.waitForFollowUp(id);
     expect(followUp.request.bodyType).toBe('multipart');
     expect(followUp.request.query.wait).toBe('true');
@@ -444,11 +430,7 @@ describe('fake Discord with a real discord.js Client', () => {
     const retriedId = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'q' } }));
     await retried;
     expect(once500.hits).toBe(1);
-    expect(fake.interactionResponses(retriedId, { includeFailed: true }).map((r) => `${r.kind}:${r.status}`)).toEqual([
-      'callback:204',
-      'editOriginal:500',
-      'editOriginal:200',
-    ]);
+    expect(fake.interactionResponses(retriedId, { includeFailed: true }).map((r) => `${r.kind}:${r.status}`)).toEqual(['callback:204', 'editOriginal:500', 'editOriginal:200']);
 
     const persistent = fake.failNext({ method: 'PATCH', pathPattern: '/webhooks/*', status: 500, times: Infinity });
     const failed = handleNext(async (interaction) => {
@@ -519,9 +501,7 @@ describe('fake Discord with a real discord.js Client', () => {
     const twice = handleNext(async (interaction) => {
       if (!interaction.isChatInputCommand()) throw new Error('expected a chat input command');
       await interaction.reply('first');
-      return client.rest
-        .post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: 'again' } }, auth: false })
-        .catch((e: unknown) => e);
+      return client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: 'again' } }, auth: false }).catch((e: unknown) => e);
     });
     fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'q' } }));
     expect(await twice).toMatchObject({ status: 400, code: 40060 });
@@ -605,8 +585,7 @@ describe('fake Discord with a real discord.js Client', () => {
     // Sockets close asynchronously; give them a moment.
     const deadline = Date.now() + 2000;
     let handles = countHandles();
-    const leaked = (): string[] =>
-      ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'].filter((name) => (handles[name] ?? 0) > (baselineHandles[name] ?? 0));
+    const leaked = (): string[] => ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'].filter((name) => (handles[name] ?? 0) > (baselineHandles[name] ?? 0));
     while (leaked().length > 0 && Date.now() < deadline) {
       await sleep(20);
       handles = countHandles();

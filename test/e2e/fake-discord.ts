@@ -146,15 +146,7 @@ export interface RecordedFile {
   attachmentId?: string;
 }
 
-export type InteractionResponseKind =
-  | 'callback'
-  | 'editOriginal'
-  | 'fetchOriginal'
-  | 'deleteOriginal'
-  | 'followUp'
-  | 'editFollowUp'
-  | 'fetchFollowUp'
-  | 'deleteFollowUp';
+export type InteractionResponseKind = 'callback' | 'editOriginal' | 'fetchOriginal' | 'deleteOriginal' | 'followUp' | 'editFollowUp' | 'fetchFollowUp' | 'deleteFollowUp';
 
 export interface RecordedRequest {
   /** 1-based order of arrival. */
@@ -308,12 +300,7 @@ export interface FakeAttachmentInput {
 }
 
 /** An option value: plain JS values are typed from the registered command schema, else inferred. */
-export type OptionValueInput =
-  | string
-  | number
-  | boolean
-  | FakeAttachmentInput
-  | { type: ApplicationCommandOptionType; value: string | number | boolean };
+export type OptionValueInput = string | number | boolean | FakeAttachmentInput | { type: ApplicationCommandOptionType; value: string | number | boolean };
 
 export interface ChatInputInteractionOptions extends InteractionBaseOptions {
   name: string;
@@ -509,15 +496,7 @@ const DEFAULT_EVERYONE_PERMISSIONS =
   P.SendPolls |
   P.UseExternalApps;
 
-const DEFAULT_BOT_PERMISSIONS =
-  P.ViewChannel |
-  P.SendMessages |
-  P.SendMessagesInThreads |
-  P.EmbedLinks |
-  P.AttachFiles |
-  P.ReadMessageHistory |
-  P.AddReactions |
-  P.UseExternalEmojis;
+const DEFAULT_BOT_PERMISSIONS = P.ViewChannel | P.SendMessages | P.SendMessagesInThreads | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.AddReactions | P.UseExternalEmojis;
 
 function toBigInt(p: PermissionInput): bigint {
   return typeof p === 'bigint' ? p : BigInt(p);
@@ -556,13 +535,7 @@ function sleep(ms: number): Promise<void> {
 function templateToRegExp(template: string): RegExp {
   const source = template
     .split('/')
-    .map((segment) =>
-      segment === '*'
-        ? '.*'
-        : segment.startsWith(':')
-          ? '[^/]+'
-          : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*/g, '.*'),
-    )
+    .map((segment) => (segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*/g, '.*')))
     .join('/');
   return new RegExp(`^${source}$`);
 }
@@ -755,9 +728,7 @@ export class FakeDiscord {
 
     this.applicationId = snowflake();
     const botId = this.applicationId; // bots created after 2016 share the application id
-    this.token =
-      options.token ??
-      `${Buffer.from(botId).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
+    this.token = options.token ?? `${Buffer.from(botId).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
     this.botUser = {
       id: botId,
       username: options.botUsername ?? 'GuideBot',
@@ -780,13 +751,10 @@ export class FakeDiscord {
     const ownerUser = this.#makeUser('owner');
     const everyone = this.#makeRole(guildId, '@everyone', DEFAULT_EVERYONE_PERMISSIONS, 0);
     const teacher = this.#makeRole(snowflake(), 'Teacher', P.ManageGuild, 2);
-    const botRole = this.#makeRole(
-      snowflake(),
-      this.botUser.username,
-      options.botPermissions === undefined ? DEFAULT_BOT_PERMISSIONS : toBigInt(options.botPermissions),
-      1,
-      { managed: true, tags: { bot_id: botId } },
-    );
+    const botRole = this.#makeRole(snowflake(), this.botUser.username, options.botPermissions === undefined ? DEFAULT_BOT_PERMISSIONS : toBigInt(options.botPermissions), 1, {
+      managed: true,
+      tags: { bot_id: botId },
+    });
     const category = this.#makeChannel({ name: 'study', type: ChannelType.GuildCategory, position: 0 });
     const general = this.#makeChannel({ name: 'general', parentId: category.id, position: 0, topic: 'Ask the guide bot' });
     const reviewQueue = this.#makeChannel({
@@ -923,9 +891,7 @@ export class FakeDiscord {
   assertNoUnhandledRequests(): void {
     const unhandled = this.unhandledRequests;
     if (unhandled.length > 0) {
-      throw new Error(
-        `FakeDiscord: ${unhandled.length} request(s) to unknown routes:\n${unhandled.map((r) => `  ${r.method} ${r.url}`).join('\n')}`,
-      );
+      throw new Error(`FakeDiscord: ${unhandled.length} request(s) to unknown routes:\n${unhandled.map((r) => `  ${r.method} ${r.url}`).join('\n')}`);
     }
     const crashed = this.#requests.filter((r) => r.internalError !== null);
     if (crashed.length > 0) {
@@ -973,7 +939,7 @@ export class FakeDiscord {
         kind: req.responseKind,
         interactionId,
         callbackType: req.callbackType,
-        body: body as RecordedMessageBody,
+        body: body,
         files: req.files,
         messageId: req.messageId,
         status: req.status,
@@ -1005,9 +971,7 @@ export class FakeDiscord {
   }
 
   followUps(interactionId: string): StoredMessage[] {
-    return (this.#interactions.get(interactionId)?.followUpIds ?? [])
-      .map((id) => this.#messages.get(id))
-      .filter((m): m is StoredMessage => m !== undefined);
+    return (this.#interactions.get(interactionId)?.followUpIds ?? []).map((id) => this.#messages.get(id)).filter((m): m is StoredMessage => m !== undefined);
   }
 
   /** Direct messages the bot sent to a user, oldest first. */
@@ -1034,10 +998,7 @@ export class FakeDiscord {
    * polled every `pollIntervalMs`, default 5, so it also works for client-side conditions).
    * Rejects after `timeoutMs` (default 5000) with `description` and a summary of recent traffic.
    */
-  waitFor<T>(
-    check: () => T | undefined | null | false,
-    options: WaitOptions & { description?: string; pollIntervalMs?: number } = {},
-  ): Promise<T> {
+  waitFor<T>(check: () => T | undefined | null | false, options: WaitOptions & { description?: string; pollIntervalMs?: number } = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? 5000;
     const description = options.description ?? 'condition';
     const first = check();
@@ -1129,17 +1090,12 @@ export class FakeDiscord {
    * A message the bot created in a channel via `POST /channels/:id/messages` (nth, default first, matching).
    * With `includeInteractionMessages`, non-ephemeral interaction replies/follow-ups in that channel count too.
    */
-  waitForChannelMessage(
-    channelId: string,
-    options: InteractionWaitOptions<StoredMessage> & { includeInteractionMessages?: boolean } = {},
-  ): Promise<StoredMessage> {
+  waitForChannelMessage(channelId: string, options: InteractionWaitOptions<StoredMessage> & { includeInteractionMessages?: boolean } = {}): Promise<StoredMessage> {
     const nth = options.nth ?? 1;
     return this.waitFor(
       () => {
         const matches = this.channelMessages(channelId, { includeDeleted: true }).filter(
-          (m) =>
-            (m.source === 'channel' || (options.includeInteractionMessages && (m.source === 'interaction' || m.source === 'followUp'))) &&
-            (options.predicate ? options.predicate(m) : true),
+          (m) => (m.source === 'channel' || (options.includeInteractionMessages && (m.source === 'interaction' || m.source === 'followUp'))) && (options.predicate ? options.predicate(m) : true),
         );
         return matches[nth - 1];
       },
@@ -1150,18 +1106,15 @@ export class FakeDiscord {
   /** Wait for the nth (default first) client->server gateway frame with this opcode. */
   waitForGatewayOp(op: GatewayOpcodes, options: InteractionWaitOptions<GatewayFrame> = {}): Promise<GatewayFrame> {
     const nth = options.nth ?? 1;
-    return this.waitFor(
-      () => this.#frames.filter((f) => f.direction === 'in' && f.op === op && (options.predicate ? options.predicate(f) : true))[nth - 1],
-      { timeoutMs: options.timeoutMs, description: `gateway op ${GatewayOpcodes[op]} (${op}) from the client` },
-    );
+    return this.waitFor(() => this.#frames.filter((f) => f.direction === 'in' && f.op === op && (options.predicate ? options.predicate(f) : true))[nth - 1], {
+      timeoutMs: options.timeoutMs,
+      description: `gateway op ${GatewayOpcodes[op]} (${op}) from the client`,
+    });
   }
 
   /** Wait until `resumeCount >= n` and the RESUMED dispatch was sent. */
   waitForResume(n = 1, options: WaitOptions = {}): Promise<true> {
-    return this.waitFor(
-      () => this.#resumeCount >= n && this.#frames.filter((f) => f.direction === 'out' && f.t === 'RESUMED').length >= n,
-      { ...options, description: `resume #${n}` },
-    );
+    return this.waitFor(() => this.#resumeCount >= n && this.#frames.filter((f) => f.direction === 'out' && f.t === 'RESUMED').length >= n, { ...options, description: `resume #${n}` });
   }
 
   /** Human readable summary of recent traffic (used in timeout errors). */
@@ -1234,14 +1187,7 @@ export class FakeDiscord {
    * Add a text channel (dispatches CHANNEL_CREATE). `botCanView: false` / `botCanSend: false` add member
    * overwrites for the bot so REST returns 403 Missing Access (50001) / Missing Permissions (50013).
    */
-  addChannel(spec: {
-    name: string;
-    topic?: string;
-    parentId?: string | null;
-    permissionOverwrites?: APIOverwrite[];
-    botCanView?: boolean;
-    botCanSend?: boolean;
-  }): FakeChannel {
+  addChannel(spec: { name: string; topic?: string; parentId?: string | null; permissionOverwrites?: APIOverwrite[]; botCanView?: boolean; botCanSend?: boolean }): FakeChannel {
     const overwrites = [...(spec.permissionOverwrites ?? [])];
     let deny = 0n;
     if (spec.botCanView === false) deny |= P.ViewChannel;
@@ -1304,12 +1250,7 @@ export class FakeDiscord {
   /** A real-shaped `MESSAGE_COMPONENT` (type 3) button interaction. */
   buttonInteraction(opts: ComponentInteractionOptions): APIMessageComponentButtonInteraction {
     const message = this.#componentMessage(opts, ComponentType.Button);
-    return this.#baseInteraction(
-      InteractionType.MessageComponent,
-      opts,
-      { custom_id: opts.customId, component_type: ComponentType.Button },
-      message,
-    ) as APIMessageComponentButtonInteraction;
+    return this.#baseInteraction(InteractionType.MessageComponent, opts, { custom_id: opts.customId, component_type: ComponentType.Button }, message) as APIMessageComponentButtonInteraction;
   }
 
   /** A real-shaped string select interaction. */
@@ -1376,12 +1317,7 @@ export class FakeDiscord {
       }
     }
     const message = opts.message === undefined ? undefined : this.#resolveMessageInput(opts.message, opts.channelId);
-    return this.#baseInteraction(
-      InteractionType.ModalSubmit,
-      opts,
-      { custom_id: opts.customId, components },
-      message,
-    ) as APIModalSubmitInteraction;
+    return this.#baseInteraction(InteractionType.ModalSubmit, opts, { custom_id: opts.customId, components }, message) as APIModalSubmitInteraction;
   }
 
   /** A gateway MESSAGE_CREATE payload for a member's message (optionally mentioning the bot). */
@@ -1440,10 +1376,7 @@ export class FakeDiscord {
       userId: user?.id ?? '0',
       sourceMessageId: messageId,
       deferredLoading: false,
-      commandName:
-        payload.type === InteractionType.ApplicationCommand || payload.type === InteractionType.ApplicationCommandAutocomplete
-          ? payload.data.name
-          : null,
+      commandName: payload.type === InteractionType.ApplicationCommand || payload.type === InteractionType.ApplicationCommandAutocomplete ? payload.data.name : null,
     };
     this.#requireSession('sendInteraction');
     this.#interactions.set(state.id, state);
@@ -1468,9 +1401,7 @@ export class FakeDiscord {
       deleted: false,
       ephemeral: false,
     });
-    this.#dispatchToSessions(GatewayDispatchEvents.MessageCreate, data, GatewayIntentBits.GuildMessages, (session) =>
-      this.#applyContentIntent(session, data),
-    );
+    this.#dispatchToSessions(GatewayDispatchEvents.MessageCreate, data, GatewayIntentBits.GuildMessages, (session) => this.#applyContentIntent(session, data));
     return data;
   }
 
@@ -1566,14 +1497,7 @@ export class FakeDiscord {
     return role;
   }
 
-  #makeChannel(spec: {
-    name: string;
-    type?: FakeChannel['type'];
-    parentId?: string | null;
-    position: number;
-    topic?: string | null;
-    permissionOverwrites?: APIOverwrite[];
-  }): FakeChannel {
+  #makeChannel(spec: { name: string; type?: FakeChannel['type']; parentId?: string | null; position: number; topic?: string | null; permissionOverwrites?: APIOverwrite[] }): FakeChannel {
     const channel: FakeChannel = {
       id: snowflake(),
       name: spec.name,
@@ -1821,12 +1745,12 @@ export class FakeDiscord {
     if (registered && opts.subcommandGroup) {
       const group = schemaOptions?.find((o) => o.type === ApplicationCommandOptionType.SubcommandGroup && o.name === opts.subcommandGroup);
       if (!group && validate) throw new Error(`chatInputInteraction: ${where}: no subcommand group "${opts.subcommandGroup}" registered`);
-      schemaOptions = group && 'options' in group ? (group.options as APIApplicationCommandOption[] | undefined) : undefined;
+      schemaOptions = group && 'options' in group ? group.options : undefined;
     }
     if (registered && opts.subcommand) {
       const sub = schemaOptions?.find((o) => o.type === ApplicationCommandOptionType.Subcommand && o.name === opts.subcommand);
       if (!sub && validate) throw new Error(`chatInputInteraction: ${where}: no subcommand "${opts.subcommand}" registered`);
-      schemaOptions = sub && 'options' in sub ? (sub.options as APIApplicationCommandOption[] | undefined) : undefined;
+      schemaOptions = sub && 'options' in sub ? sub.options : undefined;
     } else if (validate && schemaOptions?.some((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup)) {
       throw new Error(`chatInputInteraction: ${where}: the registered command requires a subcommand`);
     }
@@ -1837,9 +1761,7 @@ export class FakeDiscord {
     for (const [name, input] of Object.entries(opts.options ?? {})) {
       const schema = schemaOptions?.find((o) => o.name === name);
       if (!schema && validate) {
-        throw new Error(
-          `chatInputInteraction: ${where} has no option "${name}" (registered: ${(schemaOptions ?? []).map((o) => o.name).join(', ') || 'none'})`,
-        );
+        throw new Error(`chatInputInteraction: ${where} has no option "${name}" (registered: ${(schemaOptions ?? []).map((o) => o.name).join(', ') || 'none'})`);
       }
       const { type, value } = this.#resolveOptionValue(name, input, schema?.type, resolved, channelId);
       if (name === focused) {
@@ -1897,7 +1819,7 @@ export class FakeDiscord {
           proxy_url: url,
           content_type: contentType,
           ephemeral: true,
-        } as APIAttachment,
+        },
       };
       return { type: ApplicationCommandOptionType.Attachment, value: id };
     }
@@ -1932,7 +1854,7 @@ export class FakeDiscord {
             resolved.members = {
               ...resolved.members,
               [id]: { ...m, permissions: this.#computePermissions(member, this.#channels.get(channelId), member.roles).toString() },
-            } as APIInteractionDataResolved['members'];
+            };
           }
         } else if (role && type === ApplicationCommandOptionType.Mentionable) {
           resolved.roles = { ...resolved.roles, [id]: role };
@@ -1960,7 +1882,7 @@ export class FakeDiscord {
             permissions: this.#botPermissionsIn(id).toString(),
             ...(apiChannel.parent_id !== undefined ? { parent_id: apiChannel.parent_id } : {}),
           },
-        } as APIInteractionDataResolved['channels'];
+        };
         return { type, value: id };
       }
       case ApplicationCommandOptionType.Integer:
@@ -1980,7 +1902,7 @@ export class FakeDiscord {
       return stored.message;
     }
     if ('message' in input && 'source' in input) return input.message;
-    const api = input as APIMessage;
+    const api = input;
     if (!this.#messages.has(api.id)) {
       this.#storeMessage({
         id: api.id,
@@ -2052,10 +1974,7 @@ export class FakeDiscord {
       const channelId = opts.channelId ?? this.guild.channels.general.id;
       const channel = this.#channels.get(channelId);
       if (!channel) throw new Error(`unknown channel id ${channelId}`);
-      const perms =
-        opts.permissions !== undefined
-          ? toBigInt(opts.permissions)
-          : (member.permissionsOverride ?? this.#computePermissions(member, channel, roles));
+      const perms = opts.permissions !== undefined ? toBigInt(opts.permissions) : (member.permissionsOverride ?? this.#computePermissions(member, channel, roles));
       payload.guild = { id: guildId, locale: this.guild.preferredLocale, features: [] };
       payload.guild_id = guildId;
       payload.guild_locale = opts.guildLocale ?? this.guild.preferredLocale;
@@ -2074,9 +1993,7 @@ export class FakeDiscord {
       payload.channel = { id: channelId, type: ChannelType.DM, flags: 0, last_message_id: null, recipients: [member.user] };
       payload.channel_id = channelId;
       payload.user = member.user;
-      payload.app_permissions = (
-        P.AddReactions | P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.UseExternalEmojis
-      ).toString();
+      payload.app_permissions = (P.AddReactions | P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.UseExternalEmojis).toString();
       payload.authorizing_integration_owners = { [ApplicationIntegrationType.GuildInstall]: '0' };
       payload.context = InteractionContextType.BotDM;
     }
@@ -2108,19 +2025,17 @@ export class FakeDiscord {
     const roleIds = new Set<string>();
     for (const m of content.matchAll(/<@&(\d{17,20})>/g)) roleIds.add(m[1]!);
     const users = [...userIds]
-      .filter((id) => parse.includes('users' as never) || (allowed?.users ?? []).includes(id))
+      .filter((id) => parse.includes('users') || (allowed?.users ?? []).includes(id))
       .map((id) => this.#users.get(id))
       .filter((u): u is APIUser => u !== undefined);
-    const roles = [...roleIds].filter((id) => parse.includes('roles' as never) || (allowed?.roles ?? []).includes(id));
-    const everyone = /@(everyone|here)/.test(content) && parse.includes('everyone' as never);
+    const roles = [...roleIds].filter((id) => parse.includes('roles') || (allowed?.roles ?? []).includes(id));
+    const everyone = /@(everyone|here)/.test(content) && parse.includes('everyone');
     return { users, roles, everyone };
   }
 
   #buildAttachments(channelId: string, body: RecordedMessageBody, files: RecordedFile[], existing: APIAttachment[], ephemeral: boolean): APIAttachment[] {
     const declared = Array.isArray(body.attachments) ? body.attachments : undefined;
-    const kept = declared
-      ? existing.filter((a) => declared.some((d) => String(d.id) === a.id))
-      : existing;
+    const kept = declared ? existing.filter((a) => declared.some((d) => String(d.id) === a.id)) : existing;
     const created: APIAttachment[] = [];
     files.forEach((file, index) => {
       const key = /^files\[(\d+)\]$/.exec(file.field)?.[1] ?? String(index);
@@ -2286,11 +2201,8 @@ export class FakeDiscord {
   #deleteMessage(stored: StoredMessage): void {
     stored.deleted = true;
     if (!stored.ephemeral) {
-      this.#dispatchToSessions(
-        GatewayDispatchEvents.MessageDelete,
-        { id: stored.id, channel_id: stored.channelId, guild_id: this.guild.id },
-        GatewayIntentBits.GuildMessages,
-        () => (this.#channelVisibleToBot(stored.channelId) ? { id: stored.id, channel_id: stored.channelId, guild_id: this.guild.id } : null),
+      this.#dispatchToSessions(GatewayDispatchEvents.MessageDelete, { id: stored.id, channel_id: stored.channelId, guild_id: this.guild.id }, GatewayIntentBits.GuildMessages, () =>
+        this.#channelVisibleToBot(stored.channelId) ? { id: stored.id, channel_id: stored.channelId, guild_id: this.guild.id } : null,
       );
     }
   }
@@ -2329,7 +2241,7 @@ export class FakeDiscord {
     const v2 = (flags & MessageFlags.IsComponentsV2) !== 0;
     if (body.content !== undefined && body.content !== null) v.maxLength([...prefix, 'content'], body.content, 2000);
     if (v2 && typeof body.content === 'string' && body.content.length > 0) {
-      v.add([...prefix, 'content'], 'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2', 'The \'content\' field cannot be used when using MessageFlags.IS_COMPONENTS_V2');
+      v.add([...prefix, 'content'], 'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2', "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2");
     }
     if (Array.isArray(body.embeds)) {
       v.maxLength([...prefix, 'embeds'], body.embeds, 10);
@@ -2341,7 +2253,7 @@ export class FakeDiscord {
           v.add(p, 'MODEL_TYPE_CONVERT', 'Only dictionaries may be used in a ModelType');
           return;
         }
-        const embed = rawEmbed as APIEmbed;
+        const embed = rawEmbed;
         v.maxLength([...p, 'title'], embed.title, 256);
         v.maxLength([...p, 'description'], embed.description, 4096);
         v.maxLength([...p, 'footer', 'text'], embed.footer?.text, 2048);
@@ -2448,14 +2360,7 @@ export class FakeDiscord {
     return out;
   }
 
-  #normalizeCommand(
-    raw: unknown,
-    guildId: string | null,
-    existing: readonly APIApplicationCommand[],
-    v: Validation,
-    path: Array<string | number>,
-    names?: Set<string>,
-  ): APIApplicationCommand {
+  #normalizeCommand(raw: unknown, guildId: string | null, existing: readonly APIApplicationCommand[], v: Validation, path: Array<string | number>, names?: Set<string>): APIApplicationCommand {
     const cmd = isRecord(raw) ? raw : {};
     const type = typeof cmd.type === 'number' ? cmd.type : ApplicationCommandType.ChatInput;
     const name = typeof cmd.name === 'string' ? cmd.name : '';
@@ -2583,8 +2488,7 @@ export class FakeDiscord {
       if (guildId !== this.guild.id) throw Errors.missingAccess();
       return guildId;
     };
-    const getList = (guildId: string | null): APIApplicationCommand[] =>
-      guildId ? (this.#guildCommands.get(guildId) ?? []) : (this.#globalCommands ?? []);
+    const getList = (guildId: string | null): APIApplicationCommand[] => (guildId ? (this.#guildCommands.get(guildId) ?? []) : (this.#globalCommands ?? []));
     const setList = (guildId: string | null, list: APIApplicationCommand[]): void => {
       if (guildId) this.#guildCommands.set(guildId, list);
       else this.#globalCommands = list;
@@ -2625,14 +2529,20 @@ export class FakeDiscord {
         const v = new Validation();
         const updated = { ...this.#normalizeCommand({ ...current, ...(isRecord(body) ? body : {}) }, guildId, [current], v, []), id: current.id };
         if (v.count > 0) throw Errors.invalidForm(v);
-        setList(guildId, list.map((c) => (c.id === current.id ? updated : c)));
+        setList(
+          guildId,
+          list.map((c) => (c.id === current.id ? updated : c)),
+        );
         return ok(updated);
       });
       this.#route('DELETE', `${base}/:commandId`, ({ params }) => {
         const guildId = guildOf(params);
         const list = getList(guildId);
         if (!list.some((c) => c.id === params.commandId)) throw Errors.unknownCommand();
-        setList(guildId, list.filter((c) => c.id !== params.commandId));
+        setList(
+          guildId,
+          list.filter((c) => c.id !== params.commandId),
+        );
         return noContent();
       });
     }
@@ -2663,7 +2573,9 @@ export class FakeDiscord {
     this.#route('GET', '/channels/:channelId/messages', ({ params, req }) => {
       const channel = channelFor(params.channelId, P.ReadMessageHistory);
       const limit = Math.min(100, Number(req.query.limit ?? 50));
-      const list = this.channelMessages(channel.id).map((m) => m.message).reverse();
+      const list = this.channelMessages(channel.id)
+        .map((m) => m.message)
+        .reverse();
       return ok(list.slice(0, limit));
     });
     this.#route('POST', '/channels/:channelId/messages', ({ params, body, files, req }) => {
@@ -2674,7 +2586,18 @@ export class FakeDiscord {
         const invalid = this.#validateMessage(new Validation(), [], msgBody, files, true);
         if (invalid) throw invalid;
         const message = this.#buildMessage({ id: snowflake(), channelId: params.channelId!, author: this.botUser, body: msgBody, attachments: [], type: MessageType.Default, flags: 0 });
-        this.#storeMessage({ id: message.id, channelId: params.channelId!, source: 'channel', interactionId: null, message, createBody: msgBody, files, history: [], deleted: false, ephemeral: false });
+        this.#storeMessage({
+          id: message.id,
+          channelId: params.channelId!,
+          source: 'channel',
+          interactionId: null,
+          message,
+          createBody: msgBody,
+          files,
+          history: [],
+          deleted: false,
+          ephemeral: false,
+        });
         req.messageId = message.id;
         return ok(message);
       }
@@ -2918,17 +2841,7 @@ export class FakeDiscord {
   #handleWebhookMessage({ params, body, files, req }: RouteContext, method: 'GET' | 'PATCH' | 'DELETE'): RouteResult {
     const isOriginal = params.messageId === '@original';
     req.responseKind =
-      method === 'GET'
-        ? isOriginal
-          ? 'fetchOriginal'
-          : 'fetchFollowUp'
-        : method === 'PATCH'
-          ? isOriginal
-            ? 'editOriginal'
-            : 'editFollowUp'
-          : isOriginal
-            ? 'deleteOriginal'
-            : 'deleteFollowUp';
+      method === 'GET' ? (isOriginal ? 'fetchOriginal' : 'fetchFollowUp') : method === 'PATCH' ? (isOriginal ? 'editOriginal' : 'editFollowUp') : isOriginal ? 'deleteOriginal' : 'deleteFollowUp';
     const state = this.#interactionFromPath(params, req);
     const messageId = isOriginal ? state.originalMessageId : params.messageId!;
     const belongs = isOriginal || messageId === state.originalMessageId || state.followUpIds.includes(messageId ?? '');
@@ -2955,10 +2868,7 @@ export class FakeDiscord {
     return Buffer.concat(chunks);
   }
 
-  async #parseBody(
-    raw: Buffer,
-    contentType: string,
-  ): Promise<{ type: RecordedRequest['bodyType']; body: RecordedRequest['body']; files: RecordedFile[]; error?: HttpError }> {
+  async #parseBody(raw: Buffer, contentType: string): Promise<{ type: RecordedRequest['bodyType']; body: RecordedRequest['body']; files: RecordedFile[]; error?: HttpError }> {
     if (raw.length === 0) return { type: 'none', body: null, files: [] };
     if (contentType.startsWith('application/json')) {
       try {
@@ -3019,10 +2929,7 @@ export class FakeDiscord {
     }));
     // discord-api-types' Routes percent-encode arguments that are not URL-safe, so `@original` arrives as
     // `%40original` and `@me` as `%40me`; Discord decodes path segments, so do we.
-    const path = (url.pathname.startsWith('/api/v10/') ? url.pathname.slice('/api/v10'.length) : url.pathname)
-      .split('/')
-      .map(safeDecode)
-      .join('/');
+    const path = (url.pathname.startsWith('/api/v10/') ? url.pathname.slice('/api/v10'.length) : url.pathname).split('/').map(safeDecode).join('/');
     const record: RecordedRequest = {
       seq: this.#requests.length + 1,
       at,
@@ -3113,16 +3020,12 @@ export class FakeDiscord {
   #tagInteraction(record: RecordedRequest): void {
     // Tag interaction requests early so even faulted/failed attempts show up in interactionResponses().
     const token = record.params.token;
-    const state = record.params.interactionId
-      ? this.#interactions.get(record.params.interactionId)
-      : token
-        ? this.#interactionsByToken.get(token)
-        : undefined;
+    const state = record.params.interactionId ? this.#interactions.get(record.params.interactionId) : token ? this.#interactionsByToken.get(token) : undefined;
     if (!state) return;
     record.interactionId = state.id;
     if (record.route?.endsWith('/callback')) {
       record.responseKind = 'callback';
-      if (isRecord(record.body) && typeof record.body.type === 'number') record.callbackType = record.body.type as InteractionResponseType;
+      if (isRecord(record.body) && typeof record.body.type === 'number') record.callbackType = record.body.type;
       return;
     }
     const isOriginal = record.params.messageId === '@original';
@@ -3138,7 +3041,10 @@ export class FakeDiscord {
     let body = spec.body;
     if (spec.status === 429) {
       const retryAfter = spec.retryAfter ?? 0.2;
-      const bucket = createHash('sha1').update(route?.template ?? 'unknown').digest('hex').slice(0, 32);
+      const bucket = createHash('sha1')
+        .update(route?.template ?? 'unknown')
+        .digest('hex')
+        .slice(0, 32);
       headers['retry-after'] ??= String(retryAfter);
       headers['x-ratelimit-limit'] ??= '5';
       headers['x-ratelimit-remaining'] ??= '0';

@@ -28,10 +28,10 @@ function run(env: Record<string, string>, input?: string): Run {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  if (input !== undefined) child.stdin!.end(input);
+  if (input !== undefined) child.stdin.end(input);
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
 }
 
@@ -111,7 +111,24 @@ describe('npm run register', () => {
     try {
       const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' };
       expect((await register(env)).code).toBe(0);
-      expect(fake.globalCommands?.map((command) => command.name)).toEqual(['ask', 'section', 'sections', 'quote', 'quiz', 'progress', 'forget-me', 'help', 'config', 'review', 'stats', 'gaps', 'answer', 'notes', 'export', 'forget']);
+      expect(fake.globalCommands?.map((command) => command.name)).toEqual([
+        'ask',
+        'section',
+        'sections',
+        'quote',
+        'quiz',
+        'progress',
+        'forget-me',
+        'help',
+        'config',
+        'review',
+        'stats',
+        'gaps',
+        'answer',
+        'notes',
+        'export',
+        'forget',
+      ]);
       expect(fake.guildCommands()).toBeNull();
       const guild = await register({ ...env, DISCORD_GUILD_ID: fake.guild.id });
       expect(guild.code).toBe(0);

@@ -142,8 +142,7 @@ describe('Discord REST errors', () => {
 });
 
 describe('a 500 from Discord after it carried out the acknowledgement', () => {
-  const failFirstCallbackAfterCarryingOut = () =>
-    h.fake.failNext({ method: 'POST', pathPattern: '/interactions/:id/:token/callback', status: 500, afterCarryingOut: true });
+  const failFirstCallbackAfterCarryingOut = () => h.fake.failNext({ method: 'POST', pathPattern: '/interactions/:id/:token/callback', status: 500, afterCarryingOut: true });
   const callbackStatuses = (id: string) =>
     h.fake
       .interactionResponses(id, { includeFailed: true })

@@ -39,7 +39,16 @@ describe('the question log and votes', () => {
     const student = newStudent();
     const { id, answer } = await ask(h, 'Who is Miss Lucy?', student);
     const row = await logged(id);
-    expect(row).toMatchObject({ guildId: guild, channelId: general, userId: student.id, userName: student.user.global_name ?? student.user.username, question: 'Who is Miss Lucy?', answered: true, reviewOutcome: null, answerId: id });
+    expect(row).toMatchObject({
+      guildId: guild,
+      channelId: general,
+      userId: student.id,
+      userName: student.user.global_name ?? student.user.username,
+      question: 'Who is Miss Lucy?',
+      answered: true,
+      reviewOutcome: null,
+      answerId: id,
+    });
     expect(row.confidence).toBeGreaterThan(0.4);
     expect(row.latencyMs).toBeGreaterThanOrEqual(0);
     expect(row.passages).toHaveLength(5);
@@ -154,9 +163,7 @@ describe('/forget and /forget-me', () => {
 
     const body = await run(h, 'forget', { member: teacher(), options: { user: student.id } });
     expect(body.flags).toBe(EPHEMERAL);
-    expect(body.content).toBe(
-      `<@${student.id}>: Deleted 6 rows: 2 logged questions, 1 vote, 1 unanswered-question record, 1 unanswered question only they asked, their reading progress.`,
-    );
+    expect(body.content).toBe(`<@${student.id}>: Deleted 6 rows: 2 logged questions, 1 vote, 1 unanswered-question record, 1 unanswered question only they asked, their reading progress.`);
     expect(h.store.log.list(guild).filter((row) => row.userId === student.id)).toEqual([]);
     expect(h.store.progress.get(guild, student.id)).toBeNull();
     const nothing = await run(h, 'forget', { member: teacher(), options: { user: student.id } });
@@ -240,7 +247,12 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     const note = h.store.notes.list(guild)[0]!;
     expect(body.embeds[0].fields[0].name).toBe(`#${note.id} · Teacher note by Teacher, ${today()}`);
     expect(buttonsOf(body).map((button) => button.label)).toEqual([`Edit #${note.id}`, `Delete #${note.id}`]);
-    const listId = (await eventually(() => h.fake.requests.find((request) => request.responseKind === 'callback' && (request.body?.data as LooseJson | undefined)?.embeds?.[0]?.title === 'Teacher notes (1)'), 'the list')).interactionId!;
+    const listId = (
+      await eventually(
+        () => h.fake.requests.find((request) => request.responseKind === 'callback' && (request.body?.data as LooseJson | undefined)?.embeds?.[0]?.title === 'Teacher notes (1)'),
+        'the list',
+      )
+    ).interactionId!;
     const listMessage = h.fake.originalResponse(listId)!;
 
     const edit = await press(h, buttonId(body, `Edit #${note.id}`), listMessage, teacher());

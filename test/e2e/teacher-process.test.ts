@@ -31,10 +31,10 @@ function start(env: Record<string, string>, user: { uid?: number; gid?: number }
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
-  child.stdout!.resume();
+  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+  child.stdout.resume();
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  child.stdin!.end();
+  child.stdin.end();
   return { child, stderr: () => stderr, exit };
 }
 
@@ -76,7 +76,13 @@ describe('npm start with a database, against the fake Discord', () => {
     const dbFile = path.join(work, 'sub', 'guidebot.db');
     // A note a teacher wrote before this start.
     const before = Store.open(dbFile);
-    before.notes.create({ guildId: fake.guild.id, authorId: fake.members.teacher.id, authorName: 'Ms Emily', text: 'The novel never says what colour Kathy’s car is.', question: "What colour is Kathy's car?" });
+    before.notes.create({
+      guildId: fake.guild.id,
+      authorId: fake.members.teacher.id,
+      authorName: 'Ms Emily',
+      text: 'The novel never says what colour Kathy’s car is.',
+      question: "What colour is Kathy's car?",
+    });
     before.close();
 
     let id = '';
@@ -92,7 +98,7 @@ describe('npm start with a database, against the fake Discord', () => {
       id = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'Who is Miss Lucy?' } }));
       const answer = await fake.waitForEdit(id, { timeoutMs: 10_000 });
       await until(() => logLines(bot).some((line) => line.msg === 'question logged' && line.answerId === id), 'the question log line');
-      const helpful = ((answer.body.components as LooseJson[]).flatMap((row) => row.components as LooseJson[]).find((button) => button.label === 'Helpful')!).custom_id as string;
+      const helpful = (answer.body.components as LooseJson[]).flatMap((row) => row.components as LooseJson[]).find((button) => button.label === 'Helpful')!.custom_id as string;
       const vote = fake.sendInteraction(fake.buttonInteraction({ customId: helpful, message: fake.originalResponse(id)!.id }));
       expect((await fake.waitForResponse(vote)).body.content).toMatch(/^Thanks!/);
 
@@ -179,7 +185,10 @@ describe('write first, then tell: nothing confirmed is lost to kill -9, even whi
       for (const [i, id] of asks.entries()) {
         const row = after.log.findByAnswerId(id);
         expect(row, `the log row of student ${i}`).toMatchObject({ question: `Who is Tommy? (${i})`, reviewOutcome: 'pending' });
-        expect(pending.find((review) => review.logId === row!.id), `the review item of student ${i}`).toMatchObject({ askerId: students[i]!.id, status: 'pending' });
+        expect(
+          pending.find((review) => review.logId === row!.id),
+          `the review item of student ${i}`,
+        ).toMatchObject({ askerId: students[i]!.id, status: 'pending' });
       }
       expect(after.feedback.get(after.log.findByAnswerId(votedOn)!.id, students[1]!.id)).toBe(true);
       expect(after.progress.get(guild, students[2]!.id)?.progress).toBe('part-two');

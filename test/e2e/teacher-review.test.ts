@@ -51,9 +51,9 @@ async function askForReview(question = 'Who is Miss Lucy?', student = newStudent
   return { ...asked, student, item, reviewId };
 }
 
-const approveId = (item: StoredMessage) => buttonId(item.message as unknown as LooseJson, 'Approve');
-const rejectId = (item: StoredMessage) => buttonId(item.message as unknown as LooseJson, 'Reject');
-const noteId = (item: StoredMessage) => buttonId(item.message as unknown as LooseJson, 'Approve with note');
+const approveId = (item: StoredMessage) => buttonId(item.message, 'Approve');
+const rejectId = (item: StoredMessage) => buttonId(item.message, 'Reject');
+const noteId = (item: StoredMessage) => buttonId(item.message, 'Approve with note');
 
 describe('turning review mode on', () => {
   it('needs a queue channel the bot can post in', async () => {
@@ -125,7 +125,7 @@ describe('the review queue', () => {
     expect(h.store.log.findByAnswerId(id)?.reviewOutcome).toBe('approved');
 
     // Votes on the public answer count for the logged question.
-    const vote = await press(h, buttonId(post.message as unknown as LooseJson, 'Helpful'), post, newStudent());
+    const vote = await press(h, buttonId(post.message, 'Helpful'), post, newStudent());
     expect(vote.callback.body.content).toMatch(/Thanks/);
     expect(h.store.feedback.counts(h.store.log.findByAnswerId(id)!.id).helpful).toBe(1);
 
@@ -141,9 +141,7 @@ describe('the review queue', () => {
   it('two teachers approving at the same moment: exactly one wins, the other is told who handled it', async () => {
     const { item, reviewId } = await askForReview('What is Hailsham?');
     const before = publicPosts().length;
-    const ids = [h.fake.members.teacher, teacher2].map((member) =>
-      h.fake.sendInteraction(h.fake.buttonInteraction({ customId: approveId(item), message: item.id, member, channelId: queue })),
-    );
+    const ids = [h.fake.members.teacher, teacher2].map((member) => h.fake.sendInteraction(h.fake.buttonInteraction({ customId: approveId(item), message: item.id, member, channelId: queue })));
     const callbacks = await Promise.all(ids.map((id) => h.fake.waitForResponse(id)));
     const losers = callbacks.filter((callback) => callback.callbackType === InteractionResponseType.ChannelMessageWithSource);
     const winners = callbacks.filter((callback) => callback.callbackType === InteractionResponseType.DeferredMessageUpdate);
@@ -212,8 +210,7 @@ describe('the review queue', () => {
   });
 
   it('after 15 minutes (or if the follow-up fails) the student gets a direct message; with DMs closed it is recorded', async () => {
-    const expire = (reviewId: number) =>
-      h.store.db.prepare("UPDATE reviews SET payload = json_set(payload, '$.interaction.createdAt', ?) WHERE id = ?").run(Date.now() - 20 * 60_000, reviewId);
+    const expire = (reviewId: number) => h.store.db.prepare("UPDATE reviews SET payload = json_set(payload, '$.interaction.createdAt', ?) WHERE id = ?").run(Date.now() - 20 * 60_000, reviewId);
 
     const late = await askForReview();
     expire(late.reviewId);

@@ -8,7 +8,7 @@ import type { BookPart } from '../../src/guide/spoilers.js';
 import type { Engine } from '../../src/engine.js';
 import { EPHEMERAL, openTestEngine, unescapeMarkdown } from './bot-harness.js';
 import type { FakeChannel, FakeMember, LooseJson } from './fake-discord.js';
-import { ask, buttonId, command, embedDescription, eventually, expectCleanTraffic, press, removeDbFile, run, startTeacherHarness, type TeacherHarness } from './teacher-harness.js';
+import { ask, buttonId, type command, embedDescription, eventually, expectCleanTraffic, press, removeDbFile, run, startTeacherHarness, type TeacherHarness } from './teacher-harness.js';
 
 let engine: Engine;
 let h: TeacherHarness;
@@ -72,7 +72,10 @@ describe('who may use the teacher commands', () => {
     const commands = h.fake.guildCommands() ?? [];
     const manageGuild = PermissionFlagsBits.ManageGuild.toString();
     for (const name of ['config', 'review', 'stats', 'gaps', 'answer', 'notes', 'export', 'forget']) {
-      expect(commands.find((command) => command.name === name), name).toMatchObject({ default_member_permissions: manageGuild, contexts: [0] });
+      expect(
+        commands.find((command) => command.name === name),
+        name,
+      ).toMatchObject({ default_member_permissions: manageGuild, contexts: [0] });
     }
     for (const name of ['ask', 'progress', 'forget-me', 'help']) {
       expect(commands.find((command) => command.name === name)?.default_member_permissions ?? null, name).toBeNull();
@@ -209,7 +212,7 @@ describe('/config', () => {
       [{ per_user: 0, window: 0 }, /per_user.*; `window`/],
       [{}, /Give `per_user`/],
     ] as const) {
-      const body = await run(h, 'config', { subcommand: 'limits', options: options as Record<string, number>, member: teacher(), validate: false });
+      const body = await run(h, 'config', { subcommand: 'limits', options: options, member: teacher(), validate: false });
       expect(body.content).toMatch(expected);
       expect(body.content).toMatch(/Nothing was changed/);
     }
@@ -246,7 +249,7 @@ describe('spoiler control', () => {
 
     // "More passages" tags passages too.
     const original = h.fake.originalResponse(plot.id)!;
-    const more = await press(h, buttonId(original.message as unknown as LooseJson, 'More passages'), original.id, newStudent());
+    const more = await press(h, buttonId(original.message, 'More passages'), original.id, newStudent());
     const page = await h.fake.waitForEdit(more.id);
     expect(embedDescription(page.body)).toMatch(/^> \|\|.+\|\|$/m);
   });

@@ -237,12 +237,30 @@ describe('BERT graph against transformers BertModel (tiny random model)', () => 
 
   it('checks weight shapes and layer counts against the config', () => {
     const file = readSafetensors(path.join(TINY, 'model.safetensors'));
-    expect(() => bertWeights(file, tinyConfig((json) => (json.intermediate_size = 48)))).toThrow(WeightsError);
-    expect(() => bertWeights(file, tinyConfig((json) => (json.intermediate_size = 48)))).toThrow(
-      /encoder\.layer\.0\.intermediate\.dense\.weight has shape \[64, 32\] but config\.json implies \[48, 32\]/,
-    );
-    expect(() => bertWeights(file, tinyConfig((json) => (json.num_hidden_layers = 1)))).toThrow(/has 2 encoder layers but config\.json says num_hidden_layers is 1/);
-    expect(() => bertWeights(file, tinyConfig((json) => (json.num_hidden_layers = 3)))).toThrow(/lacks 16 weight\(s\) .*encoder\.layer\.2\./);
+    expect(() =>
+      bertWeights(
+        file,
+        tinyConfig((json) => (json.intermediate_size = 48)),
+      ),
+    ).toThrow(WeightsError);
+    expect(() =>
+      bertWeights(
+        file,
+        tinyConfig((json) => (json.intermediate_size = 48)),
+      ),
+    ).toThrow(/encoder\.layer\.0\.intermediate\.dense\.weight has shape \[64, 32\] but config\.json implies \[48, 32\]/);
+    expect(() =>
+      bertWeights(
+        file,
+        tinyConfig((json) => (json.num_hidden_layers = 1)),
+      ),
+    ).toThrow(/has 2 encoder layers but config\.json says num_hidden_layers is 1/);
+    expect(() =>
+      bertWeights(
+        file,
+        tinyConfig((json) => (json.num_hidden_layers = 3)),
+      ),
+    ).toThrow(/lacks 16 weight\(s\) .*encoder\.layer\.2\./);
     const other = parseSafetensors(safetensorsBytes([{ name: 'transformer.wte.weight', dtype: 'F32', shape: [1], data: f32([0]) }]), 'gpt');
     expect(() => bertWeights(other, tinyConfig())).toThrow(/holds no BERT word embeddings .* transformer\.wte\.weight/);
   });

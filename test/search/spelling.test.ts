@@ -27,6 +27,12 @@ describe('SpellingCorrector', () => {
   });
 
   it('rewrites a question and reports what changed', () => {
-    expect(corrector.correctText("Who is Tomy's friend at Hailshem?")).toEqual({ text: "Who is Tommy's friend at Hailsham?", corrections: [["Tomy's", 'tommy'], ['Hailshem', 'hailsham']] });
+    expect(corrector.correctText("Who is Tomy's friend at Hailshem?")).toEqual({
+      text: "Who is Tommy's friend at Hailsham?",
+      corrections: [
+        ["Tomy's", 'tommy'],
+        ['Hailshem', 'hailsham'],
+      ],
+    });
   });
 });

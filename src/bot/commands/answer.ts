@@ -22,8 +22,9 @@ export const answerCommand: CommandModule = {
     .addStringOption((option) => option.setName('gap').setDescription('The unanswered question (start typing)').setRequired(true).setAutocomplete(true))
     .toJSON(),
   help: {
-    usage: '/answer gap:<question>', example: '/answer gap:What colour is Kathy’s car?',
-    description: "Teachers: write the answer to an unanswered question. It is quoted in answers as a teacher note, and the students who asked are told privately.",
+    usage: '/answer gap:<question>',
+    example: '/answer gap:What colour is Kathy’s car?',
+    description: 'Teachers: write the answer to an unanswered question. It is quoted in answers as a teacher note, and the students who asked are told privately.',
   },
 
   async autocomplete(interaction, { services }) {
@@ -49,7 +50,11 @@ export const answerCommand: CommandModule = {
     if (!gap || gap.guildId !== access.guildId) return send(interaction, { content: GAP_GONE }, { ephemeral: true });
     if (gap.status === 'answered') {
       const note = gap.noteId ? access.store.notes.get(gap.noteId) : null;
-      return send(interaction, { content: `That question was already answered${note ? ` (note #${note.id}, ${safeInline(noteCitation(note), 200)})` : ''}. \`/notes\` lets you edit notes.` }, { ephemeral: true });
+      return send(
+        interaction,
+        { content: `That question was already answered${note ? ` (note #${note.id}, ${safeInline(noteCitation(note), 200)})` : ''}. \`/notes\` lets you edit notes.` },
+        { ephemeral: true },
+      );
     }
     return showModal(interaction, noteModal(customId(ANSWER_SUBMIT, gap.id), 'Answer a student question', { question: gap.question }));
   },

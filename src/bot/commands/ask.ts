@@ -111,15 +111,13 @@ export const askCommand: CommandModule = {
   data: new SlashCommandBuilder()
     .setName('ask')
     .setDescription('Ask about the study guides; I answer with passages quoted word for word')
-    .addStringOption((option) =>
-      option.setName('question').setDescription('Your question, for example: Who is Miss Lucy?').setRequired(true).setMinLength(QUESTION_MIN).setMaxLength(QUESTION_MAX),
-    )
+    .addStringOption((option) => option.setName('question').setDescription('Your question, for example: Who is Miss Lucy?').setRequired(true).setMinLength(QUESTION_MIN).setMaxLength(QUESTION_MAX))
     .addBooleanOption((option) => option.setName('private').setDescription('Only you see the answer (default: everyone in the channel)'))
     .toJSON(),
   help: {
-    usage: '/ask question:<text> [private]', example: '/ask question:Who is Miss Lucy?',
-    description:
-      'Answers with the best passages quoted word for word, each with where it comes from (guide › section). Buttons: More passages, Read the section, Helpful / Not helpful.',
+    usage: '/ask question:<text> [private]',
+    example: '/ask question:Who is Miss Lucy?',
+    description: 'Answers with the best passages quoted word for word, each with where it comes from (guide › section). Buttons: More passages, Read the section, Helpful / Not helpful.',
   },
   execute: runAsk,
 
@@ -137,11 +135,7 @@ export const askCommand: CommandModule = {
           ? readerOptions(services.teacher, { guildId: interaction.guildId, userId: interaction.user.id, teacher: interactionIsTeacher(interaction, services.store), ephemeral: true })
           : { askOptions: {}, render: {} };
         await defer(interaction, { ephemeral: true });
-        const answer = await withTimeout(
-          services.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset, ...reader.askOptions }),
-          services.engineTimeoutMs,
-          'more passages',
-        );
+        const answer = await withTimeout(services.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset, ...reader.askOptions }), services.engineTimeoutMs, 'more passages');
         await send(interaction, passagesMessage(services, answer, answerId, offset, reader.render));
       },
     },

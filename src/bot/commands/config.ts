@@ -27,7 +27,10 @@ export function settingsEmbed(settings: GuildSettings, extra: { pendingReviews: 
       { name: 'Answers', value: settings.answerVisibility === 'public' ? 'Public in the channel by default (students can still choose private)' : 'Private to the student' },
       { name: 'Review mode', value: review },
       { name: 'Spoilers', value: SPOILER_MODE_LABELS[settings.spoilerMode] },
-      { name: 'Rate limit', value: `${settings.rateLimitPerUser} question${settings.rateLimitPerUser === 1 ? '' : 's'} per student per ${settings.rateLimitWindowSeconds} seconds${isDefault ? ' (the default)' : ''}` },
+      {
+        name: 'Rate limit',
+        value: `${settings.rateLimitPerUser} question${settings.rateLimitPerUser === 1 ? '' : 's'} per student per ${settings.rateLimitWindowSeconds} seconds${isDefault ? ' (the default)' : ''}`,
+      },
       { name: 'Teacher role', value: settings.teacherRoleId ? `<@&${settings.teacherRoleId}> (and anyone with Manage Server)` : 'None: teachers are members with the Manage Server permission' },
       { name: 'Log retention', value: `Questions and votes are deleted after ${extra.retentionDays} days (RETENTION_DAYS, set by whoever runs the bot)` },
     ],
@@ -81,14 +84,20 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
         const check = await checkPostableChannel(interaction, channelId);
         if (!check.ok) return refuse(interaction, check.message);
         if (access.settings.allowedChannelIds.includes(check.channel.id)) return done(`<#${check.channel.id}> was already on the list.`, access.settings);
-        return done(`/ask now works in <#${check.channel.id}>${access.settings.allowedChannelIds.length > 0 ? ' as well' : ' (and only there, until you add more channels)'}.`, store.settings.allowChannel(guildId, check.channel.id));
+        return done(
+          `/ask now works in <#${check.channel.id}>${access.settings.allowedChannelIds.length > 0 ? ' as well' : ' (and only there, until you add more channels)'}.`,
+          store.settings.allowChannel(guildId, check.channel.id),
+        );
       }
       if (sub === 'remove') {
         if (!access.settings.allowedChannelIds.includes(channelId)) {
           return refuse(interaction, `<#${channelId}> is not on the list of channels for /ask, so nothing was changed.`);
         }
         const settings = store.settings.disallowChannel(guildId, channelId);
-        return done(settings.allowedChannelIds.length === 0 ? `Removed <#${channelId}>. The list is empty, so /ask works in every channel again.` : `/ask no longer works in <#${channelId}>.`, settings);
+        return done(
+          settings.allowedChannelIds.length === 0 ? `Removed <#${channelId}>. The list is empty, so /ask works in every channel again.` : `/ask no longer works in <#${channelId}>.`,
+          settings,
+        );
       }
     }
     switch (sub) {
@@ -97,7 +106,10 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
       case 'answers': {
         const visibility = choice<AnswerVisibility>(interaction.options.getString('visibility'), ['public', 'private']);
         if (!visibility) return refuse(interaction, 'Visibility must be `public` or `private`. Nothing was changed.');
-        return done(visibility === 'public' ? 'Answers are now public in the channel by default.' : 'Answers are now private to the student who asked.', store.settings.setAnswerVisibility(guildId, visibility));
+        return done(
+          visibility === 'public' ? 'Answers are now public in the channel by default.' : 'Answers are now private to the student who asked.',
+          store.settings.setAnswerVisibility(guildId, visibility),
+        );
       }
       case 'review': {
         const mode = choice<ReviewMode>(interaction.options.getString('mode'), ['off', 'on']);
@@ -109,7 +121,8 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
           if (!check.ok) return refuse(interaction, check.message);
           queueId = check.channel.id;
         } else if (mode === 'on') {
-          if (!access.settings.reviewChannelId) return refuse(interaction, 'Review mode needs a queue channel: use `/config review mode:on queue:#channel` with the channel where teachers review answers. Nothing was changed.');
+          if (!access.settings.reviewChannelId)
+            return refuse(interaction, 'Review mode needs a queue channel: use `/config review mode:on queue:#channel` with the channel where teachers review answers. Nothing was changed.');
           const check = await checkPostableChannel(interaction, access.settings.reviewChannelId);
           if (!check.ok) return refuse(interaction, `The review queue ${check.message.charAt(0).toLowerCase()}${check.message.slice(1)}`);
         }
@@ -178,13 +191,25 @@ export const configCommand: CommandModule = {
           sub
             .setName('add')
             .setDescription('Allow /ask in a channel (once any is added, only listed channels work)')
-            .addChannelOption((option) => option.setName('channel').setDescription('A text channel').setRequired(true).addChannelTypes(...POSTABLE_CHANNEL_TYPES)),
+            .addChannelOption((option) =>
+              option
+                .setName('channel')
+                .setDescription('A text channel')
+                .setRequired(true)
+                .addChannelTypes(...POSTABLE_CHANNEL_TYPES),
+            ),
         )
         .addSubcommand((sub) =>
           sub
             .setName('remove')
             .setDescription('Stop allowing /ask in a channel')
-            .addChannelOption((option) => option.setName('channel').setDescription('A channel on the list').setRequired(true).addChannelTypes(...POSTABLE_CHANNEL_TYPES)),
+            .addChannelOption((option) =>
+              option
+                .setName('channel')
+                .setDescription('A channel on the list')
+                .setRequired(true)
+                .addChannelTypes(...POSTABLE_CHANNEL_TYPES),
+            ),
         )
         .addSubcommand((sub) => sub.setName('clear').setDescription('Allow /ask in every channel again')),
     )
@@ -204,10 +229,13 @@ export const configCommand: CommandModule = {
       sub
         .setName('review')
         .setDescription('Review mode: answers wait for a teacher before they are posted')
-        .addStringOption((option) =>
-          option.setName('mode').setDescription('on or off').setRequired(true).addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' }),
-        )
-        .addChannelOption((option) => option.setName('queue').setDescription('Where teachers review answers (needed the first time)').addChannelTypes(...POSTABLE_CHANNEL_TYPES)),
+        .addStringOption((option) => option.setName('mode').setDescription('on or off').setRequired(true).addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' }))
+        .addChannelOption((option) =>
+          option
+            .setName('queue')
+            .setDescription('Where teachers review answers (needed the first time)')
+            .addChannelTypes(...POSTABLE_CHANNEL_TYPES),
+        ),
     )
     .addSubcommand((sub) =>
       sub
@@ -237,7 +265,8 @@ export const configCommand: CommandModule = {
     )
     .toJSON(),
   help: {
-    usage: '/config show|channels|answers|review|spoilers|limits|teacher-role', example: '/config review mode:on queue:#teachers',
+    usage: '/config show|channels|answers|review|spoilers|limits|teacher-role',
+    example: '/config review mode:on queue:#teachers',
     description: "Teachers: this server's settings: where /ask works, public or private answers, review mode, spoiler control, the rate limit and the teacher role.",
   },
   execute: run,

@@ -21,7 +21,8 @@ export const exportCommand: CommandModule = {
     .addIntegerOption((option) => option.setName('days').setDescription('How many days back (default: everything kept)').setMinValue(1).setMaxValue(MAX_DAYS))
     .toJSON(),
   help: {
-    usage: '/export [days]', example: '/export days:30',
+    usage: '/export [days]',
+    example: '/export days:30',
     description: 'Teachers: the question log as a CSV file: when, where, who, the question, whether the guides answered it, citations, confidence, review outcome and votes.',
   },
 

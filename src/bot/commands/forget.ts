@@ -31,7 +31,11 @@ export const forgetCommand: CommandModule = {
     .setContexts(InteractionContextType.Guild)
     .addUserOption((option) => option.setName('user').setDescription('Whose data to delete').setRequired(true))
     .toJSON(),
-  help: { usage: '/forget user:<@user>', example: '/forget user:@Kathy', description: "Teachers: deletes everything Guidebot stored about a person in this server (questions, votes, review items) and says how many rows went." },
+  help: {
+    usage: '/forget user:<@user>',
+    example: '/forget user:@Kathy',
+    description: 'Teachers: deletes everything Guidebot stored about a person in this server (questions, votes, review items) and says how many rows went.',
+  },
 
   async execute(interaction, { services, log }) {
     const access = await teacherAccess(interaction, services, "delete someone's data");
@@ -45,12 +49,12 @@ export const forgetCommand: CommandModule = {
 };
 
 export const forgetMeCommand: CommandModule = {
-  data: new SlashCommandBuilder()
-    .setName('forget-me')
-    .setDescription('Delete the questions you asked and your votes in this server')
-    .setContexts(InteractionContextType.Guild)
-    .toJSON(),
-  help: { usage: '/forget-me', example: '/forget-me', description: 'Deletes everything Guidebot stored about you in this server (your questions, votes, reading progress) and says how many rows went.' },
+  data: new SlashCommandBuilder().setName('forget-me').setDescription('Delete the questions you asked and your votes in this server').setContexts(InteractionContextType.Guild).toJSON(),
+  help: {
+    usage: '/forget-me',
+    example: '/forget-me',
+    description: 'Deletes everything Guidebot stored about you in this server (your questions, votes, reading progress) and says how many rows went.',
+  },
 
   async execute(interaction, { services, log }) {
     const access = await guildAccess(interaction, services);

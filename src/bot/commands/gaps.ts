@@ -12,7 +12,7 @@ const when = (ms: number) => `<t:${Math.floor(ms / 1000)}:R>`;
 
 export function gapsEmbed(gaps: GapDetail[], total: number): APIEmbed {
   if (gaps.length === 0) {
-    return clampEmbed({ title: 'Unanswered questions', color: GAPS_COLOUR, description: "There are no unanswered questions: the guides (and your notes) covered everything students asked." });
+    return clampEmbed({ title: 'Unanswered questions', color: GAPS_COLOUR, description: 'There are no unanswered questions: the guides (and your notes) covered everything students asked.' });
   }
   return clampEmbed({
     title: `Unanswered questions (${total}${total > gaps.length ? `, the ${gaps.length} most asked shown` : ''})`,

@@ -19,7 +19,11 @@ const NOTES_MAX = 1000;
 
 function notesEmbed(notes: Note[], page: number, pages: number, total: number): APIEmbed {
   if (total === 0) {
-    return clampEmbed({ title: 'Teacher notes', color: NOTES_COLOUR, description: 'There are no teacher notes yet. `/gaps` lists questions the guides could not answer; `/answer` answers one with a note.' });
+    return clampEmbed({
+      title: 'Teacher notes',
+      color: NOTES_COLOUR,
+      description: 'There are no teacher notes yet. `/gaps` lists questions the guides could not answer; `/answer` answers one with a note.',
+    });
   }
   return clampEmbed({
     title: `Teacher notes (${total})`,

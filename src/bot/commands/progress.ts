@@ -18,7 +18,8 @@ export const progressCommand: CommandModule = {
     )
     .toJSON(),
   help: {
-    usage: '/progress [part]', example: '/progress part:part-two',
+    usage: '/progress [part]',
+    example: '/progress part:part-two',
     description: "Tell me how far you've read (Part One, Two, Three or finished). When your teacher turns spoiler control on, I only quote the guides up to there.",
   },
 

@@ -17,7 +17,8 @@ export const QUIZ_FIELD = 'answer';
 export const quizCommand: CommandModule = {
   data: new SlashCommandBuilder().setName('quiz').setDescription('Tutor mode: answer a study question and see which key points you covered').toJSON(),
   help: {
-    usage: '/quiz', example: '/quiz',
+    usage: '/quiz',
+    example: '/quiz',
     description: "Gives you one of the guides' own study questions. Press Answer, write your answer, and see which key points of the guide's answer you covered and missed.",
   },
 
@@ -41,10 +42,7 @@ export const quizCommand: CommandModule = {
           .setMaxLength(QUIZ_ANSWER_MAX)
           .setPlaceholder(truncate(question.question, TEXT_INPUT_PLACEHOLDER_MAX))
           .setRequired(true);
-        const modal = new ModalBuilder()
-          .setCustomId(customId(QUIZ_SUBMIT, id))
-          .setTitle('Your answer')
-          .addLabelComponents(new LabelBuilder().setLabel('Your answer').setTextInputComponent(input));
+        const modal = new ModalBuilder().setCustomId(customId(QUIZ_SUBMIT, id)).setTitle('Your answer').addLabelComponents(new LabelBuilder().setLabel('Your answer').setTextInputComponent(input));
         return showModal(interaction, modal);
       },
     },

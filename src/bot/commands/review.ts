@@ -108,7 +108,11 @@ async function approve(interaction: Decidable, access: GuildAccess, review: Revi
   } catch (error) {
     access.store.reviews.reopen(decided.id, interaction.user.id);
     log.warn({ err: error, reviewId: decided.id }, 'approved answer could not be posted; the item is pending again');
-    await send(interaction, { content: `I couldn't post the answer: ${postFailure(error, decided.originChannelId)}. The item is still waiting for review; fix that and press Approve again.` }, { ephemeral: true });
+    await send(
+      interaction,
+      { content: `I couldn't post the answer: ${postFailure(error, decided.originChannelId)}. The item is still waiting for review; fix that and press Approve again.` },
+      { ephemeral: true },
+    );
     return;
   }
   // "More passages" on the public answer continues from the question.
@@ -128,11 +132,7 @@ async function reject(interaction: ModalSubmitInteraction, access: GuildAccess, 
 }
 
 function noteModal(prefix: string, reviewId: number, title: string, required: boolean): ModalBuilder {
-  const input = new TextInputBuilder()
-    .setCustomId(REVIEW_NOTE_FIELD)
-    .setStyle(TextInputStyle.Paragraph)
-    .setMaxLength(REVIEW_NOTE_MAX)
-    .setRequired(required);
+  const input = new TextInputBuilder().setCustomId(REVIEW_NOTE_FIELD).setStyle(TextInputStyle.Paragraph).setMaxLength(REVIEW_NOTE_MAX).setRequired(required);
   if (required) input.setMinLength(1);
   return new ModalBuilder()
     .setCustomId(customId(prefix, reviewId))
@@ -168,7 +168,8 @@ export const reviewCommand: CommandModule = {
     .setContexts(InteractionContextType.Guild)
     .toJSON(),
   help: {
-    usage: '/review', example: '/review',
+    usage: '/review',
+    example: '/review',
     description: 'Teachers: lists the answers waiting in the review queue (turn review mode on with /config review). Each queue item has Approve, Approve with note and Reject buttons.',
   },
 
@@ -177,7 +178,11 @@ export const reviewCommand: CommandModule = {
     if (!access) return;
     const pending = access.store.reviews.listPending(access.guildId, 100);
     if (pending.length === 0) {
-      return send(interaction, { content: `No answers are waiting for review.${access.settings.reviewMode === 'off' ? ' Review mode is off; `/config review mode:on queue:#channel` turns it on.' : ''}` }, { ephemeral: true });
+      return send(
+        interaction,
+        { content: `No answers are waiting for review.${access.settings.reviewMode === 'off' ? ' Review mode is off; `/config review mode:on queue:#channel` turns it on.' : ''}` },
+        { ephemeral: true },
+      );
     }
     let reposted = 0;
     for (const review of pending.filter((item) => item.queueMessageId === null).slice(0, 10)) {

@@ -45,7 +45,11 @@ export const sectionCommand: CommandModule = {
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Only you see the section (default: everyone in the channel)'))
     .toJSON(),
-  help: { usage: '/section name:<heading> [private]', example: '/section name:Miss Lucy', description: 'Shows one section of a guide in full, word for word. Start typing a heading and pick it from the list.' },
+  help: {
+    usage: '/section name:<heading> [private]',
+    example: '/section name:Miss Lucy',
+    description: 'Shows one section of a guide in full, word for word. Start typing a heading and pick it from the list.',
+  },
 
   async execute(interaction, { services }) {
     const name = requiredText(interaction, 'name');
@@ -67,9 +71,7 @@ export const sectionCommand: CommandModule = {
   async autocomplete(interaction, { services }) {
     const typed = String(interaction.options.getFocused() ?? '');
     const entries = services.sections.find(typed.slice(0, NAME_MAX), AUTOCOMPLETE_CHOICES_MAX);
-    await interaction.respond(
-      entries.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((entry) => ({ name: choiceName(entry), value: services.sections.idOf(entry).slice(0, CHOICE_VALUE_MAX) })),
-    );
+    await interaction.respond(entries.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((entry) => ({ name: choiceName(entry), value: services.sections.idOf(entry).slice(0, CHOICE_VALUE_MAX) })));
   },
 
   buttons: [

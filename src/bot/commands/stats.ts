@@ -31,13 +31,28 @@ export function statsEmbed(stats: GuildStats, retentionDays: number): APIEmbed {
         ? 'No questions were asked in this period.'
         : `**${stats.questions}** question${stats.questions === 1 ? '' : 's'}: ${stats.answered} answered from the guides, ${stats.unanswered} not covered.`,
     fields: [
-      { name: 'Most asked topics (sections cited most)', value: list(stats.topCitations.map((row, i) => `${i + 1}. ${safeInline(row.citation, 150)} — ${row.count}`), 'None yet') },
+      {
+        name: 'Most asked topics (sections cited most)',
+        value: list(
+          stats.topCitations.map((row, i) => `${i + 1}. ${safeInline(row.citation, 150)} — ${row.count}`),
+          'None yet',
+        ),
+      },
       {
         name: "Questions the guides couldn't answer",
-        value: list(stats.unansweredQuestions.map((row) => `• ${safeInline(row.question, 150)}${row.count > 1 ? ` (×${row.count})` : ''}`), 'None: every question was covered'),
+        value: list(
+          stats.unansweredQuestions.map((row) => `• ${safeInline(row.question, 150)}${row.count > 1 ? ` (×${row.count})` : ''}`),
+          'None: every question was covered',
+        ),
       },
       { name: 'Helpful votes', value: votes },
-      { name: 'Busiest channels', value: list(stats.busiestChannels.map((row) => `<#${row.channelId}> — ${row.count}`), 'None yet') },
+      {
+        name: 'Busiest channels',
+        value: list(
+          stats.busiestChannels.map((row) => `<#${row.channelId}> — ${row.count}`),
+          'None yet',
+        ),
+      },
     ],
     footer: { text: `/gaps lists unanswered questions to answer with /answer · the log keeps ${retentionDays} days` },
   });

@@ -17,8 +17,7 @@ export const TEACHER_PERMISSION = PermissionFlagsBits.ManageGuild;
 export const ACCESS_MESSAGES = {
   guildOnly: 'This command only works in a server, not in direct messages.',
   noStore: "This needs Guidebot's database, which this bot was started without. Ask whoever runs the bot to set DB_PATH and restart it.",
-  teachersOnly: (what: string) =>
-    `Only teachers can ${what}: it needs the **Manage Server** permission, or the teacher role set with \`/config teacher-role\`. Nothing was changed.`,
+  teachersOnly: (what: string) => `Only teachers can ${what}: it needs the **Manage Server** permission, or the teacher role set with \`/config teacher-role\`. Nothing was changed.`,
 } as const;
 
 type MemberLike = GuildMember | APIInteractionGuildMember | null | undefined;
@@ -27,8 +26,8 @@ type MemberLike = GuildMember | APIInteractionGuildMember | null | undefined;
 export function memberRoleIds(member: MemberLike): string[] {
   if (!member) return [];
   const roles = member.roles;
-  if (Array.isArray(roles)) return roles as string[];
-  return [...(roles as GuildMember['roles']).cache.keys()];
+  if (Array.isArray(roles)) return roles;
+  return [...roles.cache.keys()];
 }
 
 export interface MemberFacts {
@@ -51,7 +50,7 @@ export function interactionIsTeacher(interaction: Interaction, store: Store | un
   } catch {
     settings = null;
   }
-  return isTeacher({ memberPermissions: interaction.memberPermissions, member: interaction.member as MemberLike }, settings);
+  return isTeacher({ memberPermissions: interaction.memberPermissions, member: interaction.member }, settings);
 }
 
 export interface GuildAccess {
@@ -83,7 +82,7 @@ export async function guildAccess(interaction: RepliableInteraction, services: B
 export async function teacherAccess(interaction: RepliableInteraction, services: BotServices, what: string): Promise<GuildAccess | undefined> {
   const access = await guildAccess(interaction, services);
   if (!access) return undefined;
-  if (!isTeacher({ memberPermissions: interaction.memberPermissions, member: interaction.member as MemberLike }, access.settings)) {
+  if (!isTeacher({ memberPermissions: interaction.memberPermissions, member: interaction.member }, access.settings)) {
     await send(interaction, { content: ACCESS_MESSAGES.teachersOnly(what) }, { ephemeral: true });
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, PermissionsBitField, type ChatInputCommandInteraction, type GuildBasedChannel, type Interaction } from 'discord.js';
+import { ChannelType, PermissionFlagsBits, type PermissionsBitField, type ChatInputCommandInteraction, type GuildBasedChannel, type Interaction } from 'discord.js';
 
 /** Channels Guidebot can be told to use: text and announcement channels. */
 export const POSTABLE_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;

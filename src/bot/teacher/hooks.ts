@@ -21,7 +21,8 @@ import { PROGRESS_NOTICE, READER_PART_LABELS } from './spoilers.js';
  * Teachers are exempt from the channel list, review and the reading-progress filter.
  */
 
-export const REVIEW_NOTICE = 'Your teacher reviews answers in this server: this one was sent to your teacher for review, and only you can see it for now. If it is approved, it will be posted in the channel.';
+export const REVIEW_NOTICE =
+  'Your teacher reviews answers in this server: this one was sent to your teacher for review, and only you can see it for now. If it is approved, it will be posted in the channel.';
 
 export function channelPointer(settings: GuildSettings): string {
   const channels = settings.allowedChannelIds.map((id) => `<#${id}>`);

@@ -19,18 +19,9 @@ export function authorNameOf(interaction: Interaction): string {
 
 /** The modal where a teacher writes (or edits) a note. */
 export function noteModal(customId: string, title: string, values: { question?: string | null; text?: string | null }): ModalBuilder {
-  const question = new TextInputBuilder()
-    .setCustomId(NOTE_QUESTION_FIELD)
-    .setStyle(TextInputStyle.Short)
-    .setMaxLength(NOTE_QUESTION_MAX)
-    .setRequired(false);
+  const question = new TextInputBuilder().setCustomId(NOTE_QUESTION_FIELD).setStyle(TextInputStyle.Short).setMaxLength(NOTE_QUESTION_MAX).setRequired(false);
   if (values.question) question.setValue(truncate(values.question, NOTE_QUESTION_MAX));
-  const text = new TextInputBuilder()
-    .setCustomId(NOTE_TEXT_FIELD)
-    .setStyle(TextInputStyle.Paragraph)
-    .setMinLength(1)
-    .setMaxLength(NOTE_TEXT_MAX)
-    .setRequired(true);
+  const text = new TextInputBuilder().setCustomId(NOTE_TEXT_FIELD).setStyle(TextInputStyle.Paragraph).setMinLength(1).setMaxLength(NOTE_TEXT_MAX).setRequired(true);
   if (values.text) text.setValue(truncate(values.text, NOTE_TEXT_MAX));
   return new ModalBuilder()
     .setCustomId(customId)

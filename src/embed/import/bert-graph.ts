@@ -217,8 +217,12 @@ export function buildBertOnnx(config: BertConfig, weights: BertWeights, options:
   const shape = g.op('Shape', [inputIds], 'input_shape');
   const sequenceLength = g.op('Gather', [shape, g.int64Tensor('one_index', [], [1])], 'sequence_length', { axis: 0 });
   const positionIds = g.op('Range', [g.int64Tensor('zero', [], [0]), sequenceLength, g.int64Tensor('one', [], [1])], 'position_ids');
-  const positions = g.op('Gather', [g.floatTensor('position_embeddings', [config.maxPositions, hidden], weights.get('embeddings.position_embeddings.weight')), positionIds], 'position_vectors', { axis: 0 });
-  const types = g.op('Gather', [g.floatTensor('token_type_embeddings', [config.typeVocabSize, hidden], weights.get('embeddings.token_type_embeddings.weight')), tokenTypeIds], 'token_type_vectors', { axis: 0 });
+  const positions = g.op('Gather', [g.floatTensor('position_embeddings', [config.maxPositions, hidden], weights.get('embeddings.position_embeddings.weight')), positionIds], 'position_vectors', {
+    axis: 0,
+  });
+  const types = g.op('Gather', [g.floatTensor('token_type_embeddings', [config.typeVocabSize, hidden], weights.get('embeddings.token_type_embeddings.weight')), tokenTypeIds], 'token_type_vectors', {
+    axis: 0,
+  });
   const summed = g.op('Add', [g.op('Add', [words, positions], 'word_position'), types], 'embeddings_sum');
   let hiddenState = layerNorm(summed, 'embeddings.LayerNorm');
 

@@ -160,9 +160,7 @@ export function validateSourceFolder(source: string): string {
     const below = missing.length === REQUIRED_FILES.length ? findModelFolderBelow(dir) : undefined;
     if (below) hint = ` Did you mean ${below}?`;
   }
-  throw new ImportError(
-    `${dir} is not a complete model folder: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (a model folder needs ${REQUIRED_FILES.join(', ')}).${hint}`,
-  );
+  throw new ImportError(`${dir} is not a complete model folder: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (a model folder needs ${REQUIRED_FILES.join(', ')}).${hint}`);
 }
 
 /**
@@ -178,13 +176,19 @@ export function checkSentenceTransformersModules(dir: string): void {
   for (const module of modules as Array<{ type?: string; path?: string }>) {
     const type = String(module.type ?? '');
     if (!allowed.includes(type)) {
-      throw new UnsupportedModelError(`This sentence-transformers model has a ${type || 'nameless'} module (modules.json); the importer supports Transformer, mean Pooling and Normalize only, as Guidebot mean-pools and normalises.`);
+      throw new UnsupportedModelError(
+        `This sentence-transformers model has a ${type || 'nameless'} module (modules.json); the importer supports Transformer, mean Pooling and Normalize only, as Guidebot mean-pools and normalises.`,
+      );
     }
     if (type.endsWith('.Pooling')) {
       const pooling = readJson(path.join(dir, module.path ?? '', 'config.json'), `${module.path ?? ''}/config.json (pooling)`) as Record<string, unknown>;
-      const modes = Object.entries(pooling).filter(([key, value]) => key.startsWith('pooling_mode_') && value === true).map(([key]) => key.slice('pooling_mode_'.length));
+      const modes = Object.entries(pooling)
+        .filter(([key, value]) => key.startsWith('pooling_mode_') && value === true)
+        .map(([key]) => key.slice('pooling_mode_'.length));
       if (modes.length !== 1 || modes[0] !== 'mean_tokens') {
-        throw new UnsupportedModelError(`This sentence-transformers model pools with ${modes.join(' + ') || 'no mode'}; Guidebot mean-pools (pooling_mode_mean_tokens), so its embeddings would differ.`);
+        throw new UnsupportedModelError(
+          `This sentence-transformers model pools with ${modes.join(' + ') || 'no mode'}; Guidebot mean-pools (pooling_mode_mean_tokens), so its embeddings would differ.`,
+        );
       }
     }
   }
@@ -232,9 +236,10 @@ function readme(info: {
   threshold: number;
 }): string {
   const { config } = info;
-  const int8 = info.int8Bytes !== undefined
-    ? `\`onnx/model_quantized.onnx\` (${formatMb(info.int8Bytes)}, \`MODEL_DTYPE=q8\`): the same graph with int8 weights (per output channel, symmetric) for every MatMul and the word-embedding table. Its embeddings of ${CHECK_SENTENCES.length} check sentences had a cosine of at least ${info.int8MinCosine.toFixed(5)} with float32's (threshold ${info.threshold}).`
-    : `No int8 model: its embeddings of ${CHECK_SENTENCES.length} check sentences fell to a cosine of ${info.int8MinCosine.toFixed(5)} with float32's, below the threshold ${info.threshold}.`;
+  const int8 =
+    info.int8Bytes !== undefined
+      ? `\`onnx/model_quantized.onnx\` (${formatMb(info.int8Bytes)}, \`MODEL_DTYPE=q8\`): the same graph with int8 weights (per output channel, symmetric) for every MatMul and the word-embedding table. Its embeddings of ${CHECK_SENTENCES.length} check sentences had a cosine of at least ${info.int8MinCosine.toFixed(5)} with float32's (threshold ${info.threshold}).`
+      : `No int8 model: its embeddings of ${CHECK_SENTENCES.length} check sentences fell to a cosine of ${info.int8MinCosine.toFixed(5)} with float32's, below the threshold ${info.threshold}.`;
   return `# ${info.id}
 
 Imported by \`npm run model:import\` (importer version ${IMPORTER_VERSION}) on ${info.date} from the model folder
@@ -333,9 +338,7 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
     for (const file of COPIED_FILES) {
       if (fs.existsSync(path.join(source, file))) fs.copyFileSync(path.join(source, file), path.join(tmp, file));
     }
-    const tokenizerConfig = fs.existsSync(path.join(source, 'tokenizer_config.json'))
-      ? (readJson(path.join(source, 'tokenizer_config.json'), 'tokenizer_config.json') as Record<string, unknown>)
-      : {};
+    const tokenizerConfig = fs.existsSync(path.join(source, 'tokenizer_config.json')) ? (readJson(path.join(source, 'tokenizer_config.json'), 'tokenizer_config.json') as Record<string, unknown>) : {};
     fs.writeFileSync(path.join(tmp, 'tokenizer_config.json'), `${JSON.stringify({ ...tokenizerConfig, model_max_length: length }, null, 2)}\n`);
     const writeConfig = (int8: ImportProvenance['int8']) => {
       const provenance: ImportProvenance = {

@@ -85,11 +85,11 @@ export function parseSafetensors(bytes: Uint8Array, label = 'safetensors file'):
     }
     const [begin, end] = offsets as [number, number];
     const elements = (shape as number[]).reduce((product, d) => product * d, 1);
-    if (end - begin !== elements * DTYPE_BYTES[dtype as string]!) {
-      fail(`tensor "${name}" (${dtype} ${JSON.stringify(shape)}) should take ${elements * DTYPE_BYTES[dtype as string]!} bytes but its offsets span ${end - begin}`);
+    if (end - begin !== elements * DTYPE_BYTES[dtype]!) {
+      fail(`tensor "${name}" (${dtype} ${JSON.stringify(shape)}) should take ${elements * DTYPE_BYTES[dtype]!} bytes but its offsets span ${end - begin}`);
     }
     if (end > dataLength) fail(`tensor "${name}" ends at byte ${end} of the data but the data is only ${dataLength} bytes (truncated?)`);
-    tensors.set(name, { dtype: dtype as string, shape: shape as number[], begin, end });
+    tensors.set(name, { dtype: dtype, shape: shape as number[], begin, end });
   }
 
   return {
@@ -115,7 +115,8 @@ function toFloat32(raw: Uint8Array, dtype: string, name: string, label: string):
   const out = new Float32Array(count);
   switch (dtype) {
     case 'F32':
-      if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(raw); // a plain copy (the data need not be 4-byte aligned)
+      if (LITTLE_ENDIAN)
+        new Uint8Array(out.buffer).set(raw); // a plain copy (the data need not be 4-byte aligned)
       else for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
       return out;
     case 'F16':
