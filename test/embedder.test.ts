@@ -11,7 +11,7 @@ const MODELS_DIR = path.join(PROJECT_ROOT, 'models');
 
 function capturingLogger() {
   const lines: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) });
   return { logger, lines };
 }
 

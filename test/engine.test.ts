@@ -115,7 +115,7 @@ describe('answers', () => {
     expect(encoded).toMatchObject({ answered: false, quotes: [], refusal: { reason: 'instruction' } });
     for (const bad of ['', { not: 'text' }, '#### $$$$ %%%%', 'Who is \ud83d Miss Lucy?']) {
       const answer = await engine.ask(bad);
-      expect(answer, String(bad)).toMatchObject({ answered: false, level: 'none', quotes: [], refusal: { reason: 'invalid' } });
+      expect(answer, JSON.stringify(bad)).toMatchObject({ answered: false, level: 'none', quotes: [], refusal: { reason: 'invalid' } });
       expect(answer.refusal!.message.length).toBeGreaterThan(10);
     }
     const long = await engine.ask(`Who is Miss Lucy? ${'and what about her '.repeat(60)}`);
@@ -134,7 +134,7 @@ describe('index lifecycle', () => {
   });
 
   it('writes a manifest describing the index', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.manifest), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.manifest), 'utf8')) as { chunkCount: number; corpusHash: string; builtAt: string };
     expect(manifest).toMatchObject({ formatVersion: 1, modelId: 'guidebot/glove-6b-100d@q8+build2', dimension: 100, guideCount: 2 });
     expect(manifest.chunkCount).toBeGreaterThan(100);
     expect(manifest.corpusHash).toMatch(/^[0-9a-f]{64}$/);

@@ -62,7 +62,7 @@ export async function loadPipeline(modelId: string, localDir: string | undefined
   } else {
     env.allowRemoteModels = true;
   }
-  return (await pipeline('feature-extraction', modelId, { dtype })) as FeatureExtractionPipeline;
+  return pipeline<'feature-extraction'>('feature-extraction', modelId, { dtype });
 }
 
 async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype, hooks: LoadHooks): Promise<FeatureExtractionPipeline> {

@@ -135,7 +135,10 @@ function sentenceStarts(chunks: Chunk[]): number[] {
 function isChunkArray(value: unknown): value is Chunk[] {
   return (
     Array.isArray(value) &&
-    value.every((chunk) => typeof chunk?.id === 'string' && typeof chunk.text === 'string' && Array.isArray(chunk.path) && Array.isArray(chunk.sentences) && typeof chunk.paragraph === 'number')
+    value.every((item: unknown) => {
+      const chunk = item as Partial<Record<keyof Chunk, unknown>> | null;
+      return typeof chunk?.id === 'string' && typeof chunk.text === 'string' && Array.isArray(chunk.path) && Array.isArray(chunk.sentences) && typeof chunk.paragraph === 'number';
+    })
   );
 }
 

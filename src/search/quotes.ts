@@ -1,4 +1,4 @@
-import { dot, termCoverage, type Passage, type Quote, type TermStatistics } from './answer.js';
+import { dot, termCoverage, type Quote, type TermStatistics } from './answer.js';
 import { terms, words } from './tokenize.js';
 
 /**

@@ -144,7 +144,7 @@ describe('notes and gaps in the runtime', () => {
     const added: string[] = [];
     const runtime = new TeacherRuntime({
       store,
-      engine: { addNote: async (note) => void added.push(note.id), removeNote: () => true },
+      engine: { addNote: (note) => Promise.resolve(void added.push(note.id)), removeNote: () => true },
       logger: silent,
       retentionDays: 90,
     });

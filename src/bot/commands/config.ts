@@ -164,6 +164,9 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
         if (interaction.guild && !interaction.guild.roles.cache.has(role)) return refuse(interaction, "I can't find that role in this server. Nothing was changed.");
         return done(`Members with <@&${role}> can now use the teacher commands (so can anyone with Manage Server).`, store.settings.setTeacherRole(guildId, role));
       }
+      default:
+        // A subcommand this version does not know (or none): answered below.
+        break;
     }
   } catch (error) {
     if (error instanceof InvalidInputError) return refuse(interaction, `${error.message} Nothing was changed.`);
