@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../src/config.js';
 import { Engine } from '../src/engine.js';
 import { isOnTarget, parseEvalFile } from '../src/eval.js';
 import { features, type AnswerSignals } from '../src/search/confidence.js';
-import { fitLogistic } from '../src/search/calibration-fit.js';
+import { fitSignedLogistic } from '../src/search/calibration-fit.js';
 import { exitWithError, parseCommandLine, startCli } from './cli.js';
 
 const TUNING_FILE = path.resolve(PROJECT_ROOT, 'eval/dev-tuning.jsonl');
@@ -44,9 +44,11 @@ async function main() {
       signals: answer.signals,
     });
   }
-  const [bias, coverage, cosine, unknownMass, unknownName, noOverlap] = fitLogistic(
+  // More shared vocabulary and closer meaning speak for answering; vocabulary and names the guides never use, and no word in common, against.
+  const [bias, coverage, cosine, unknownMass, unknownName, noOverlap] = fitSignedLogistic(
     rows.map((row) => row.x),
     rows.map((row) => (row.inScope ? 1 : 0)),
+    [1, 1, -1, -1, -1],
   ) as [number, number, number, number, number, number];
   const p = (x: number[]) => 1 / (1 + Math.exp(-(bias + coverage * x[0]! + cosine * x[1]! + unknownMass * x[2]! + unknownName * x[3]! + noOverlap * x[4]!)));
   // A question the engine refuses outright (no topic word in common with the guides) stays refused whatever the model says.

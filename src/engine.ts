@@ -9,6 +9,7 @@ import type { Chunk, Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
 import { InvalidQuestionError, prepareQuestion, prepareText, type PreparedQuestion } from './question.js';
 import { dot, refusedAnswer, refusalMessage, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote } from './search/answer.js';
+import { BookTitle } from './search/book-title.js';
 import { fromChatRegister } from './search/chat-register.js';
 import { levelOf, probability, unknownMass, type AnswerSignals } from './search/confidence.js';
 import { loadEnglishDictionary } from './search/english.js';
@@ -130,6 +131,7 @@ export class Engine {
   private readonly scope: ScopeGuard;
   /** The book the guides are about, as their front matter names it. */
   readonly bookTitle: string | undefined;
+  private readonly title: BookTitle | undefined;
   /** The words of the book's title and author: capitalised in every guide, yet never the answer to "who". */
   private readonly bookNameWords: ReadonlySet<string>;
   private readonly studyQuestionList: StudyQuestion[];
@@ -201,6 +203,7 @@ export class Engine {
     this.scope = new ScopeGuard(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])).join(' '), authors);
     const books = guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string');
     this.bookTitle = books[0];
+    this.title = books[0] ? new BookTitle(books[0]) : undefined;
     this.bookNameWords = new Set([...books, ...authors].flatMap((name) => words(name)));
     loadEnglishDictionary();
   }
@@ -257,8 +260,9 @@ export class Engine {
       if (!(error instanceof InvalidQuestionError)) throw error;
       return refusedAnswer(typeof question === 'string' ? question : '', [], { reason: 'invalid', message: error.message });
     }
-    const chatFree = fromChatRegister(prepared.text);
-    const { text: searchText, corrections } = this.spelling.correctText(chatFree);
+    const chatFree = fromChatRegister(this.title && this.bookTitle ? this.title.expandInitials(prepared.text, this.bookTitle) : prepared.text);
+    const { text: corrected, corrections } = this.spelling.correctText(chatFree);
+    const searchText = this.title ? this.title.withoutTitle(corrected, (text) => weightedTerms(text, this.lexical).size > 0) : corrected;
     const notices = [...prepared.notices];
     if (corrections.length > 0) notices.push(`Searched for ${corrections.map(([, to]) => `"${to}"`).join(', ')} (the guides do not use ${corrections.map(([from]) => `"${from}"`).join(', ')}).`);
 

@@ -29,7 +29,7 @@ export const SENTENCE_MODEL_PROFILE: ModelProfile = {
   cosine: { low: 0.15, high: 0.6 },
   paraphraseCosine: { low: 0.25, high: 0.7 },
   duplicateCosine: 0.8,
-  calibration: { bias: -1.959, coverage: 0.251, cosine: 10.705, unknownMass: -1.31, unknownName: 0, noOverlap: -1.712, threshold: 0.747, strong: 0.995 },
+  calibration: { bias: -1.776, coverage: 0, cosine: 11.61, unknownMass: -2.738, unknownName: 0, noOverlap: 0, threshold: 0.802, strong: 0.997 },
 };
 
 /**
@@ -42,7 +42,7 @@ export const WORD_VECTOR_PROFILE: ModelProfile = {
   cosine: { low: 0.2, high: 0.75 },
   paraphraseCosine: { low: 0.15, high: 0.5 },
   duplicateCosine: 0.93,
-  calibration: { bias: 0.683, coverage: 0.711, cosine: 3.812, unknownMass: -1.76, unknownName: 0, noOverlap: -3.027, threshold: 0.712, strong: 0.987 },
+  calibration: { bias: 2.554, coverage: 0, cosine: 2.076, unknownMass: -3.496, unknownName: 0, noOverlap: -1.889, threshold: 0.508, strong: 0.982 },
 };
 
 export function profileFor(modelId: string, isOfflineModel: boolean): ModelProfile {

@@ -1,4 +1,30 @@
 /**
+ * A logistic regression whose coefficients must have the signs given (1: at least 0, -1: at most 0,
+ * 0: either): a feature whose fitted weight comes out the wrong way (which, with a few hundred
+ * questions and correlated signals, says more about the sample than about the signal) is left out
+ * and the rest refitted, until every weight points the way the signal does. Returns the bias first.
+ */
+export function fitSignedLogistic(rows: number[][], labels: number[], signs: readonly (1 | -1 | 0)[]): number[] {
+  let kept = signs.map((_, index) => index);
+  for (;;) {
+    const beta = fitLogistic(
+      rows.map((row) => kept.map((index) => row[index]!)),
+      labels,
+    );
+    const wrong = kept.filter((index, position) => signs[index]! * beta[position + 1]! < 0);
+    if (wrong.length === 0) {
+      const full = new Array<number>(signs.length + 1).fill(0);
+      full[0] = beta[0]!;
+      kept.forEach((index, position) => (full[index + 1] = beta[position + 1]!));
+      return full;
+    }
+    // Leave out the most wrong one first: the others may come right without it.
+    const worst = wrong.reduce((a, b) => (Math.abs(beta[kept.indexOf(a) + 1]!) >= Math.abs(beta[kept.indexOf(b) + 1]!) ? a : b));
+    kept = kept.filter((index) => index !== worst);
+  }
+}
+
+/**
  * Fitting the confidence model: logistic regression by iteratively reweighted least squares (a few
  * Newton steps; the model has five coefficients), with a small ridge penalty so that a feature
  * that separates the tuning questions perfectly cannot push its weight to infinity.

@@ -52,6 +52,7 @@ const SHORTHAND: Record<string, string> = {
   mc: 'main character',
   diff: 'difference',
   sum: 'summary',
+  scifi: 'science fiction',
   gonna: 'going to',
   wanna: 'want to',
   gotta: 'have to',
@@ -120,7 +121,10 @@ function numberWord(token: string): string | undefined {
  * split. Case is kept for the words that stay, so capitalised names still read as names.
  */
 export function fromChatRegister(text: string): string {
-  const separated = text.replace(/\b(part|pt|chapter|ch)(\d{1,2})\b/gi, '$1 $2').replace(/(\p{L})\?+/gu, '$1 ?');
+  const separated = text
+    .replace(/\b(part|pt|chapter|ch)(\d{1,2})\b/gi, '$1 $2')
+    .replace(/\bsci[\s-]+fi\b/gi, 'scifi')
+    .replace(/(\p{L})\?+/gu, '$1 ?');
   const out: string[] = [];
   for (const token of separated.split(/\s+/)) {
     const match = /^([("'“‘]*)([\p{L}\p{N}'’]+)([^\p{L}\p{N}]*)$/u.exec(token);

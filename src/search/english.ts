@@ -39,9 +39,14 @@ function frequencies(): Map<string, number> {
   return counts;
 }
 
+/** Whether people use the word at all in speech (the subtitles have it a few times at least). */
+export function inCommonUse(word: string): boolean {
+  return (frequencies().get(word.toLowerCase()) ?? 0) >= COMMON_USE;
+}
+
 export function isEnglishWord(word: string): boolean {
   if (word === '') return false;
-  if ((frequencies().get(word.toLowerCase()) ?? 0) >= COMMON_USE) return true;
+  if (inCommonUse(word)) return true;
   const checker = spell();
   // The dictionary lists names capitalised ("Nobel", "Paris"); students type them in lower case.
   return checker.correct(word) || checker.correct(word[0]!.toUpperCase() + word.slice(1));

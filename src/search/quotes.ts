@@ -66,6 +66,8 @@ const DUPLICATE_TERM_OVERLAP = 0.6;
 /** Sentence openings that refer back to what came before ("This song…", "She…", "Soon after this…"). */
 const POINTS_BACK =
   /^["'“‘(]?(this|these|that|those|such|it|its|he|she|they|his|her|their|him|them|here|there|then|thus|hence|however|but|yet|also|instead|meanwhile|later|afterwards|soon after(wards| this| that)?|after this|after that|as a result|in (this|that) (way|moment|scene)|because of this|despite this|even so|still)\b/i;
+/** Openings that cannot stand at the start of a paragraph without the one before. */
+const POINTS_BACK_ACROSS_PARAGRAPHS = /^["'“‘(]?(he|she|they|it|his|her|their|him|them|this (is|was|moment|scene|means)|that (is|was)|soon after(wards| this| that)?|after (this|that))\b/i;
 /** A sentence that holds a reason. */
 const REASON = /\b(because|since|so that|in order to|due to|as a result|which is why|the reason|therefore|out of|for fear)\b/i;
 const STARTS_WITH_REASON = /^["'“‘(]?(this is because|because|that is why|this is why|the reason|as a result|this means|in other words|which)\b/i;
@@ -127,9 +129,10 @@ export function readableSpan(sentence: QuoteSentence, kind: AnswerKind | undefin
   let first = sentence;
   for (let steps = 0; steps < 2 && first.previous; steps++) {
     const before = first.previous;
-    // A paragraph opens on its own; only a quoted line needs the lead-in that ends the paragraph before it.
+    // A paragraph usually opens on its own ("These authority figures…" names what it is about); it needs
+    // the paragraph before when it opens with a bare pronoun or "after this", or is a quoted line whose lead-in ends that paragraph.
     const sameParagraph = before.paragraphKey === first.paragraphKey;
-    const needsBefore = (sameParagraph && POINTS_BACK.test(first.text)) || (QUOTED_LINE.test(first.text) && /:\s*$/.test(before.text));
+    const needsBefore = (sameParagraph ? POINTS_BACK.test(first.text) : POINTS_BACK_ACROSS_PARAGRAPHS.test(first.text)) || (QUOTED_LINE.test(first.text) && /:\s*$/.test(before.text));
     if (!needsBefore) break;
     span.unshift(before);
     first = before;

@@ -1,10 +1,12 @@
 import { isFiller } from './chat-register.js';
-import { isEnglishWord } from './english.js';
+import { inCommonUse, isEnglishWord } from './english.js';
 import { stem } from './stem.js';
 import { STOPWORDS, words } from './tokenize.js';
 
 /** Words shorter than this are never corrected: too many short words are one letter apart. */
 const MIN_LENGTH = 4;
+/** A rare English word is corrected only to a guide word used at least this often. */
+const RARE_WORD_MIN_GUIDE_COUNT = 3;
 /** From this length a word may be two edits away from its correction. */
 const TWO_EDITS_FROM = 8;
 
@@ -56,15 +58,20 @@ export class SpellingCorrector {
   correct(word: string): string | undefined {
     // Another form of a word the guides use ("open" for "opens") is not a misspelling.
     if (word.length < MIN_LENGTH || this.counts.has(word) || this.stems.has(stem(word)) || STOPWORDS.has(word) || isFiller(word) || /\d/.test(word)) return undefined;
-    if (isEnglishWord(word)) return undefined;
-    const limit = word.length >= TWO_EDITS_FROM ? 2 : 1;
+    // An English word is what the student meant, unless it is one almost nobody uses ("personalty")
+    // a single edit away from a word the guides use often ("personality").
+    const rareEnglish = isEnglishWord(word) && !inCommonUse(word);
+    if (isEnglishWord(word) && !rareEnglish) return undefined;
+    const limit = rareEnglish ? 1 : word.length >= TWO_EDITS_FROM ? 2 : 1;
+    const minimumCount = rareEnglish ? RARE_WORD_MIN_GUIDE_COUNT : 1;
     let best: string | undefined;
     let bestDistance = limit + 1;
     let bestCount = 0;
     for (let length = word.length - limit; length <= word.length + limit; length++) {
       for (const candidate of this.byLength.get(length) ?? []) {
-        const distance = editDistance(word, candidate, limit);
         const count = this.counts.get(candidate)!;
+        if (count < minimumCount) continue;
+        const distance = editDistance(word, candidate, limit);
         if (distance < bestDistance || (distance === bestDistance && distance <= limit && count > bestCount)) {
           best = candidate;
           bestDistance = distance;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitLogistic } from '../../src/search/calibration-fit.js';
+import { BookTitle } from '../../src/search/book-title.js';
+import { fitLogistic, fitSignedLogistic } from '../../src/search/calibration-fit.js';
 import { fromChatRegister } from '../../src/search/chat-register.js';
 import { isEnglishWord, specificity } from '../../src/search/english.js';
 import { readableSpan, selectQuotes, type QuoteSentence } from '../../src/search/quotes.js';
@@ -24,6 +25,7 @@ describe('the chat register', () => {
 
 describe('English words', () => {
   it('knows English words, British spellings and names in lower case, and not misspellings', () => {
+    expect(fromChatRegister('is it sci fi or sci-fi')).toBe('is it science fiction or science fiction');
     for (const word of ['pasta', 'cats', 'deal', 'nobel', 'apologise', 'colour', 'donations']) expect(isEnglishWord(word), word).toBe(true);
     for (const word of ['possibel', 'donatoins', 'flurbogast', 'hailshem']) expect(isEnglishWord(word), word).toBe(false);
   });
@@ -42,6 +44,12 @@ describe('spelling correction', () => {
     expect(corrector.correct('posibles')).toBe('possibles');
     expect(corrector.correct('cottge')).toBe('cottage');
     for (const word of ['pasta', 'cook', 'deal', 'cats', 'nobel']) expect(corrector.correct(word), word).toBeUndefined();
+  });
+
+  it('corrects an English word almost nobody uses to a frequent guide word one edit away', () => {
+    const guide = new SpellingCorrector(['Kathy has a quiet personality. Her personality shows. A personality test.']);
+    expect(guide.correct('personalty')).toBe('personality');
+    expect(new SpellingCorrector(['A personality.']).correct('personalty')).toBeUndefined();
   });
 
   it('does not report a possessive typed without its apostrophe', () => {
@@ -129,6 +137,15 @@ describe('quotes', () => {
 });
 
 describe('calibration fitting', () => {
+  it('leaves out a feature whose weight would point against its sign', () => {
+    // The second feature is noise that happens to correlate with the label the "wrong" way.
+    const rows = Array.from({ length: 40 }, (_, i) => [i / 40, i % 2 === 0 ? 1 : 0]);
+    const labels = rows.map(([x, noise]) => (x! > 0.5 || (noise === 0 && x! > 0.4) ? 1 : 0));
+    const [, slope, noiseWeight] = fitSignedLogistic(rows, labels, [1, 1]) as [number, number, number];
+    expect(slope).toBeGreaterThan(0);
+    expect(noiseWeight).toBeGreaterThanOrEqual(0);
+  });
+
   it('finds the direction that separates the classes', () => {
     const rows = Array.from({ length: 40 }, (_, i) => [i / 40]);
     const labels = rows.map(([x]) => (x! + ((x! * 7919) % 0.2) > 0.55 ? 1 : 0));
@@ -142,5 +159,21 @@ describe('stemming short words', () => {
   it('meets "die", "dies", "died" and "dying" (and "lie", "lies", "lying")', () => {
     expect(new Set(['die', 'dies', 'died', 'dying'].flatMap((word) => terms(word)))).toEqual(new Set(['die']));
     expect(new Set(['lie', 'lies', 'lied', 'lying'].flatMap((word) => terms(word)))).toEqual(new Set(['lie']));
+  });
+});
+
+describe('the book title in a question', () => {
+  const title = new BookTitle('Never Let Me Go');
+  const hasTopic = (text: string) => terms(text).length > 0;
+
+  it('expands the title’s initials', () => {
+    expect(title.expandInitials('is nlmg sci fi', 'Never Let Me Go')).toBe('is Never Let Me Go sci fi');
+    expect(title.expandInitials('nlmgx', 'Never Let Me Go')).toBe('nlmgx');
+  });
+
+  it('leaves the title out of what is searched, unless it is all the question names', () => {
+    expect(title.withoutTitle('who is glimbert in never let me go', hasTopic)).toBe('who is glimbert');
+    expect(title.withoutTitle('what happens at the end of the novel Never Let Me Go?', hasTopic)).toBe('what happens at the end ?');
+    expect(title.withoutTitle('what is never let me go about', hasTopic)).toBe('what is never let me go about');
   });
 });
