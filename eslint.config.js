@@ -5,7 +5,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['node_modules/', 'embeddings/', 'models/', 'data/', 'coverage/']),
+  globalIgnores(['node_modules/', 'dist/', 'embeddings/', 'models/', 'data/', 'coverage/']),
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
