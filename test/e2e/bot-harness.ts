@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { InteractionResponseType } from 'discord.js';
+import { InteractionResponseType, type APIAllowedMentions, type ComponentType, type APIEmbed } from 'discord.js';
 import { createBot, type Bot, type BotOptions } from '../../src/bot/bot.js';
 import type { GuideEngine } from '../../src/bot/services.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -17,17 +17,26 @@ import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Loose
 
 export const CORPUS_DIR = path.resolve(import.meta.dirname, '../../corpus');
 
+/** One line pino wrote: its level and message, a serialised error, and whatever fields the call bound or passed. */
+export interface LogLine {
+  level: number;
+  msg?: string;
+  /** An error logged as `err` (pino's standard error serialiser). */
+  err?: { type: string; message: string; stack: string };
+  [field: string]: unknown;
+}
+
 /** Log lines the bot wrote, parsed (pino JSON). */
 export interface LogSink {
-  lines: LooseJson[];
+  lines: LogLine[];
   logger: Logger;
 }
 
 export function captureLogs(level = 'debug'): LogSink {
-  const lines: LooseJson[] = [];
+  const lines: LogLine[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
-      for (const line of String(chunk).split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as LooseJson);
+      for (const line of String(chunk).split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as LogLine);
       callback();
     },
   });
@@ -133,7 +142,7 @@ const len = (value: unknown) => (typeof value === 'string' ? value.length : 0);
 export function limitViolations(body: LooseJson): string[] {
   const problems: string[] = [];
   if (len(body.content) > 2000) problems.push(`content ${len(body.content)} > 2000`);
-  const embeds = (body.embeds ?? []) as LooseJson[];
+  const embeds = (body.embeds ?? []) as APIEmbed[];
   if (embeds.length > 10) problems.push(`${embeds.length} embeds > 10`);
   let total = 0;
   embeds.forEach((embed, i) => {
@@ -145,7 +154,7 @@ export function limitViolations(body: LooseJson): string[] {
     check('description', embed.description, 4096);
     check('footer', embed.footer?.text, 2048);
     check('author', embed.author?.name, 256);
-    const fields = (embed.fields ?? []) as LooseJson[];
+    const fields = embed.fields ?? [];
     if (fields.length > 25) problems.push(`embed ${i} has ${fields.length} fields > 25`);
     fields.forEach((field, j) => {
       check(`field ${j} name`, field.name, 256);
@@ -155,7 +164,7 @@ export function limitViolations(body: LooseJson): string[] {
   if (total > 6000) problems.push(`embeds total ${total} > 6000`);
   const rows = (body.components ?? []) as LooseJson[];
   if (rows.length > 5) problems.push(`${rows.length} action rows > 5`);
-  const ids = new Set<string>();
+  const ids = new Set<unknown>();
   rows.forEach((row, i) => {
     const components = (row.components ?? []) as LooseJson[];
     if (components.length > 5) problems.push(`row ${i} has ${components.length} components > 5`);
@@ -173,7 +182,7 @@ export function limitViolations(body: LooseJson): string[] {
 
 /** True when the message may not ping anyone. */
 export function mentionsAreSafe(body: LooseJson): boolean {
-  const allowed = body.allowed_mentions as LooseJson | undefined;
+  const allowed = body.allowed_mentions as APIAllowedMentions | undefined;
   return (
     allowed !== undefined && Array.isArray(allowed.parse) && allowed.parse.length === 0 && (allowed.users ?? []).length === 0 && (allowed.roles ?? []).length === 0 && allowed.replied_user !== true
   );
@@ -185,13 +194,21 @@ export function unescapeMarkdown(text: string): string {
 }
 
 export function embedText(body: LooseJson): string {
-  return ((body.embeds ?? []) as LooseJson[])
-    .map((embed) => [embed.title, embed.description, ...((embed.fields ?? []) as LooseJson[]).flatMap((f) => [f.name, f.value]), embed.footer?.text].filter(Boolean).join('\n'))
+  return ((body.embeds ?? []) as APIEmbed[])
+    .map((embed) => [embed.title, embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value]), embed.footer?.text].filter(Boolean).join('\n'))
     .join('\n');
 }
 
-export function buttonsOf(body: LooseJson): LooseJson[] {
-  return ((body.components ?? []) as LooseJson[]).flatMap((row) => (row.components ?? []) as LooseJson[]);
+/** What the tests read of a component in a message's action rows (a button, mostly). */
+export interface SentComponent {
+  type: ComponentType;
+  custom_id?: string;
+  label?: string;
+  disabled?: boolean;
+}
+
+export function buttonsOf(body: LooseJson): SentComponent[] {
+  return ((body.components ?? []) as LooseJson[]).flatMap((row) => (row.components ?? []) as SentComponent[]);
 }
 
 export const EPHEMERAL = 64;

@@ -571,7 +571,7 @@ describe('fake Discord with a real discord.js Client', () => {
     expect(fake.identifyCount).toBe(1);
 
     // Sequence numbers of the session increase by exactly one per dispatch, across the resumes.
-    const seqs = fake.gatewayFrames.filter((f) => f.direction === 'out' && f.op === 0).map((f) => f.s!);
+    const seqs = fake.gatewayFrames.filter((f) => f.direction === 'out' && f.op === GatewayOpcodes.Dispatch).map((f) => f.s!);
     expect(seqs.length).toBeGreaterThan(3);
     seqs.forEach((s, i) => expect(s).toBe(seqs[0]! + i));
   });

@@ -401,7 +401,8 @@ export interface GatewayFrame {
   direction: 'in' | 'out';
   connectionId: number;
   at: number;
-  op: number;
+  /** The frame's opcode; inbound frames may carry an unknown one (the fake closes those with 4001). */
+  op: GatewayOpcodes;
   t: string | null;
   s: number | null;
   d: unknown;
@@ -540,6 +541,53 @@ function templateToRegExp(template: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+interface MultipartPart {
+  /** The `name` of the part's Content-Disposition. */
+  name: string;
+  /** The `filename` of the part's Content-Disposition; `null` for a plain field. */
+  filename: string | null;
+  /** The part's Content-Type, `''` when it has none. */
+  contentType: string;
+  content: Buffer;
+}
+
+/**
+ * Split a `multipart/form-data` body (RFC 7578, as undici's FormData serialises it) into its parts. Names and
+ * file names are decoded like the WHATWG multipart parser does (`%0A`, `%0D`, `%22`). Throws on a malformed body.
+ */
+function parseMultipart(raw: Buffer, contentType: string): MultipartPart[] {
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!boundary) throw new Error('multipart/form-data without a boundary');
+  const delimiter = `--${boundary[1] ?? boundary[2]}`;
+  const decode = (value: string) => value.replace(/%0A/gi, '\n').replace(/%0D/gi, '\r').replace(/%22/g, '"');
+  const parts: MultipartPart[] = [];
+  let at = raw.indexOf(delimiter);
+  if (at === -1) throw new Error('multipart body without its boundary');
+  for (;;) {
+    at += delimiter.length;
+    const after = raw.toString('latin1', at, at + 2);
+    if (after === '--') return parts;
+    if (after !== '\r\n') throw new Error('malformed multipart boundary line');
+    const headerEnd = raw.indexOf('\r\n\r\n', at + 2);
+    if (headerEnd === -1) throw new Error('multipart part without the end of its headers');
+    const next = raw.indexOf(`\r\n${delimiter}`, headerEnd + 4);
+    if (next === -1) throw new Error('multipart body without its closing boundary');
+    let disposition = '';
+    let partType = '';
+    for (const line of raw.toString('utf8', at + 2, headerEnd).split('\r\n')) {
+      const colon = line.indexOf(':');
+      const header = line.slice(0, colon).trim().toLowerCase();
+      if (header === 'content-disposition') disposition = line.slice(colon + 1);
+      else if (header === 'content-type') partType = line.slice(colon + 1).trim();
+    }
+    const name = /;\s*name="([^"]*)"/i.exec(disposition);
+    if (!/^\s*form-data\s*(;|$)/i.test(disposition) || !name) throw new Error('multipart part without a form-data name');
+    const filename = /;\s*filename="([^"]*)"/i.exec(disposition);
+    parts.push({ name: decode(name[1]!), filename: filename ? decode(filename[1]!) : null, contentType: partType, content: Buffer.from(raw.subarray(headerEnd + 4, next)) });
+    at = next + 2;
+  }
+}
+
 /** Nested Discord validation error object (`{ field: { _errors: [{ code, message }] } }`). */
 type FormErrors = { [key: string]: FormErrors | Array<{ code: string; message: string }> };
 
@@ -582,12 +630,16 @@ class Validation {
   }
 }
 
-class HttpError {
+/** A Discord-shaped error response, thrown by route handlers and answered as `status` with `body`. */
+class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
     readonly headers: Record<string, string> = {},
-  ) {}
+  ) {
+    super(`HTTP ${status}: ${JSON.stringify(body)}`);
+    this.name = 'HttpError';
+  }
 }
 
 function discordError(status: number, code: number, message: string, errors?: FormErrors): HttpError {
@@ -613,6 +665,14 @@ const Errors = {
   invalidForm: (v: Validation) => discordError(400, 50035, 'Invalid Form Body', v.errors),
   invalidJson: () => discordError(400, 50109, 'The request body contains invalid JSON.'),
 };
+
+/** A request body as parsed from its bytes, with the Discord error to answer if it could not be. */
+interface ParsedBody {
+  type: RecordedRequest['bodyType'];
+  body: RecordedRequest['body'];
+  files: RecordedFile[];
+  error?: HttpError;
+}
 
 interface RouteContext {
   req: RecordedRequest;
@@ -1277,7 +1337,7 @@ export class FakeDiscord {
       if (value === undefined && inner.required !== false) {
         throw new Error(`modalSubmitInteraction: required field "${customId}" of modal "${opts.customId}" has no value`);
       }
-      const type = typeof inner.type === 'number' ? inner.type : ComponentType.TextInput;
+      const type: ComponentType = typeof inner.type === 'number' ? inner.type : ComponentType.TextInput;
       if (type === ComponentType.TextInput) {
         if (Array.isArray(value)) throw new Error(`modalSubmitInteraction: field "${customId}" is a text input; pass a string`);
         return { type, id: componentId++, custom_id: customId, value: value ?? '' };
@@ -1481,6 +1541,7 @@ export class FakeDiscord {
     const role: APIRole = {
       id,
       name,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- Discord still returns `color` in role objects and APIRole requires it.
       color: 0,
       colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
       hoist: false,
@@ -2107,7 +2168,6 @@ export class FakeDiscord {
       if (state.commandName) {
         meta.name = state.commandName;
         meta.command_type = ApplicationCommandType.ChatInput;
-        message.interaction = { id: state.id, type: state.type, name: state.commandName, user };
       }
       if (state.sourceMessageId) meta.interacted_message_id = state.sourceMessageId;
       message.interaction_metadata = meta as APIMessage['interaction_metadata'];
@@ -2158,7 +2218,7 @@ export class FakeDiscord {
     };
     this.#storeMessage(stored);
     if (!ephemeral) {
-      this.#dispatchToSessions(GatewayDispatchEvents.MessageCreate, this.#gatewayMessage(message), GatewayIntentBits.GuildMessages, (s) =>
+      this.#dispatchToSessions(GatewayDispatchEvents.MessageCreate, this.#gatewayMessage(message), GatewayIntentBits.GuildMessages, () =>
         this.#channelVisibleToBot(params.channelId) ? this.#gatewayMessage(message) : null,
       );
     }
@@ -2362,7 +2422,7 @@ export class FakeDiscord {
 
   #normalizeCommand(raw: unknown, guildId: string | null, existing: readonly APIApplicationCommand[], v: Validation, path: Array<string | number>, names?: Set<string>): APIApplicationCommand {
     const cmd = isRecord(raw) ? raw : {};
-    const type = typeof cmd.type === 'number' ? cmd.type : ApplicationCommandType.ChatInput;
+    const type: ApplicationCommandType = typeof cmd.type === 'number' ? cmd.type : ApplicationCommandType.ChatInput;
     const name = typeof cmd.name === 'string' ? cmd.name : '';
     if (this.#validate) {
       if (type === ApplicationCommandType.ChatInput) {
@@ -2378,7 +2438,7 @@ export class FakeDiscord {
       if (names?.has(key)) v.add([...path, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique`);
       names?.add(key);
     }
-    const previous = existing.find((c) => c.name === name && (c.type ?? 1) === type);
+    const previous = existing.find((c) => c.name === name && (c.type ?? ApplicationCommandType.ChatInput) === type);
     const command: LooseJson = {
       id: previous?.id ?? snowflake(),
       application_id: this.applicationId,
@@ -2785,6 +2845,10 @@ export class FakeDiscord {
         if (typeof data.custom_id === 'string') this.#modalsShown.set(data.custom_id, data);
         break;
       }
+      default:
+        // Pong, LaunchActivity and the deprecated PremiumRequired: no interaction accepts them, so the `allowed`
+        // check above has already answered 400.
+        throw new Error(`callback type ${type} passed validation but has no handler`);
     }
     state.acknowledged = true;
     state.callbackType = type;
@@ -2868,7 +2932,7 @@ export class FakeDiscord {
     return Buffer.concat(chunks);
   }
 
-  async #parseBody(raw: Buffer, contentType: string): Promise<{ type: RecordedRequest['bodyType']; body: RecordedRequest['body']; files: RecordedFile[]; error?: HttpError }> {
+  #parseBody(raw: Buffer, contentType: string): ParsedBody {
     if (raw.length === 0) return { type: 'none', body: null, files: [] };
     if (contentType.startsWith('application/json')) {
       try {
@@ -2878,22 +2942,22 @@ export class FakeDiscord {
       }
     }
     if (contentType.startsWith('multipart/form-data')) {
-      const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
       let body: LooseJson | null = null;
       const files: RecordedFile[] = [];
-      for (const [field, value] of form.entries()) {
-        if (typeof value === 'string') {
-          if (field === 'payload_json') {
+      for (const part of parseMultipart(raw, contentType)) {
+        if (part.filename === null) {
+          const value = part.content.toString('utf8');
+          if (part.name === 'payload_json') {
             try {
               body = { ...(body ?? {}), ...(JSON.parse(value) as LooseJson) };
             } catch {
               return { type: 'multipart', body: null, files, error: Errors.invalidJson() };
             }
           } else {
-            body = { ...(body ?? {}), [field]: value };
+            body = { ...(body ?? {}), [part.name]: value };
           }
         } else {
-          files.push({ field, name: value.name, contentType: value.type || 'application/octet-stream', content: Buffer.from(await value.arrayBuffer()) });
+          files.push({ field: part.name, name: part.filename, contentType: part.contentType || 'application/octet-stream', content: part.content });
         }
       }
       return { type: 'multipart', body, files };
@@ -2921,12 +2985,12 @@ export class FakeDiscord {
     const raw = await this.#readBody(req);
     const headers: Record<string, string> = {};
     for (const [k, val] of Object.entries(req.headers)) if (val !== undefined) headers[k] = Array.isArray(val) ? val.join(', ') : val;
-    const parsed = await this.#parseBody(raw, headers['content-type'] ?? '').catch(() => ({
-      type: 'other' as const,
-      body: null,
-      files: [],
-      error: discordError(400, 50035, 'Invalid Form Body'),
-    }));
+    let parsed: ParsedBody;
+    try {
+      parsed = this.#parseBody(raw, headers['content-type'] ?? '');
+    } catch {
+      parsed = { type: 'other', body: null, files: [], error: discordError(400, 50035, 'Invalid Form Body') };
+    }
     // discord-api-types' Routes percent-encode arguments that are not URL-safe, so `@original` arrives as
     // `%40original` and `@me` as `%40me`; Discord decodes path segments, so do we.
     const path = (url.pathname.startsWith('/api/v10/') ? url.pathname.slice('/api/v10'.length) : url.pathname).split('/').map(safeDecode).join('/');
@@ -3137,7 +3201,7 @@ export class FakeDiscord {
     this.#send(conn, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["gateway-prd-fake",{"micros":0}]'] }, s: null, t: null });
   }
 
-  #send(conn: ConnectionState, payload: { op: number; d: unknown; s: number | null; t: string | null }): void {
+  #send(conn: ConnectionState, payload: { op: GatewayOpcodes; d: unknown; s: number | null; t: string | null }): void {
     if (conn.socket.readyState !== WebSocket.OPEN) return;
     this.#frames.push({ direction: 'out', connectionId: conn.info.id, at: performance.now(), op: payload.op, t: payload.t, s: payload.s, d: payload.d });
     conn.socket.send(JSON.stringify(payload));
@@ -3160,7 +3224,8 @@ export class FakeDiscord {
       conn.socket.close(4002, 'Error while decoding payload.');
       return;
     }
-    const op = payload.op;
+    // Any number: opcodes the fake does not know end in the `default` case below.
+    const op: GatewayOpcodes = payload.op;
     const d = payload.d;
     this.#frames.push({ direction: 'in', connectionId: conn.info.id, at: performance.now(), op, t: null, s: null, d });
     this.#log(`gateway #${conn.info.id} <- op ${op}`);

@@ -3,7 +3,7 @@
  * /export (CSV), /forget and /forget-me, and unanswered questions → /gaps → /answer → a teacher note
  * quoted in answers → /notes edit and delete.
  */
-import { InteractionResponseType } from 'discord.js';
+import { InteractionResponseType, type APIEmbed, type APILabelComponent, type APITextInputComponent } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { EXPORT_COLUMNS } from '../../src/store/index.js';
@@ -103,9 +103,9 @@ describe('/stats and /export', () => {
     await logged((await ask(h, 'What is the capital of France?', newStudent(), { channelId: other.id })).id);
     const body = await run(h, 'stats', { member: teacher() });
     expect(body.flags).toBe(EPHEMERAL);
-    const embed = body.embeds[0] as LooseJson;
+    const embed = (body.embeds as APIEmbed[])[0]!;
     expect(embed.title).toBe('Guidebot in the last 7 days');
-    const field = (name: RegExp) => String((embed.fields as LooseJson[]).find((candidate) => name.test(String(candidate.name)))!.value);
+    const field = (name: RegExp) => String(embed.fields!.find((candidate) => name.test(String(candidate.name)))!.value);
     expect(field(/Most asked topics/)).toMatch(/^1\. Never Let Me Go — .* — \d+$/m);
     expect(field(/Most asked topics/)).not.toMatch(/¶/);
     expect(field(/couldn't answer/)).toContain('What is the capital of France?');
@@ -195,11 +195,11 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
 
     const body = await run(h, 'gaps', { member: teacher() });
     expect(body.flags).toBe(EPHEMERAL);
-    const field = (body.embeds[0].fields as LooseJson[]).find((candidate) => String(candidate.name).startsWith(`#${gapId} `))!;
+    const field = (body.embeds as APIEmbed[])[0]!.fields!.find((candidate) => String(candidate.name).startsWith(`#${gapId} `))!;
     expect(field.name).toBe(`#${gapId} · asked 3 times by 2 people`);
     expect(field.value).toContain("“What colour is Kathy's bicycle?”");
     expect(field.value).toMatch(new RegExp(`First by <@${askers[0]!.id}> <t:\\d+:R>, last <t:\\d+:R> · in <#${general}>`));
-    expect(String(body.embeds[0].title)).toMatch(/^Unanswered questions \(\d+\)/);
+    expect(String((body.embeds as APIEmbed[])[0]!.title)).toMatch(/^Unanswered questions \(\d+\)/);
   });
 
   it('/answer autocompletes the unanswered questions for teachers only', async () => {
@@ -213,7 +213,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
   it('the answer becomes a teacher note, quoted with its own citation, and the students who asked are told privately', async () => {
     const { id, callback } = await command(h, 'answer', { member: teacher(), options: { gap: String(gapId) } });
     expect(callback.callbackType).toBe(InteractionResponseType.Modal);
-    const fields = (callback.body.components as LooseJson[]).map((label) => ({ ...label.component, label: label.label }));
+    const fields = (callback.body.components as APILabelComponent[]).map((label) => ({ ...(label.component as APITextInputComponent), label: label.label }));
     expect(fields.map((field) => [field.custom_id, field.required, field.value ?? null])).toEqual([
       ['question', false, "What colour is Kathy's bicycle?"],
       ['text', true, null],
@@ -245,11 +245,14 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     const body = await run(h, 'notes', { member: teacher() });
     expect(body.flags).toBe(EPHEMERAL);
     const note = h.store.notes.list(guild)[0]!;
-    expect(body.embeds[0].fields[0].name).toBe(`#${note.id} · Teacher note by Teacher, ${today()}`);
+    expect((body.embeds as APIEmbed[])[0]!.fields![0]!.name).toBe(`#${note.id} · Teacher note by Teacher, ${today()}`);
     expect(buttonsOf(body).map((button) => button.label)).toEqual([`Edit #${note.id}`, `Delete #${note.id}`]);
     const listId = (
       await eventually(
-        () => h.fake.requests.find((request) => request.responseKind === 'callback' && (request.body?.data as LooseJson | undefined)?.embeds?.[0]?.title === 'Teacher notes (1)'),
+        () =>
+          h.fake.requests.find(
+            (request) => request.responseKind === 'callback' && ((request.body?.data as LooseJson | undefined)?.embeds as APIEmbed[] | undefined)?.[0]?.title === 'Teacher notes (1)',
+          ),
         'the list',
       )
     ).interactionId!;
@@ -257,7 +260,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
 
     const edit = await press(h, buttonId(body, `Edit #${note.id}`), listMessage, teacher());
     expect(edit.callback.callbackType).toBe(InteractionResponseType.Modal);
-    const prefilled = (edit.callback.body.components as LooseJson[]).map((label) => label.component.value);
+    const prefilled = (edit.callback.body.components as APILabelComponent[]).map((label) => (label.component as APITextInputComponent).value);
     expect(prefilled).toEqual([note.question, note.text]);
     const blank = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: '   ' }, teacher(), listMessage.id);
     expect((await reply(h, blank.id, blank.callback)).content).toBe('Your answer must not be empty. Nothing was changed.');

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { InteractionResponseType } from 'discord.js';
 import { expect } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { Store } from '../../src/store/index.js';
@@ -66,7 +67,7 @@ export async function command(
 
 /** The content of an interaction's first message (the callback, or the edit of a deferred reply). */
 export async function reply(h: TeacherHarness, id: string, callback: InteractionResponseRecord): Promise<LooseJson> {
-  if (callback.callbackType === 5) return (await h.fake.waitForEdit(id, { timeoutMs: 10_000 })).body;
+  if (callback.callbackType === InteractionResponseType.DeferredChannelMessageWithSource) return (await h.fake.waitForEdit(id, { timeoutMs: 10_000 })).body;
   return callback.body;
 }
 
@@ -113,7 +114,7 @@ export async function ask(h: TeacherHarness, question: string, member: FakeMembe
     options: { question, ...(options.private === undefined ? {} : { private: options.private }) },
     ...(options.channelId ? { channelId: options.channelId } : {}),
   });
-  if (callback.callbackType !== 5) return { id, callback, answer: undefined };
+  if (callback.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource) return { id, callback, answer: undefined };
   const edit = await h.fake.waitForEdit(id, { timeoutMs: 10_000 });
   return { id, callback, answer: edit.body };
 }

@@ -2,7 +2,7 @@
  * Teacher settings end to end (real bot, real engine, SQLite store, fake Discord): who may use the
  * teacher commands, /config (channels, answers, limits, teacher role), and spoiler control.
  */
-import { PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits, type APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BookPart } from '../../src/guide/spoilers.js';
 import type { Engine } from '../../src/engine.js';
@@ -98,7 +98,7 @@ describe('who may use the teacher commands', () => {
     expect(refused.content).toMatch(/^Only teachers can/);
     // …and a member granted it (e.g. the owner via a channel override) is let in.
     const allowed = await run(h, 'config', { subcommand: 'show', member: newStudent(), permissions: PermissionFlagsBits.ManageGuild });
-    expect(allowed.embeds[0].title).toBe('Guidebot settings for this server');
+    expect((allowed.embeds as APIEmbed[])[0]!.title).toBe('Guidebot settings for this server');
   });
 
   it('teacher commands only work in a server', async () => {
@@ -115,7 +115,7 @@ describe('who may use the teacher commands', () => {
     const set = await run(h, 'config', { subcommand: 'teacher-role', options: { role: role.id }, member: h.fake.members.teacher });
     expect(set.content).toContain(`<@&${role.id}>`);
     expect(h.store.settings.get(guild).teacherRoleId).toBe(role.id);
-    expect((await run(h, 'stats', { member: tutor })).embeds[0].title).toMatch(/Guidebot in the last 7 days/);
+    expect(((await run(h, 'stats', { member: tutor })).embeds as APIEmbed[])[0]!.title).toMatch(/Guidebot in the last 7 days/);
     const everyone = await run(h, 'config', { subcommand: 'teacher-role', options: { role: h.fake.guild.roles.everyone.id }, member: h.fake.members.teacher });
     expect(everyone.content).toMatch(/other than @everyone.*Nothing was changed/);
     await run(h, 'config', { subcommand: 'teacher-role', member: h.fake.members.teacher });
@@ -130,7 +130,7 @@ describe('/config', () => {
   it('show lists every setting', async () => {
     const body = await run(h, 'config', { subcommand: 'show', member: teacher() });
     expect(body.flags).toBe(EPHEMERAL);
-    const fields = (body.embeds[0].fields as LooseJson[]).map((field) => `${field.name}: ${field.value}`);
+    const fields = (body.embeds as APIEmbed[])[0]!.fields!.map((field) => `${field.name}: ${field.value}`);
     expect(fields).toEqual([
       'Where /ask works: Everywhere',
       'Answers: Public in the channel by default (students can still choose private)',
