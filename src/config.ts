@@ -4,6 +4,7 @@ import { LOG_FORMATS } from './log.js';
 
 /** The only module that reads process.env. Every variable is listed in .env.example. */
 
+/** The folder above this file's: the repository from src/ (tsx) and from dist/ (the compiled build) alike. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 /** The model id that selects the word-vector model built by `npm run model:offline`. */
@@ -46,6 +47,10 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_USER: positiveInt(5, 1000),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(30, 86_400),
   RETENTION_DAYS: positiveInt(90, 3650),
+  /** The health and metrics HTTP listener's port; unset: no listener. 0 picks a free port (tests). */
+  HEALTH_PORT: z.coerce.number().int('must be a whole number').min(0, 'must be a port number (0-65535)').max(65_535, 'must be a port number (0-65535)').optional(),
+  /** Where the health listener binds; the default keeps it to this machine. */
+  HEALTH_HOST: z.string().trim().min(1).default('127.0.0.1'),
 });
 
 type RawConfig = z.infer<typeof configSchema>;

@@ -1,19 +1,25 @@
 /**
- * `npm start`: validates the configuration, opens the database (DB_PATH), builds or loads the search
- * index, then either logs in to Discord (DISCORD_TOKEN set) or runs the console mode (no token: type
- * questions in the terminal).
+ * `npm start` (`node dist/main.js`): validates the configuration, opens the database (DB_PATH), builds
+ * or loads the search index, then either logs in to Discord (DISCORD_TOKEN set) or runs the console
+ * mode (no token: type questions in the terminal). With HEALTH_PORT set it also serves /healthz and
+ * /metrics. SIGTERM and SIGINT stop it gracefully once (see shutdown.ts).
  */
 import { startBot, type Bot } from './bot/bot.js';
+import { TOKEN_REJECTED_MESSAGE, TokenRejectedError } from './bot/token.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { runConsole } from './console.js';
 import { ModelUnavailableError } from './embed/embedder.js';
 import { IndexUnavailableError, type Engine } from './engine.js';
 import { CorpusError } from './guide/load.js';
 import { chooseLogFormat, createLogger, type Logger } from './log.js';
+import { healthChecks } from './ops/health-checks.js';
+import { startHealthServer, type HealthServer } from './ops/health-server.js';
+import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
 import { createProgressReporter, openEngineWithProgress, silentProgress } from './progress.js';
+import { installShutdown } from './shutdown.js';
 import { Store, StoreError } from './store/index.js';
 
-const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError];
+const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError, TokenRejectedError];
 
 function fail(error: unknown, logger?: Logger): never {
   const known = FRIENDLY_ERRORS.some((type) => error instanceof type);
@@ -36,29 +42,25 @@ async function main(): Promise<void> {
   const consoleMode = !config.DISCORD_TOKEN;
   const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
   let bot: Bot | undefined;
-  let exiting = false;
+  let store: Store | undefined;
+  let engine: Engine | undefined;
+  let health: HealthServer | undefined;
 
-  const exit = async (code: number, reason: string) => {
-    if (exiting) {
-      logger.warn({ reason }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    exiting = true;
-    logger.info({ reason }, 'shutting down');
-    if (bot) await bot.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void exit(0, 'SIGINT'));
-  process.on('SIGTERM', () => void exit(0, 'SIGTERM'));
+  const shutdown = installShutdown({
+    logger,
+    drain: async () => {
+      if (bot) await bot.stop();
+      await health?.close();
+    },
+  });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception');
-    void exit(1, 'uncaught exception');
+    void shutdown.stop(1, 'uncaught exception');
   });
 
   // The database first: a missing, read-only or damaged file stops start-up with a message naming
   // the file and the fix, before the slower index work (and the file is never reset).
-  let store: Store;
   try {
     store = Store.open(config.DB_PATH, { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
   } catch (error) {
@@ -66,7 +68,22 @@ async function main(): Promise<void> {
   }
   logger.info({ file: config.DB_PATH }, 'database opened');
 
-  let engine: Engine;
+  const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 } });
+  if (!consoleMode && config.HEALTH_PORT !== undefined) {
+    const opened = store;
+    try {
+      health = await startHealthServer({
+        host: config.HEALTH_HOST,
+        port: config.HEALTH_PORT,
+        checks: healthChecks({ bot: () => bot, index: () => engine?.stats(), db: () => opened.db }),
+        metrics: metrics && { text: () => metrics.text(), contentType: METRICS_CONTENT_TYPE },
+        logger,
+      });
+    } catch (error) {
+      fail(new ConfigError([`HEALTH_PORT: cannot listen on ${config.HEALTH_HOST}:${config.HEALTH_PORT} (${(error as Error).message})`]), logger);
+    }
+  }
+
   try {
     // A person watching (a terminal, or the console mode) sees each slow step and the embedding progress.
     const progress = consoleMode || process.stderr.isTTY ? createProgressReporter(process.stderr) : silentProgress;
@@ -95,10 +112,22 @@ async function main(): Promise<void> {
   }
 
   try {
-    bot = await startBot({ config, engine, logger, store });
+    bot = await startBot({
+      config,
+      engine: metrics ? countEngineErrors(engine, (method) => metrics.engineError(method)) : engine,
+      logger,
+      store,
+      metrics,
+      onTokenRevoked: () => {
+        process.stderr.write(`${TOKEN_REJECTED_MESSAGE}\n`);
+        void shutdown.stop(1, 'token revoked');
+      },
+    });
   } catch (error) {
+    await health?.close();
     fail(error, logger);
   }
+  if (shutdown.stopping) return;
   const stats = engine.stats();
   logger.info({ guides: stats.guides, sections: stats.sections, chunks: stats.chunks, commands: bot.commandCount, user: bot.client.user?.tag, model: stats.model }, 'ready');
 }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Events, type Client, type ClientOptions, type Interaction } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { BotMetrics } from '../ops/metrics.js';
 import { createClient } from './client.js';
 import type { CommandModule } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -11,6 +12,7 @@ import { handleMention } from './mention.js';
 import { send } from './respond.js';
 import { Router } from './router.js';
 import { createServices, type BotServices, type ServiceOptions } from './services.js';
+import { GATEWAY_AUTHENTICATION_FAILED, isTokenRejection, TOKEN_REJECTED_MESSAGE, TokenRejectedError } from './token.js';
 
 export interface BotOptions extends Omit<ServiceOptions, 'config'> {
   config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL' | 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS'> & Partial<Pick<Config, 'RETENTION_DAYS'>>;
@@ -21,6 +23,10 @@ export interface BotOptions extends Omit<ServiceOptions, 'config'> {
   shutdownGraceMs?: number;
   /** After how long the router defers for a handler that has not acknowledged (default ACK_SAFETY_MS). */
   ackSafetyMs?: number;
+  /** Counts interactions, latencies and Discord's 429s when given. */
+  metrics?: BotMetrics;
+  /** Called once when Discord closes the gateway because the token was revoked while running. */
+  onTokenRevoked?: () => void;
 }
 
 /**
@@ -35,14 +41,17 @@ export class Bot {
   private readonly logger: Logger;
   private readonly inFlight = new Set<Promise<void>>();
   private accepting = true;
+  private connected = false;
   private stopping: Promise<{ drained: boolean }> | undefined;
 
   constructor(private readonly options: BotOptions) {
     this.logger = options.logger;
     this.services = createServices({ ...options, config: options.config });
-    this.router = new Router(options.commands ?? COMMANDS, this.services, options.ackSafetyMs);
+    const metrics = options.metrics;
+    this.router = new Router(options.commands ?? COMMANDS, this.services, options.ackSafetyMs, metrics && ((report) => metrics.handled(report)));
     this.client = createClient(options.config, options.clientOptions);
     this.services.teacher?.attach(this.client);
+    metrics?.attach(this.client);
 
     this.client.on(Events.InteractionCreate, (interaction) => this.onInteraction(interaction));
     this.client.on(Events.MessageCreate, (message) => {
@@ -52,9 +61,34 @@ export class Bot {
     });
     this.client.on(Events.Error, (error) => this.logger.error({ err: error }, 'discord client error'));
     this.client.on(Events.Warn, (message) => this.logger.warn({ message }, 'discord client warning'));
-    this.client.on(Events.ShardDisconnect, (event, shardId) => this.logger.warn({ code: event.code, shardId }, 'gateway disconnected'));
-    this.client.on(Events.ShardReconnecting, (shardId) => this.logger.info({ shardId }, 'gateway reconnecting'));
-    this.client.on(Events.ShardResume, (shardId, replayed) => this.logger.info({ shardId, replayed }, 'gateway resumed'));
+    this.client.on(Events.ShardReady, () => (this.connected = true));
+    this.client.on(Events.ShardDisconnect, (event, shardId) => {
+      this.connected = false;
+      if (event.code === GATEWAY_AUTHENTICATION_FAILED && this.accepting) {
+        this.logger.error({ code: event.code, shardId }, TOKEN_REJECTED_MESSAGE);
+        options.onTokenRevoked?.();
+        return;
+      }
+      this.logger.warn({ code: event.code, shardId }, 'gateway disconnected');
+    });
+    this.client.on(Events.ShardReconnecting, (shardId) => {
+      this.connected = false;
+      this.logger.info({ shardId }, 'gateway reconnecting');
+    });
+    this.client.on(Events.ShardResume, (shardId, replayed) => {
+      this.connected = true;
+      this.logger.info({ shardId, replayed }, 'gateway resumed');
+    });
+  }
+
+  /** Whether the gateway session is up (ready or resumed, and not disconnected since). */
+  get gatewayConnected(): boolean {
+    return this.connected && this.client.isReady();
+  }
+
+  /** Whether new interactions are taken (false once stopping). */
+  get acceptingInteractions(): boolean {
+    return this.accepting;
   }
 
   /** Interactions being handled right now. */
@@ -72,8 +106,13 @@ export class Bot {
     // Teacher notes into the search index and the first retention purge, before any question arrives.
     await this.services.teacher?.start();
     const ready = once(this.client, Events.ClientReady);
-    await this.client.login(token);
+    try {
+      await this.client.login(token);
+    } catch (error) {
+      throw isTokenRejection(error) ? new TokenRejectedError() : error;
+    }
     if (!this.client.isReady()) await ready;
+    this.connected = true;
   }
 
   private onInteraction(interaction: Interaction): void {

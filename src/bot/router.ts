@@ -6,7 +6,20 @@ import { friendlyMessage, invalidOption, isUnanswerable, MESSAGES } from './erro
 import { ACK_SAFETY_MS } from './limits.js';
 import { defer, deferUpdate, isAcknowledged, send } from './respond.js';
 import type { BotServices } from './services.js';
+import { TimeoutError } from './timeout.js';
 import { usageMessage } from './usage.js';
+
+/** How handling one interaction ended: answered, a missing or invalid option, too slow, or failed. */
+export type InteractionOutcome = 'ok' | 'invalid-option' | 'timeout' | 'error';
+
+/** What the router tells an observer (metrics) after each interaction. */
+export interface InteractionReport {
+  interactionId: string;
+  /** `/ask`, `button:more`, `modal:quiz`, `autocomplete:/answer`… */
+  command: string;
+  outcome: InteractionOutcome;
+  seconds: number;
+}
 
 /**
  * Dispatches interactions: chat-input commands and autocomplete by command name, buttons and modals
@@ -26,6 +39,7 @@ export class Router {
     readonly modules: readonly CommandModule[],
     private readonly services: BotServices,
     private readonly ackSafetyMs = ACK_SAFETY_MS,
+    private readonly onHandled?: (report: InteractionReport) => void,
   ) {
     for (const module of modules) {
       if (this.commands.has(module.data.name)) throw new Error(`two commands are named /${module.data.name}`);
@@ -53,6 +67,7 @@ export class Router {
     const context: HandlerContext = { services: this.services, log, commands: this.modules };
     const safety = setTimeout(() => void this.safetyAck(interaction, log), this.ackSafetyMs);
     const started = performance.now();
+    let outcome: InteractionOutcome = 'ok';
     try {
       await this.route(interaction, context);
       log.debug({ ms: Math.round(performance.now() - started) }, 'interaction handled');
@@ -60,14 +75,17 @@ export class Router {
       const problem = invalidOption(error);
       const command = problem && this.commandOf(interaction);
       if (problem && command) {
+        outcome = 'invalid-option';
         log.info({ option: problem.option, kind: problem.kind }, 'missing or invalid option; answered with the usage');
         await this.reportFailure(interaction, error, log, usageMessage(command, problem));
         return;
       }
+      outcome = error instanceof TimeoutError ? 'timeout' : 'error';
       log.error({ err: error, ms: Math.round(performance.now() - started) }, 'interaction failed');
       await this.reportFailure(interaction, error, log);
     } finally {
       clearTimeout(safety);
+      this.onHandled?.({ interactionId: interaction.id, command: label(interaction), outcome, seconds: (performance.now() - started) / 1000 });
     }
   }
 
@@ -129,6 +147,16 @@ export class Router {
       log.warn({ err: reportError }, 'could not tell the user about the failure');
     }
   }
+}
+
+/** A low-cardinality name for what an interaction is: `/ask`, `button:more`, `modal:quiz`, `autocomplete:/answer`. */
+export function label(interaction: Interaction): string {
+  if (interaction.isChatInputCommand()) return `/${interaction.commandName}`;
+  if (interaction.isAutocomplete()) return `autocomplete:/${interaction.commandName}`;
+  if (interaction.isButton()) return `button:${parseCustomId(interaction.customId).prefix}`;
+  if (interaction.isModalSubmit()) return `modal:${parseCustomId(interaction.customId).prefix}`;
+  if (interaction.isAnySelectMenu()) return `select:${parseCustomId(interaction.customId).prefix}`;
+  return `type:${interaction.type}`;
 }
 
 function describe(interaction: Interaction): Record<string, string> {
