@@ -14,6 +14,7 @@ import { fromChatRegister } from './search/chat-register.js';
 import { levelOf, probability, unknownMass, type AnswerSignals } from './search/confidence.js';
 import { loadEnglishDictionary } from './search/english.js';
 import { selectQuotes, type QuoteSentence } from './search/quotes.js';
+import { nameTerms } from './search/names.js';
 import { ScopeGuard } from './search/scope.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { terms, words } from './search/tokenize.js';
@@ -132,6 +133,8 @@ export class Engine {
   /** The book the guides are about, as their front matter names it. */
   readonly bookTitle: string | undefined;
   private readonly title: BookTitle | undefined;
+  /** The names the guides use (people and places), as search terms. */
+  private readonly names: ReadonlySet<string>;
   /** The words of the book's title and author: capitalised in every guide, yet never the answer to "who". */
   private readonly bookNameWords: ReadonlySet<string>;
   private readonly studyQuestionList: StudyQuestion[];
@@ -205,6 +208,10 @@ export class Engine {
     this.bookTitle = books[0];
     this.title = books[0] ? new BookTitle(books[0]) : undefined;
     this.bookNameWords = new Set([...books, ...authors].flatMap((name) => words(name)));
+    this.names = nameTerms(
+      guides.flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs)),
+      this.bookNameWords,
+    );
     loadEnglishDictionary();
   }
 
@@ -318,7 +325,9 @@ export class Engine {
     const calibration = this.embedder.profile.calibration;
     // None of the question's topic words is in the guides, and some are specific: nothing there can answer it.
     const nothingInCommon = signals.coverage === 0 && signals.unknownMass >= UNKNOWN_ONLY_MASS;
-    const confidence = top.length === 0 || nothingInCommon ? 0 : probability(mode === 'bm25' ? { ...signals, cosine: undefined } : signals, calibration);
+    // A question about someone or somewhere the best passages never mention cannot be answered by quoting them.
+    const missingName = [...queryTerms.keys()].some((term) => this.names.has(term) && !top.some(({ document }) => document.terms.has(term)));
+    const confidence = top.length === 0 || nothingInCommon || missingName ? 0 : probability(mode === 'bm25' ? { ...signals, cosine: undefined } : signals, calibration);
     const answered = confidence >= calibration.threshold;
     const level = levelOf(confidence, calibration);
 

@@ -1,5 +1,6 @@
 import { dot, termCoverage, type Quote, type TermStatistics } from './answer.js';
-import { terms, words } from './tokenize.js';
+import { stem } from './stem.js';
+import { STOPWORDS, terms, words } from './tokenize.js';
 
 /**
  * Choosing the sentences an answer quotes: the sentence that holds the answer to the kind of
@@ -66,6 +67,8 @@ const DUPLICATE_TERM_OVERLAP = 0.6;
 /** Sentence openings that refer back to what came before ("This song…", "She…", "Soon after this…"). */
 const POINTS_BACK =
   /^["'“‘(]?(this|these|that|those|such|it|its|he|she|they|his|her|their|him|them|here|there|then|thus|hence|however|but|yet|also|instead|meanwhile|later|afterwards|soon after(wards| this| that)?|after this|after that|as a result|in (this|that) (way|moment|scene)|because of this|despite this|even so|still)\b/i;
+/** References inside a sentence to what came before ("Ruth dies soon after this happens"). */
+const REFERS_BACK_INSIDE = /\b(after|before|because of|despite|following|during|since) (this|that|these|those)\b|\bthis (happens|happened)\b/i;
 /** Openings that cannot stand at the start of a paragraph without the one before. */
 const POINTS_BACK_ACROSS_PARAGRAPHS = /^["'“‘(]?(he|she|they|it|his|her|their|him|them|this (is|was|moment|scene|means)|that (is|was)|soon after(wards| this| that)?|after (this|that))\b/i;
 /** A sentence that holds a reason. */
@@ -75,6 +78,8 @@ const NUMBER_WORDS = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fi
 const QUOTED_LINE = /^["“‘]/;
 /** "Who is Miss Lucy?": a description of the person named is the answer, not another name. */
 const ASKS_WHO_SOMEONE_IS = /\bwho\s*(is|was|are|were|'s|s)\b/i;
+/** Verbs that say what something is, right after it. */
+const DEFINING_VERBS = new Set(['is', 'are', 'was', 'were', 'refers', 'means', 'represents', 'serves']);
 /** Sentences about the guide itself ("Warning – This article contains spoilers"), not about the book. */
 const ABOUT_THE_GUIDE = /^(warning|note|spoiler alert)\b|\b(this|the) (article|guide|page|post|analysis|summary) (contains|includes|will|covers|explores)\b/i;
 
@@ -82,7 +87,7 @@ type AnswerKind = 'who' | 'why' | 'number' | 'place' | 'words' | 'other';
 
 function answerKind(question: string): AnswerKind {
   const asked = question.toLowerCase();
-  if (/\b(how many|how much|how old|what year|what age)\b/.test(asked)) return 'number';
+  if (/\b(how many|how much|how old|what year|what age|what decade|which year|what century)\b/.test(asked)) return 'number';
   if (/\b(who|whom|whose)\b/.test(asked)) return 'who';
   if (/\b(why|reason|how come)\b/.test(asked)) return 'why';
   if (/\b(where|which (town|place|city|school|house))\b/.test(asked)) return 'place';
@@ -97,6 +102,8 @@ function answerKind(question: string): AnswerKind {
  * "how many". A sentence that holds such words more likely answers than one that repeats the question.
  */
 function answerTypeBonus(kind: AnswerKind, question: string, sentence: string, statistics: TermStatistics, notNames: ReadonlySet<string> | undefined, inQuotation: boolean): number {
+  const target = definitionTarget(question);
+  if (target) return definesTarget(sentence, target) ? ANSWER_TYPE_BONUS : 0;
   if (kind === 'number') return NUMBER_WORDS.test(sentence) ? ANSWER_TYPE_BONUS : 0;
   if (kind === 'why') return REASON.test(sentence) ? ANSWER_TYPE_BONUS : 0;
   if (kind === 'words') return inQuotation ? ANSWER_TYPE_BONUS : 0;
@@ -108,6 +115,24 @@ function answerTypeBonus(kind: AnswerKind, question: string, sentence: string, s
     return ANSWER_TYPE_BONUS * rarity;
   }
   return 0;
+}
+
+/** What a "who is…" or "what is…" question asks about ("Miss Lucy", "a possible"), as search terms. */
+function definitionTarget(question: string): string[] | undefined {
+  const match = /\b(?:who|what)\s*(?:is|are|was|were|'s|s)\s+(?:a|an|the)?\s*([^?.!]+)/i.exec(question);
+  const target = match ? terms(match[1]!) : [];
+  return target.length > 0 && target.length <= 3 ? target : undefined;
+}
+
+/** A sentence that says what the target is: it opens with it ("Miss Lucy, one of the guardians, …") or states it ("a possible is …"). */
+function definesTarget(sentence: string, target: string[]): boolean {
+  const tokens = words(sentence);
+  const stems = tokens.map((word) => (STOPWORDS.has(word) ? '' : stem(word)));
+  const first = stems.findIndex((term) => target.includes(term));
+  if (first < 0) return false;
+  let last = first;
+  while (last + 1 < stems.length && target.includes(stems[last + 1]!)) last++;
+  return first <= 3 || DEFINING_VERBS.has(tokens[last + 1] ?? '');
 }
 
 function sameFact(a: QuoteSentence, b: QuoteSentence, settings: QuoteSettings): boolean {
@@ -132,15 +157,16 @@ export function readableSpan(sentence: QuoteSentence, kind: AnswerKind | undefin
     // A paragraph usually opens on its own ("These authority figures…" names what it is about); it needs
     // the paragraph before when it opens with a bare pronoun or "after this", or is a quoted line whose lead-in ends that paragraph.
     const sameParagraph = before.paragraphKey === first.paragraphKey;
-    const needsBefore = (sameParagraph ? POINTS_BACK.test(first.text) : POINTS_BACK_ACROSS_PARAGRAPHS.test(first.text)) || (QUOTED_LINE.test(first.text) && /:\s*$/.test(before.text));
+    const needsBefore =
+      (sameParagraph ? POINTS_BACK.test(first.text) || REFERS_BACK_INSIDE.test(first.text) : POINTS_BACK_ACROSS_PARAGRAPHS.test(first.text)) ||
+      (QUOTED_LINE.test(first.text) && /:\s*$/.test(before.text));
     if (!needsBefore) break;
     span.unshift(before);
     first = before;
   }
   // A sentence of a paragraph that is one quotation ("We all know it. We're modeled from trash.") is
   // quoted from the quotation's start, with the sentence before the quotation: it names who speaks.
-  let opening = first;
-  while (opening.previous && opening.previous.paragraphKey === opening.paragraphKey) opening = opening.previous;
+  const opening = quotationStart(first);
   if (QUOTED_LINE.test(opening.text)) {
     for (let part = first.previous; part && part.paragraphKey === first.paragraphKey; part = part.previous) span.unshift(part);
     if (opening.previous && !span.includes(opening.previous)) span.unshift(opening.previous);
@@ -155,11 +181,23 @@ export function readableSpan(sentence: QuoteSentence, kind: AnswerKind | undefin
   return span;
 }
 
-/** Whether a sentence is (part of) a quotation: it opens with a quotation mark, or its paragraph does. */
-function isQuoted(sentence: QuoteSentence): boolean {
+/** The first sentence of a sentence's paragraph. */
+function quotationStart(sentence: QuoteSentence): QuoteSentence {
   let opening = sentence;
   while (opening.previous && opening.previous.paragraphKey === opening.paragraphKey) opening = opening.previous;
-  return QUOTED_LINE.test(sentence.text) || QUOTED_LINE.test(opening.text);
+  return opening;
+}
+
+/** The last sentence of a sentence's paragraph. */
+function quotationEnd(sentence: QuoteSentence): QuoteSentence {
+  let closing = sentence;
+  while (closing.next && closing.next.paragraphKey === closing.paragraphKey) closing = closing.next;
+  return closing;
+}
+
+/** Whether a sentence is (part of) a quotation: it opens with a quotation mark, or its paragraph does. */
+function isQuoted(sentence: QuoteSentence): boolean {
+  return QUOTED_LINE.test(sentence.text) || QUOTED_LINE.test(quotationStart(sentence).text);
 }
 
 /** Names in a sentence (capitalised words after its first) that the question does not already have. */
@@ -225,12 +263,13 @@ export function selectQuotes(candidates: QuoteSentence[], question: QuoteQuestio
 
   // A "who did…" question is answered by a name: when no chosen sentence has one, the best sentence that does is quoted too.
   if (kind === 'who' && !ASKS_WHO_SOMEONE_IS.test(question.text) && !chosen.some((sentence) => newNames(question.text, sentence.text, settings.notNames).length > 0)) {
-    const named = scored.find(
-      ({ candidate, score }) =>
-        score >= best.score * NAMED_RELATIVE_SCORE && lexical(candidate) > 0 && !chosen.includes(candidate) && newNames(question.text, candidate.text, settings.notNames).length > 0,
-    );
+    const hasName = (sentence: QuoteSentence | undefined): sentence is QuoteSentence =>
+      sentence !== undefined && !chosen.includes(sentence) && newNames(question.text, sentence.text, settings.notNames).length > 0;
+    // Who says a quoted line is told around it: in the sentence before the quotation or the one after it.
+    const aroundQuotations = chosen.filter(isQuoted).flatMap((sentence) => [quotationStart(sentence).previous, quotationEnd(sentence).next]);
+    const named = aroundQuotations.find(hasName) ?? scored.find(({ candidate, score }) => score >= best.score * NAMED_RELATIVE_SCORE && lexical(candidate) > 0 && hasName(candidate))?.candidate;
     if (named) {
-      const span = readableSpan(named.candidate, kind).filter((sentence) => !chosen.includes(sentence));
+      const span = readableSpan(named, kind).filter((sentence) => !chosen.includes(sentence));
       while (chosen.length > 1 && chosen.length + span.length > MAX_SENTENCES) chosen.pop();
       chosen.push(...span.slice(0, MAX_SENTENCES));
     }

@@ -185,9 +185,9 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
 
   it('unanswered questions are grouped (similar ones together) and listed for teachers with who, where, when and how often', async () => {
     askers.push(newStudent('curious'), newStudent('curious'));
-    await ask(h, "What colour is Kathy's bicycle?", askers[0]!);
-    await ask(h, 'what colour is kathys bicycle', askers[1]!);
-    await ask(h, 'What colour is the bicycle Kathy rides?', askers[0]!);
+    await ask(h, "What colour is Kathy's saxophone?", askers[0]!);
+    await ask(h, 'what colour is kathys saxophone', askers[1]!);
+    await ask(h, 'What colour is the saxophone Kathy plays?', askers[0]!);
     await ask(h, 'Who won the 2022 world cup?', newStudent());
     const gap = await eventually(() => h.store.gaps.list(guild, { limit: 100 }).find((candidate) => /colour/i.test(candidate.question) && candidate.count === 3), 'the grouped gap');
     gapId = gap.id;
@@ -197,7 +197,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(body.flags).toBe(EPHEMERAL);
     const field = (body.embeds as APIEmbed[])[0]!.fields!.find((candidate) => String(candidate.name).startsWith(`#${gapId} `))!;
     expect(field.name).toBe(`#${gapId} · asked 3 times by 2 people`);
-    expect(field.value).toContain("“What colour is Kathy's bicycle?”");
+    expect(field.value).toContain("“What colour is Kathy's saxophone?”");
     expect(field.value).toMatch(new RegExp(`First by <@${askers[0]!.id}> <t:\\d+:R>, last <t:\\d+:R> · in <#${general}>`));
     expect(String((body.embeds as APIEmbed[])[0]!.title)).toMatch(/^Unanswered questions \(\d+\)/);
   });
@@ -205,7 +205,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
   it('/answer autocompletes the unanswered questions for teachers only', async () => {
     const auto = h.fake.sendInteraction(h.fake.autocompleteInteraction({ name: 'answer', focused: 'gap', options: { gap: 'colour' }, member: teacher() }));
     const choices = (await h.fake.waitForResponse(auto)).body.choices as Array<{ name: string; value: string }>;
-    expect(choices[0]).toEqual({ name: "What colour is Kathy's bicycle? (×3)", value: String(gapId) });
+    expect(choices[0]).toEqual({ name: "What colour is Kathy's saxophone? (×3)", value: String(gapId) });
     const student = h.fake.sendInteraction(h.fake.autocompleteInteraction({ name: 'answer', focused: 'gap', options: { gap: 'colour' }, member: newStudent() }));
     expect((await h.fake.waitForResponse(student)).body.choices).toEqual([]);
   });
@@ -215,12 +215,12 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(callback.callbackType).toBe(InteractionResponseType.Modal);
     const fields = (callback.body.components as APILabelComponent[]).map((label) => ({ ...(label.component as APITextInputComponent), label: label.label }));
     expect(fields.map((field) => [field.custom_id, field.required, field.value ?? null])).toEqual([
-      ['question', false, "What colour is Kathy's bicycle?"],
+      ['question', false, "What colour is Kathy's saxophone?"],
       ['text', true, null],
     ]);
     expect(id).toBeDefined();
-    const text = "The novel never says what colour Kathy's bicycle is; she drives a car between recovery centres.";
-    const saved = await submit(h, String(callback.body.custom_id), { question: "What colour is Kathy's bicycle?", text }, teacher());
+    const text = 'The novel never says that Kathy plays the saxophone; she listens to a tape.';
+    const saved = await submit(h, String(callback.body.custom_id), { question: "What colour is Kathy's saxophone?", text }, teacher());
     const done = await reply(h, saved.id, saved.callback);
     expect(done.content).toMatch(new RegExp(`^Saved as note #\\d+ \\(“Teacher note by Teacher, ${today()}”\\)\\. I quote it in answers from now on\\.\\nI told 2 of the 2 students who asked\\.$`));
     expect(h.store.gaps.get(gapId)?.status).toBe('answered');
@@ -232,7 +232,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     }
 
     // Asked again: the note is quoted, word for word, with its citation.
-    const again = await ask(h, "What colour is Kathy's bicycle?", newStudent());
+    const again = await ask(h, "What colour is Kathy's saxophone?", newStudent());
     const description = embedDescription(again.answer!);
     expect(description).toContain(`> “${text}”`);
     expect(description).toContain(`— *Teacher note by Teacher, ${today()}*`);
@@ -268,7 +268,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     const newText = "Kathy's car is never given a colour; what matters is that she drives it alone, as a carer.";
     const edited = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: newText }, teacher(), listMessage.id);
     expect((await reply(h, edited.id, edited.callback)).content).toBe(`Note #${note.id} was updated. I quote the new text from now on.`);
-    const after = await ask(h, "What colour is Kathy's bicycle?", newStudent());
+    const after = await ask(h, "What colour is Kathy's saxophone?", newStudent());
     expect(embedDescription(after.answer!)).toContain('never given a colour');
 
     const deleted = await press(h, buttonId(body, `Delete #${note.id}`), listMessage, teacher());
@@ -276,7 +276,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(deleted.callback.body.content).toBe(`Deleted note #${note.id}. I no longer quote it.`);
     expect(deleted.callback.body.embeds![0]!.title).toBe('Teacher notes');
     expect(h.store.notes.get(note.id)).toBeNull();
-    const gone = await ask(h, "What colour is Kathy's bicycle?", newStudent());
+    const gone = await ask(h, "What colour is Kathy's saxophone?", newStudent());
     expect(embedDescription(gone.answer!)).not.toContain('Teacher note');
     // A stale Edit button says the note is gone.
     const stale = await press(h, buttonId(body, `Edit #${note.id}`), listMessage, teacher());

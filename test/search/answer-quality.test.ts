@@ -4,6 +4,7 @@ import { fitLogistic, fitSignedLogistic } from '../../src/search/calibration-fit
 import { fromChatRegister } from '../../src/search/chat-register.js';
 import { isEnglishWord, specificity } from '../../src/search/english.js';
 import { readableSpan, selectQuotes, type QuoteSentence } from '../../src/search/quotes.js';
+import { nameTerms } from '../../src/search/names.js';
 import { ScopeGuard } from '../../src/search/scope.js';
 import { SpellingCorrector } from '../../src/search/spelling.js';
 import { terms } from '../../src/search/tokenize.js';
@@ -175,5 +176,13 @@ describe('the book title in a question', () => {
     expect(title.withoutTitle('who is glimbert in never let me go', hasTopic)).toBe('who is glimbert');
     expect(title.withoutTitle('what happens at the end of the novel Never Let Me Go?', hasTopic)).toBe('what happens at the end ?');
     expect(title.withoutTitle('what is never let me go about', hasTopic)).toBe('what is never let me go about');
+  });
+});
+
+describe('names', () => {
+  it('are the words the guides capitalise inside sentences, found by their terms', () => {
+    const names = nameTerms(['Kathy meets Madame at Hailsham. Then Kathy and Tommy drive to Norfolk. Miss Lucy talks to Tommy. Kathy misses Ruth, and Ruth misses her.', 'Later Madame cries.']);
+    // Twice inside a sentence at least: Kathy, Hailsham, Norfolk and Lucy are there once each; "Miss" is a title.
+    expect([...names].sort()).toEqual(['madam', 'ruth', 'tommi']);
   });
 });
