@@ -62,14 +62,24 @@ afterAll(() => {
   for (const dir of [indexDir, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('npm start with a database, against the fake Discord', () => {
-  let fake: FakeDiscord;
+/** A fake Discord with the commands registered, for the tests of one describe block. */
+function useFakeDiscord(): () => FakeDiscord {
+  let fake: FakeDiscord | undefined;
   beforeAll(async () => {
     fake = await startFakeDiscord({ heartbeatIntervalMs: 1000 });
     await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
   });
   afterAll(async () => {
     await fake?.close();
+  });
+  return () => fake!;
+}
+
+describe('npm start with a database, against the fake Discord', () => {
+  let fake: FakeDiscord;
+  const current = useFakeDiscord();
+  beforeAll(() => {
+    fake = current();
   });
 
   it('a logged question and a confirmed vote survive kill -9; stored teacher notes are indexed at start-up', async () => {
@@ -118,12 +128,9 @@ describe('npm start with a database, against the fake Discord', () => {
 
 describe('write first, then tell: nothing confirmed is lost to kill -9, even while Discord is slow to answer', () => {
   let fake: FakeDiscord;
-  beforeAll(async () => {
-    fake = await startFakeDiscord({ heartbeatIntervalMs: 1000 });
-    await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
-  });
-  afterAll(async () => {
-    await fake?.close();
+  const current = useFakeDiscord();
+  beforeAll(() => {
+    fake = current();
   });
 
   it('review items, the question log, a vote, reading progress and a teacher note exist once the user has been told', async () => {
