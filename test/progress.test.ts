@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { createProgressReporter, progressBar } from '../src/progress.js';
 import { tempDir } from './helpers/engine.js';
+import { runProcess } from './helpers/run-process.js';
 
 function capture(interactive: boolean) {
   let text = '';
@@ -40,15 +40,14 @@ describe('start-up progress', () => {
     expect(capture(false)).toBe(['Loading the embedding model (offline)…', 'Building the search index (2 guides, 133 passages, 445 sentences)…', `Embedding ${progressBar(578, 578)}`, ''].join('\n'));
   });
 
-  it('the first `npm start` (console mode) says what it is doing while it builds the index', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main.ts')], {
+  it('the first `npm start` (console mode) says what it is doing while it builds the index', async () => {
+    const result = await runProcess(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main.ts')], {
       cwd: PROJECT_ROOT,
       input: 'Who is Miss Lucy?\n',
-      encoding: 'utf8',
       env: { ...process.env, DISCORD_TOKEN: '', MODEL_ID: 'offline', INDEX_DIR: tempDir('guidebot-start-index-'), DB_PATH: ':memory:', LOG_LEVEL: 'warn', LOG_FORMAT: '' },
-      timeout: 60_000,
+      timeoutMs: 60_000,
     });
-    expect(result.status, result.stderr).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/^Loading the embedding model \(offline\)…$/m);
     expect(result.stderr).toMatch(/^Building the search index \(2 guides, \d+ passages, \d+ sentences\)…$/m);
     expect(result.stderr).toMatch(/^Embedding \[█+\] 100% (\d+)\/\1$/m);

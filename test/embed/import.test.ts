@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -12,6 +11,7 @@ import { halfToFloat, parseSafetensors, readSafetensors, SafetensorsError } from
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { offlineModelDir } from '../../src/embed/offline-model.js';
 import { silentLogger, tempDir } from '../helpers/engine.js';
+import { runProcess } from '../helpers/run-process.js';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures');
 const TINY = path.join(FIXTURES, 'tiny-bert');
@@ -447,17 +447,15 @@ describe('importModel refuses what it cannot import, with one clear message', ()
 
 describe('npm run model:import', () => {
   function run(args: string[]) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'import-model.ts'), ...args], {
+    return runProcess(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'import-model.ts'), ...args], {
       cwd: PROJECT_ROOT,
-      encoding: 'utf8',
       env: { ...process.env, MODELS_DIR: tempDir('guidebot-import-cli-'), LOG_LEVEL: 'silent' },
-      timeout: 60_000,
+      timeoutMs: 60_000,
     });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
-  it('imports a folder and prints a summary', () => {
-    const result = run([TINY, '--id', 'test/tiny']);
+  it('imports a folder and prints a summary', async () => {
+    const result = await run([TINY, '--id', 'test/tiny']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Imported test\/tiny/);
     expect(result.stdout).toMatch(/dimension\s+32/);
@@ -467,15 +465,15 @@ describe('npm run model:import', () => {
     expect(result.stdout).toMatch(/Set MODEL_ID=test\/tiny/);
   });
 
-  it('rejects an unknown option, a missing folder and a bad folder in one sentence', () => {
-    const unknown = run([TINY, '--idd', 'x']);
+  it('rejects an unknown option, a missing folder and a bad folder in one sentence', async () => {
+    const unknown = await run([TINY, '--idd', 'x']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/Unknown option '--idd'/);
     expect(unknown.stderr).toMatch(/Usage: npm run model:import -- <model folder> \[--id <model id>\] \[--force\]/);
-    expect(run([]).stderr).toMatch(/Give the model folder to import/);
+    expect((await run([])).stderr).toMatch(/Give the model folder to import/);
     // The tests run with MODEL_ID=offline, which is no id to import under.
-    expect(run([TINY]).stderr).toMatch(/MODEL_ID is the offline model; give the imported model an id with --id/);
-    const bad = run([path.join(TINY, 'nowhere'), '--id', 'x/y']);
+    expect((await run([TINY])).stderr).toMatch(/MODEL_ID is the offline model; give the imported model an id with --id/);
+    const bad = await run([path.join(TINY, 'nowhere'), '--id', 'x/y']);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toMatch(/^Cannot import: The model folder .*nowhere does not exist\.$/);
   });
