@@ -112,7 +112,7 @@ async function main() {
   for (const outcome of outcomes) {
     lines.push(`== model ${outcome.model}`);
     if (outcome.unavailable) {
-      lines.push('   not available here (see "Models" in the README to import it); skipped', '');
+      lines.push('   not available here: import it with `bash scripts/fetch-minilm.sh` (see "Models" in the README); skipped', '');
       continue;
     }
     for (const result of outcome.results) lines.push(...table(result, options.has('misses')), '');
