@@ -5,6 +5,7 @@
  * and a wrong or revoked token told in one sentence.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,8 +134,12 @@ function expectAllAnswered(bot: BotProcess, ids: string[]): void {
 const timings: Record<string, number> = {};
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`the build failed:\n${build.stderr}`);
+  // Asynchronously: a full build takes a while, and a blocked worker misses the test runner's calls.
+  const build = spawn(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let buildErrors = '';
+  build.stderr.on('data', (chunk) => (buildErrors += String(chunk)));
+  const [status] = (await once(build, 'exit')) as [number | null];
+  if (status !== 0) throw new Error(`the build failed:\n${buildErrors}`);
   ({ indexDir } = await openTestEngine());
   fake = await startFakeDiscord({ heartbeatIntervalMs: 1000 });
 }, 180_000);
