@@ -5,7 +5,7 @@
  * /metrics. SIGTERM and SIGINT stop it gracefully once (see shutdown.ts).
  */
 import { startBot, type Bot } from './bot/bot.js';
-import { TOKEN_REJECTED_MESSAGE, TokenRejectedError } from './bot/token.js';
+import { TOKEN_REJECTED_EXIT_CODE, TOKEN_REJECTED_MESSAGE, TokenRejectedError } from './bot/token.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { runConsole } from './console.js';
 import { ModelUnavailableError } from './embed/embedder.js';
@@ -25,7 +25,7 @@ function fail(error: unknown, logger?: Logger): never {
   const known = FRIENDLY_ERRORS.some((type) => error instanceof type);
   if (!known) logger?.fatal({ err: error }, 'could not start');
   process.stderr.write(`${known ? (error as Error).message : `Guidebot could not start: ${(error as Error)?.message ?? String(error)}`}\n`);
-  process.exit(1);
+  process.exit(error instanceof TokenRejectedError ? TOKEN_REJECTED_EXIT_CODE : 1);
 }
 
 function readConfig(): Config {
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       metrics,
       onTokenRevoked: () => {
         process.stderr.write(`${TOKEN_REJECTED_MESSAGE}\n`);
-        void shutdown.stop(1, 'token revoked');
+        void shutdown.stop(TOKEN_REJECTED_EXIT_CODE, 'token revoked');
       },
     });
   } catch (error) {

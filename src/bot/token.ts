@@ -5,6 +5,12 @@
  */
 import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes } from 'discord.js';
 
+/**
+ * The exit code for a rejected token: EX_CONFIG of sysexits.h. Starting again will not help until
+ * someone changes the token, so supervisors are told not to restart (RestartPreventExitStatus).
+ */
+export const TOKEN_REJECTED_EXIT_CODE = 78;
+
 /** The gateway close code for a token Discord no longer accepts. */
 export const GATEWAY_AUTHENTICATION_FAILED = 4004;
 

@@ -300,10 +300,10 @@ describe('a graceful stop with 20 answers in flight', () => {
 });
 
 describe('the bot token', () => {
-  it('a wrong token: one sentence saying how to fix it, no stack trace, exit 1', async () => {
+  it('a wrong token: one sentence saying how to fix it, no stack trace, exit 78 (a configuration error: not worth restarting)', async () => {
     const bot = start('node', { DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.wrong.token' });
     const { code } = await bot.exit;
-    expect(code).toBe(1);
+    expect(code).toBe(78);
     const plain = bot
       .stderr()
       .split('\n')
@@ -313,13 +313,13 @@ describe('the bot token', () => {
     expect(bot.stderr()).not.toContain('wrong.token');
   });
 
-  it('a token revoked while running (gateway close 4004): the same sentence, a graceful stop, exit 1', async () => {
+  it('a token revoked while running (gateway close 4004): the same sentence, a graceful stop, exit 78', async () => {
     const bot = start('node');
     try {
       await ready(bot);
       fake.disconnect(4004, 'Authentication failed.');
       const { code } = await bot.exit;
-      expect(code).toBe(1);
+      expect(code).toBe(78);
       expect(bot.stderr()).toMatch(/^Discord did not accept the bot token/m);
       expect(bot.logs().find((line) => line.msg === 'stopped')).toMatchObject({ drained: true });
     } finally {
