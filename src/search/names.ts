@@ -15,11 +15,17 @@ const CAPITALISED_SHARE = 0.8;
 export function nameTerms(texts: Iterable<string>, exclude: ReadonlySet<string> = new Set()): Set<string> {
   const capitalised = new Map<string, number>();
   const total = new Map<string, number>();
+  // The same tokens recur throughout a guide; normalising each distinct one once keeps this linear in the text.
+  const wordOf = new Map<string, string | undefined>();
+  const normal = (token: string) => {
+    if (!wordOf.has(token)) wordOf.set(token, words(token)[0]);
+    return wordOf.get(token);
+  };
   for (const text of texts) {
     for (const sentence of text.split(/(?<=[.!?:;"”])\s+/)) {
       const tokens = sentence.match(/\p{L}[\p{L}'’]*/gu) ?? [];
       tokens.forEach((token, index) => {
-        const [word] = words(token);
+        const word = normal(token);
         // A sentence's first word is capitalised whatever it is: it tells nothing.
         if (index === 0 || word === undefined || word.length < 2 || STOPWORDS.has(word) || HONORIFICS.has(word) || exclude.has(word)) return;
         total.set(word, (total.get(word) ?? 0) + 1);

@@ -63,7 +63,10 @@ export class ScopeGuard {
    */
   constructor(corpusText: string, authors: string[] = []) {
     const corpus = ` ${normaliseForMatch(corpusText)} `;
-    this.otherWorks = [...new Set(OTHER_WORKS.map(normaliseForMatch))].filter((work) => work !== '' && !corpus.includes(` ${work} `));
+    const vocabulary = new Set(corpus.split(' '));
+    // Only a work whose every word the guides use can be named in them: the phrase search (a scan of the whole corpus) is for those few.
+    const mentioned = (work: string) => work.split(' ').every((word) => vocabulary.has(word)) && corpus.includes(` ${work} `);
+    this.otherWorks = [...new Set(OTHER_WORKS.map(normaliseForMatch))].filter((work) => work !== '' && !mentioned(work));
     this.authorNames = authors.flatMap((author) => normaliseForMatch(author).split(' ')).filter((name) => name.length > 2);
   }
 
