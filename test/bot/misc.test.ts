@@ -12,6 +12,7 @@ import { QUIZ_ANSWER_MAX } from '../../src/bot/limits.js';
 import { configSchema } from '../../src/config.js';
 import { MAX_QUIZ_ANSWER_CHARS } from '../../src/engine.js';
 import { createLogger } from '../../src/log.js';
+import { REGISTERED_COMMANDS } from '../helpers/commands.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -80,24 +81,7 @@ describe('command definitions', () => {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     });
     const commands = JSON.parse(stdout) as { name: string; options?: { name: string; max_length?: number; min_length?: number; autocomplete?: boolean }[] }[];
-    expect(commands.map((command) => command.name)).toEqual([
-      'ask',
-      'section',
-      'sections',
-      'quote',
-      'quiz',
-      'progress',
-      'forget-me',
-      'help',
-      'config',
-      'review',
-      'stats',
-      'gaps',
-      'answer',
-      'notes',
-      'export',
-      'forget',
-    ]);
+    expect(commands.map((command) => command.name)).toEqual(REGISTERED_COMMANDS);
     expect(commands[0]!.options![0]).toMatchObject({ name: 'question', min_length: 1, max_length: 500 });
     expect(commands[1]!.options![0]).toMatchObject({ name: 'name', autocomplete: true });
   });

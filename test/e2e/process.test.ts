@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, mentionsAreSafe, openTestEngine, outgoingMessages } from './bot-harness.js';
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
+import { REGISTERED_COMMANDS } from '../helpers/commands.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let indexDir = '';
@@ -111,24 +112,7 @@ describe('npm run register', () => {
     try {
       const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' };
       expect((await register(env)).code).toBe(0);
-      expect(fake.globalCommands?.map((command) => command.name)).toEqual([
-        'ask',
-        'section',
-        'sections',
-        'quote',
-        'quiz',
-        'progress',
-        'forget-me',
-        'help',
-        'config',
-        'review',
-        'stats',
-        'gaps',
-        'answer',
-        'notes',
-        'export',
-        'forget',
-      ]);
+      expect(fake.globalCommands?.map((command) => command.name)).toEqual(REGISTERED_COMMANDS);
       expect(fake.guildCommands()).toBeNull();
       const guild = await register({ ...env, DISCORD_GUILD_ID: fake.guild.id });
       expect(guild.code).toBe(0);
