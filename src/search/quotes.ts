@@ -324,4 +324,3 @@ function orderLinkedGroups(quotes: Quote[], groups: Map<string, QuoteSentence[]>
   return result;
 }
 
-export { answerKind };
