@@ -323,4 +323,3 @@ function orderLinkedGroups(quotes: Quote[], groups: Map<string, QuoteSentence[]>
   for (const quote of quotes) place(quote);
   return result;
 }
-
