@@ -267,11 +267,7 @@ export class Engine {
       if (!(error instanceof InvalidQuestionError)) throw error;
       return refusedAnswer(typeof question === 'string' ? question : '', [], { reason: 'invalid', message: error.message });
     }
-    const chatFree = fromChatRegister(this.title && this.bookTitle ? this.title.expandInitials(prepared.text, this.bookTitle) : prepared.text);
-    const { text: corrected, corrections } = this.spelling.correctText(chatFree);
-    const searchText = this.title ? this.title.withoutTitle(corrected, (text) => weightedTerms(text, this.lexical).size > 0) : corrected;
-    const notices = [...prepared.notices];
-    if (corrections.length > 0) notices.push(`Searched for ${corrections.map(([, to]) => `"${to}"`).join(', ')} (the guides do not use ${corrections.map(([from]) => `"${from}"`).join(', ')}).`);
+    const { searchText, notices } = this.searchTextFor(prepared);
 
     const offTopic = this.scope.offTopic(prepared.text);
     if (offTopic) return refusedAnswer(prepared.text, notices, { reason: offTopic, message: refusalMessage(offTopic, this.bookTitle) });
@@ -344,6 +340,19 @@ export class Engine {
     // The closest sections are offered only when they are plausibly related to the question.
     const related = signals.coverage >= RELATED_COVERAGE || confidence >= calibration.threshold * RELATED_SHARE_OF_THRESHOLD;
     return { ...refusedAnswer(prepared.text, notices, { reason: 'not-covered', message: refusalMessage('not-covered', this.bookTitle), related }), confidence: rounded, passages: shown, signals };
+  }
+
+  /**
+   * What is searched for a question, and what the asker is told about it: the chat register read
+   * for what it means, the book's initials as its title, misspellings corrected, the title left out.
+   */
+  private searchTextFor(prepared: PreparedQuestion): { searchText: string; notices: string[] } {
+    const chatFree = fromChatRegister(this.title && this.bookTitle ? this.title.expandInitials(prepared.text, this.bookTitle) : prepared.text);
+    const { text: corrected, corrections } = this.spelling.correctText(chatFree);
+    const searchText = this.title ? this.title.withoutTitle(corrected, (text) => weightedTerms(text, this.lexical).size > 0) : corrected;
+    const notices = [...prepared.notices];
+    if (corrections.length > 0) notices.push(`Searched for ${corrections.map(([, to]) => `"${to}"`).join(', ')} (the guides do not use ${corrections.map(([from]) => `"${from}"`).join(', ')}).`);
+    return { searchText, notices };
   }
 
   /** Every section of every guide, in reading order. */
