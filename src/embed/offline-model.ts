@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import onnxProto from 'onnx-proto';
+import { quantizePerRow } from './import/quantize.js';
 import { replaceFolder } from './model-folder.js';
 
 /**
@@ -243,7 +244,7 @@ function onnxModel(table: Float32Array, rows: number, quantized: boolean): Uint8
     initializer.push(tensor('word_embeddings', FLOAT, [rows, DIMENSIONS], bytesOf(table)));
     nodes.push(node('Gather', ['word_embeddings', 'input_ids'], ['token_embeddings'], [{ name: 'axis', i: 0 }]), node('Mul', ['token_embeddings', 'mask_3d'], ['last_hidden_state']));
   } else {
-    const { values, scales } = quantizeRows(table, rows);
+    const { values, scales } = quantizePerRow(table, rows, DIMENSIONS);
     initializer.push(tensor('word_embeddings_int8', INT8, [rows, DIMENSIONS], bytesOf(values)), tensor('word_embeddings_scale', FLOAT, [rows, 1], bytesOf(scales)));
     nodes.push(
       node('Gather', ['word_embeddings_int8', 'input_ids'], ['token_embeddings_int8'], [{ name: 'axis', i: 0 }]),
@@ -268,22 +269,6 @@ function onnxModel(table: Float32Array, rows: number, quantized: boolean): Uint8
     },
   });
   return onnx.ModelProto.encode(model).finish();
-}
-
-/** Symmetric per-row int8: value = q * scale, scale = max |x| / 127 (0 for an all-zero row). */
-function quantizeRows(table: Float32Array, rows: number): { values: Int8Array; scales: Float32Array } {
-  const values = new Int8Array(rows * DIMENSIONS);
-  const scales = new Float32Array(rows);
-  for (let row = 0; row < rows; row++) {
-    const offset = row * DIMENSIONS;
-    let max = 0;
-    for (let k = 0; k < DIMENSIONS; k++) max = Math.max(max, Math.abs(table[offset + k]!));
-    const scale = Math.fround(max / 127);
-    scales[row] = scale;
-    if (scale === 0) continue;
-    for (let k = 0; k < DIMENSIONS; k++) values[offset + k] = Math.max(-127, Math.min(127, Math.round(table[offset + k]! / scale)));
-  }
-  return { values, scales };
 }
 
 function readme(info: { vocabSize: number; gloveWords: number; harmonicN: number }): string {

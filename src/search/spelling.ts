@@ -60,8 +60,9 @@ export class SpellingCorrector {
     if (word.length < MIN_LENGTH || this.counts.has(word) || this.stems.has(stem(word)) || STOPWORDS.has(word) || isFiller(word) || /\d/.test(word)) return undefined;
     // An English word is what the student meant, unless it is one almost nobody uses ("personalty")
     // a single edit away from a word the guides use often ("personality").
-    const rareEnglish = isEnglishWord(word) && !inCommonUse(word);
-    if (isEnglishWord(word) && !rareEnglish) return undefined;
+    const english = isEnglishWord(word);
+    const rareEnglish = english && !inCommonUse(word);
+    if (english && !rareEnglish) return undefined;
     const limit = rareEnglish ? 1 : word.length >= TWO_EDITS_FROM ? 2 : 1;
     const minimumCount = rareEnglish ? RARE_WORD_MIN_GUIDE_COUNT : 1;
     let best: string | undefined;
