@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { loadEmbedder, type Embedder } from './embed/embedder.js';
 import { citation, sectionCitation } from './guide/chunk.js';
-import { loadCorpus, loadGuideFile } from './guide/load.js';
+import { loadCorpus, loadGuideFiles } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
 import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
@@ -221,7 +221,7 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const { config, logger } = options;
     const started = performance.now();
-    const guides = options.guideFiles ? options.guideFiles.map(loadGuideFile) : loadCorpus(config.CORPUS_DIR);
+    const guides = options.guideFiles ? await loadGuideFiles(options.guideFiles) : await loadCorpus(config.CORPUS_DIR);
     const embedder = options.embedder ?? (await loadEmbedder(config, logger));
     const hash = options.guideFiles ? filesHash(options.guideFiles) : corpusHash(config.CORPUS_DIR);
     const mode = options.rebuild ?? 'auto';

@@ -271,12 +271,12 @@ export class Library {
   }
 
   /** Writes a guide's canonical Markdown into a fresh staging folder and checks the corpus loader reads it back. */
-  private stage(guildId: string, guideId: string, markdown: string): string {
+  private async stage(guildId: string, guideId: string, markdown: string): Promise<string> {
     const dir = path.join(this.layout.stagingRoot(guildId), `${guideId}-${randomBytes(4).toString('hex')}`);
     const file = path.join(dir, `${guideId}.md`);
     writeFileAtomic(file, markdown);
     try {
-      loadGuideFile(file);
+      await loadGuideFile(file);
     } catch (error) {
       fs.rmSync(dir, { recursive: true, force: true });
       if (error instanceof CorpusError) throw new LibraryError(`This file has no text Guidebot can index (${error.message}). Nothing was added.`);
@@ -306,7 +306,7 @@ export class Library {
       const book = this.bookFor(guildId, request.book, guide);
       const id = newGuideId();
       const markdown = this.markdownOf(guide, id, title, book);
-      const staged = this.stage(guildId, id, markdown);
+      const staged = await this.stage(guildId, id, markdown);
       const entry: LibraryGuide = {
         id,
         title,
@@ -343,11 +343,11 @@ export class Library {
     return this.serial(guildId, async () => {
       const state = this.state(guildId);
       const before = this.findGuide(guildId, guideId);
-      const stored = loadGuideFile(this.layout.guideFile(guildId, guideId));
+      const stored = await loadGuideFile(this.layout.guideFile(guildId, guideId));
       const title = update.title === undefined ? before.title : cleanTitle(update.title);
       const book = update.book === undefined ? before.book : this.bookFor(guildId, update.book, stored);
       const markdown = this.markdownOf(stored, guideId, title, book);
-      const staged = this.stage(guildId, guideId, markdown);
+      const staged = await this.stage(guildId, guideId, markdown);
       const after: LibraryGuide = { ...before, title, book, sha256: sha256(markdown) };
       const next: LibraryState = { ...state, guides: state.guides.map((guide) => (guide.id === guideId ? after : guide)) };
       await this.apply(guildId, next, { books: [bookSlug(before.book), bookSlug(book)], staged: new Map([[guideId, staged]]) }, options);

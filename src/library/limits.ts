@@ -1,7 +1,7 @@
 /** Every limit of the per-server library, in one place. */
 
-/** The largest guide file a teacher may upload (checked on the attachment's size before it is downloaded). */
-export const MAX_GUIDE_FILE_BYTES = 10 * 1024 * 1024;
+/** The largest guide file a teacher may upload is the ingest limit, checked on the attachment's announced size before it is downloaded. */
+export { MAX_GUIDE_BYTES as MAX_GUIDE_FILE_BYTES } from '../guide/ingest/index.js';
 /** Guides one server may hold (its own, not counting the shared library). */
 export const MAX_GUIDES_PER_SERVER = 50;
 /** The longest guide title and book name a teacher may give. */

@@ -40,11 +40,11 @@ export class SharedLibrary {
   ) {}
 
   /** The host's guide files grouped by the book their front matter names, in file-name order. */
-  private group(): Map<string, { book: string; files: string[] }> {
+  private async group(): Promise<Map<string, { book: string; files: string[] }>> {
     const groups = new Map<string, { book: string; files: string[] }>();
     for (const name of listGuideFiles(this.corpusDir)) {
       const file = path.join(this.corpusDir, name);
-      const book = bookOfMeta(loadGuideFile(file).meta) ?? UNNAMED_BOOK;
+      const book = bookOfMeta((await loadGuideFile(file)).meta) ?? UNNAMED_BOOK;
       const slug = bookSlug(book);
       const group = groups.get(slug) ?? { book, files: [] };
       group.files.push(file);
@@ -55,7 +55,7 @@ export class SharedLibrary {
 
   /** Loads (or rebuilds) every shared book's engine. The first load reports progress (the slow first start). */
   async load(onProgress?: (event: BuildEvent) => void): Promise<SharedReload> {
-    const groups = this.group();
+    const groups = await this.group();
     const next = new Map<string, SharedBook>();
     const changed: string[] = [];
     let computed = 0;

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { InteractionResponseType } from 'discord.js';
+import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_GUIDE_FILE_BYTES } from '../../src/library/limits.js';
 import { guideParser } from '../../src/library/parser.js';
@@ -143,12 +144,63 @@ describe('/guides against the fake Discord', () => {
   it('bad files get a clear message and change nothing', async () => {
     const before = fs.readFileSync(t.library.layout.stateFile(h.fake.guild.id), 'utf8');
     const wrongType = await upload({ attachment: { filename: 'setup.exe', content: 'MZ\u0000\u0001', contentType: 'application/octet-stream' } });
-    expect(String(wrongType.body.content)).toMatch(/“setup\.exe”/);
+    expect(String(wrongType.body.content)).toMatch(/^setup\.exe is not a kind of file Guidebot can read/);
     const empty = await upload(markdownFile('empty.md', '---\ntitle: Nothing\n---\n\n# Heading only\n'));
     expect(String(empty.body.content)).toMatch(/no text to index/);
     const huge = await upload(markdownFile('huge.md', 'word '.repeat(MAX_GUIDE_FILE_BYTES / 5 + 10)));
     expect(String(huge.body.content)).toMatch(/the largest guide Guidebot takes is 10 MB/);
     expect(fs.readFileSync(t.library.layout.stateFile(h.fake.guild.id), 'utf8')).toBe(before);
+  });
+
+  /** Uploads a file, presses Add and waits until it is ready. */
+  async function addFile(file: { attachment: { filename: string; content: Buffer | string; contentType: string } }, options: Record<string, string> = {}) {
+    const { body, message } = await upload(file, options);
+    await press(h, buttonId(body, 'Add'), message!, teacher());
+    await eventually(() => String(h.fake.message(message!.id)?.message.content ?? '').includes('is ready'), 'the guide to be ready', 30_000);
+    return body;
+  }
+
+  it('a Word document with heading styles is previewed with its sections and answered from', async () => {
+    const document = new Document({
+      title: 'Dracula Reading Notes',
+      sections: [
+        {
+          children: [
+            new Paragraph({ text: 'Characters', heading: HeadingLevel.HEADING_1 }),
+            new Paragraph({ text: 'Jonathan Harker', heading: HeadingLevel.HEADING_2 }),
+            new Paragraph({ text: 'Jonathan Harker is a young English solicitor who travels to Transylvania to help Count Dracula buy a house near London.' }),
+            new Paragraph({ text: 'Mina Murray', heading: HeadingLevel.HEADING_2 }),
+            new Paragraph({ text: 'Mina Murray writes everything down in shorthand, and her typed copies of the diaries let the hunters track the Count.' }),
+          ],
+        },
+      ],
+    });
+    const content = await Packer.toBuffer(document);
+    const body = await addFile({ attachment: { filename: 'dracula.docx', content, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' } }, { book: 'Dracula' });
+    expect(embedOf(body).title).toBe('Preview: Dracula Reading Notes');
+    expect(String(embedOf(body).description)).toMatch(/• \*\*Characters\*\*\n\u2003• \*\*Jonathan Harker\*\* — 1 ¶/);
+    const answer = await ask('Who writes everything down in shorthand?', { book: 'Dracula' });
+    expect(textOf(answer)).toContain('Dracula Reading Notes › Characters › Mina Murray');
+  });
+
+  it('a saved web page keeps its article and headings and drops navigation and comments', async () => {
+    const page = `<!doctype html><html><head><title>Macbeth Revision | Study Site</title></head><body>
+      <nav><a href="/">Home</a> <a href="/shop">Shop our revision cards</a></nav>
+      <article><h1>Macbeth Revision</h1>
+        <h2>The Witches</h2><p>The three witches greet Macbeth as Thane of Cawdor and future king on the blasted heath, which plants the idea of murder in his mind.</p>
+        <p>Banquo is told that his descendants will be kings although he will never rule, and Macbeth later fears this prophecy.</p>
+        <h2>Lady Macbeth</h2><p>Lady Macbeth calls on the spirits to unsex her, and later sleepwalks while trying to wash imaginary blood from her hands.</p>
+      </article>
+      <section class="comments"><h3>Comments</h3><p>Great page, thanks! Subscribe to my channel for more.</p></section>
+      <footer>Copyright Study Site. Cookie settings.</footer></body></html>`;
+    await addFile({ attachment: { filename: 'macbeth.html', content: page, contentType: 'text/html' } }, { book: 'Macbeth' });
+    const answer = await ask('Why does Lady Macbeth sleepwalk?', { book: 'Macbeth' });
+    expect(textOf(answer)).toContain('Lady Macbeth');
+    const guide = t.library.guides(h.fake.guild.id).find((candidate) => candidate.book === 'Macbeth')!;
+    const markdown = t.library.exportGuide(h.fake.guild.id, guide.id).markdown;
+    expect(markdown).toMatch(/^#+ The Witches$/m);
+    expect(markdown).not.toMatch(/Subscribe|Shop our revision|Cookie/);
+    for (const added of t.library.guides(h.fake.guild.id).filter((candidate) => candidate.book !== 'Frankenstein (1818 text)')) await t.library.removeGuide(h.fake.guild.id, added.id);
   });
 
   it('/guides remove deletes the guide, and its book goes', async () => {

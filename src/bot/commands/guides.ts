@@ -210,7 +210,7 @@ export const guidesCommand: CommandModule = {
     .addSubcommand((sub) =>
       sub
         .setName('add')
-        .setDescription(`Add a guide: .pdf, .docx, .html, .md or .txt, up to ${MAX_GUIDE_FILE_BYTES / 1048576} MB; you see a preview first`)
+        .setDescription(`Add a guide from a file (a document, web page, Markdown or text, up to ${MAX_GUIDE_FILE_BYTES / 1048576} MB); preview first`)
         .addAttachmentOption((option) => option.setName('file').setDescription('The guide file').setRequired(true))
         .addStringOption((option) => option.setName('book').setDescription('The book it is about (default: its own, else the shared book)').setAutocomplete(true).setMaxLength(MAX_BOOK_CHARS))
         .addStringOption((option) => option.setName('title').setDescription('Its title in citations (default: the document’s own)').setMaxLength(MAX_TITLE_CHARS)),
