@@ -300,7 +300,8 @@ export class Library {
   addGuide(guildId: string, request: AddGuideRequest, options: ChangeOptions = {}): Promise<LibraryGuide> {
     return this.serial(guildId, async () => {
       const state = this.state(guildId);
-      if (state.guides.length >= MAX_GUIDES_PER_SERVER) throw new LibraryError(`This server already has ${MAX_GUIDES_PER_SERVER} guides, the most it can hold. Remove one with \`/guides remove\` first.`);
+      if (state.guides.length >= MAX_GUIDES_PER_SERVER)
+        throw new LibraryError(`This server already has ${MAX_GUIDES_PER_SERVER} guides, the most it can hold. Remove one with \`/guides remove\` first.`);
       const guide = request.parsed.guide;
       const title = cleanTitle(request.title ?? guide.title);
       const book = this.bookFor(guildId, request.book, guide);
@@ -378,7 +379,12 @@ export class Library {
       if (book === null) delete channelBooks[channelId];
       else {
         const info = this.books(guildId).find((candidate) => candidate.slug === bookSlug(book));
-        if (!info) throw new LibraryError(`There is no book called “${cleanBookName(book)}” here. The books are: ${this.books(guildId).map((candidate) => candidate.book).join(', ')}.`);
+        if (!info)
+          throw new LibraryError(
+            `There is no book called “${cleanBookName(book)}” here. The books are: ${this.books(guildId)
+              .map((candidate) => candidate.book)
+              .join(', ')}.`,
+          );
         channelBooks[channelId] = info.book;
         chosen = info.book;
       }

@@ -41,7 +41,8 @@ export function discardInterrupted(layout: LibraryLayout, logger: Logger): void 
       fs.rmSync(path.join(layout.guidesDir(guildId), name), { recursive: true, force: true });
       logger.warn({ guildId, file: name }, 'discarded a guide file of an interrupted import');
     }
-    for (const guide of state.guides) if (!fs.existsSync(layout.guideFile(guildId, guide.id))) logger.error({ guildId, guide: guide.id, title: guide.title }, 'a guide file listed in library.json is missing');
+    for (const guide of state.guides)
+      if (!fs.existsSync(layout.guideFile(guildId, guide.id))) logger.error({ guildId, guide: guide.id, title: guide.title }, 'a guide file listed in library.json is missing');
     const books = new Set(state.guides.map((guide) => bookSlug(guide.book)));
     for (const slug of list(layout.indexRoot(guildId))) if (!books.has(slug)) fs.rmSync(layout.bookIndexRoot(guildId, slug), { recursive: true, force: true });
   }

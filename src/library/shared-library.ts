@@ -80,7 +80,8 @@ export class SharedLibrary {
   /** Re-reads the folder and swaps in the books that changed; the old engines answer until then. */
   async reload(): Promise<SharedReload> {
     const result = await this.load();
-    if (result.changed.length > 0) this.logger.info({ books: result.changed, computed: result.computed, guides: this.list().reduce((sum, book) => sum + book.files.length, 0) }, 'shared library re-indexed');
+    if (result.changed.length > 0)
+      this.logger.info({ books: result.changed, computed: result.computed, guides: this.list().reduce((sum, book) => sum + book.files.length, 0) }, 'shared library re-indexed');
     return result;
   }
 

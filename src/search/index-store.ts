@@ -57,12 +57,7 @@ export function corpusHash(corpusDir: string): string {
 /** A hash of the given guide files (names and bytes, in the order given) and of the chunking rules. */
 export function filesHash(files: readonly string[]): string {
   const hash = createHash('sha256').update(`chunking:${CHUNKING_VERSION}\n`);
-  for (const file of files)
-    hash
-      .update(path.basename(file))
-      .update('\0')
-      .update(fs.readFileSync(file))
-      .update('\0');
+  for (const file of files) hash.update(path.basename(file)).update('\0').update(fs.readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 

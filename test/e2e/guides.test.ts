@@ -40,7 +40,7 @@ describe('/guides against the fake Discord', () => {
   }
 
   /** Uploads a file and returns the preview reply and its message. */
-  async function upload(file: ReturnType<typeof markdownFile>, options: Record<string, string> = {}) {
+  async function upload(file: { attachment: { filename: string; content: Buffer | string; contentType: string } }, options: Record<string, string> = {}) {
     const { id, callback } = await command(h, 'guides', { member: teacher(), subcommand: 'add', options: { file, ...options } });
     const body = await reply(h, id, callback);
     return { id, body, message: h.fake.originalResponse(id) };
@@ -67,10 +67,14 @@ describe('/guides against the fake Discord', () => {
 
     const added = await press(h, buttonId(body, 'Add'), message!, teacher());
     expect(added.callback.callbackType).toBe(InteractionResponseType.UpdateMessage);
-    const ready = await eventually(() => {
-      const content = String(h.fake.message(message!.id)?.message.content ?? '');
-      return content.includes('is ready') ? content : undefined;
-    }, 'the guide to be ready', 30_000);
+    const ready = await eventually(
+      () => {
+        const content = String(h.fake.message(message!.id)?.message.content ?? '');
+        return content.includes('is ready') ? content : undefined;
+      },
+      'the guide to be ready',
+      30_000,
+    );
     expect(ready).toMatch(/✅ \*\*Frankenstein — Study Notes\*\* is ready in \*Frankenstein\*/);
     expect(ready).toMatch(/book:Frankenstein/);
     expect(t.library.guides(h.fake.guild.id).map((guide) => guide.title)).toEqual(['Frankenstein — Study Notes']);
@@ -105,7 +109,7 @@ describe('/guides against the fake Discord', () => {
     expect(textOf(section)).toContain('De Lacey family');
     const id = h.fake.sendInteraction(h.fake.autocompleteInteraction({ name: 'section', focused: 'name', options: { name: 'creat', book: 'Frankenstein' }, member: student() }));
     const choices = (await h.fake.waitForResponse(id)).body.choices as LooseJson[];
-    expect(choices.map((choice) => choice.name)).toEqual(['Characters › The Creature · Frankenstein — Study Notes']);
+    expect(choices.map((choice) => String(choice.name))).toEqual(['Characters › The Creature · Frankenstein — Study Notes']);
   });
 
   it('/guides list, export, rename and book', async () => {

@@ -13,7 +13,10 @@ const OTHER_GUILD = '100000000000000002';
 /** Every file under a folder, relative to it. */
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [path.relative(dir, path.join(entry.parentPath, entry.name))] : [])).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .flatMap((entry) => (entry.isFile() ? [path.relative(dir, path.join(entry.parentPath, entry.name))] : []))
+    .sort();
 }
 
 describe('a server library', () => {
@@ -77,7 +80,11 @@ describe('a server library', () => {
     const before = { state: fs.readFileSync(t.library.layout.stateFile(GUILD), 'utf8'), files: filesUnder(t.library.layout.guildDir(GUILD)) };
     const controller = new AbortController();
     const parsed = await parseGuide(FRANKENSTEIN_GUIDE.replace('Study Notes', 'Second Copy').replace('Frankenstein"', 'Frankenstein Again"'), 'again.md');
-    const adding = t.library.addGuide(GUILD, { parsed, fileName: 'again.md', addedBy: 'teacher#1' }, { onProgress: (event) => event.stage === 'load' && controller.abort(), signal: controller.signal });
+    const adding = t.library.addGuide(
+      GUILD,
+      { parsed, fileName: 'again.md', addedBy: 'teacher#1' },
+      { onProgress: (event) => event.stage === 'load' && controller.abort(), signal: controller.signal },
+    );
     await expect(adding).rejects.toBeInstanceOf(ImportCancelledError);
     expect(fs.readFileSync(t.library.layout.stateFile(GUILD), 'utf8')).toBe(before.state);
     expect(filesUnder(t.library.layout.guildDir(GUILD))).toEqual(before.files);
@@ -133,7 +140,11 @@ describe('a server library', () => {
 
   it('a failed index build changes nothing', async () => {
     const failing: OpenBookEngine = () => Promise.reject(new Error('disk full'));
-    const other = await openTestLibrary({ root: t.root, indexDir: t.indexDir, openEngine: async (spec, progress) => (spec.guideFiles.some((file) => file.includes('staging')) ? failing(spec, progress) : t.openEngine(spec, progress)) });
+    const other = await openTestLibrary({
+      root: t.root,
+      indexDir: t.indexDir,
+      openEngine: async (spec, progress) => (spec.guideFiles.some((file) => file.includes('staging')) ? failing(spec, progress) : t.openEngine(spec, progress)),
+    });
     const before = { state: fs.readFileSync(other.library.layout.stateFile(GUILD), 'utf8'), files: filesUnder(other.library.layout.guildDir(GUILD)) };
     const parsed = await parseGuide(FRANKENSTEIN_GUIDE, 'frankenstein.md');
     await expect(other.library.addGuide(GUILD, { parsed, fileName: 'frankenstein.md', addedBy: 'teacher#1' })).rejects.toThrow('disk full');
@@ -157,7 +168,9 @@ describe('start-up after an interrupted import', () => {
     const restarted = await openTestLibrary({ root: t.root, indexDir: t.indexDir, logger: logs.logger });
     expect(fs.existsSync(staged)).toBe(false);
     expect(fs.readdirSync(restarted.library.layout.guidesDir(GUILD))).toEqual([`${kept.id}.md`]);
-    expect(logs.lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['discarded an interrupted guide import (the library is as it was before it)', 'discarded a guide file of an interrupted import']));
+    expect(logs.lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['discarded an interrupted guide import (the library is as it was before it)', 'discarded a guide file of an interrupted import']),
+    );
     const answer = await (await restarted.library.engineFor(GUILD, { book: 'Frankenstein' }))!.engine.ask('Where is Victor Frankenstein from?');
     expect(answer.answered).toBe(true);
     fs.rmSync(t.root, { recursive: true, force: true });

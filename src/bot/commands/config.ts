@@ -112,7 +112,11 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
         log.info({ guildId, channelId, book: chosen }, 'channel book set');
         return send(
           interaction,
-          { content: chosen ? `Questions in <#${channelId}> now go to *${chosen}* unless a student picks another book.` : `<#${channelId}> has no default book now: questions go to the server's first book unless a student picks one.` },
+          {
+            content: chosen
+              ? `Questions in <#${channelId}> now go to *${chosen}* unless a student picks another book.`
+              : `<#${channelId}> has no default book now: questions go to the server's first book unless a student picks one.`,
+          },
           { ephemeral: true },
         );
       }

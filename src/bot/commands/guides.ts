@@ -1,4 +1,14 @@
-import { AttachmentBuilder, ButtonStyle, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import {
+  AttachmentBuilder,
+  ButtonStyle,
+  InteractionContextType,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type SlashCommandStringOption,
+} from 'discord.js';
 import type { BuildEvent } from '../../engine.js';
 import { IngestError } from '../../guide/ingest/types.js';
 import { bookSlug } from '../../library/books.js';
@@ -92,7 +102,12 @@ async function runImport(interaction: ButtonInteraction, parts: LibraryParts, to
     await editing;
     const known = error instanceof LibraryError || error instanceof IngestError || error instanceof ImportCancelledError;
     if (!known) services.logger.error({ err: error, guildId: pending.guildId, file: pending.fileName }, 'guide import failed');
-    const content = error instanceof ImportCancelledError ? 'Cancelled: the guide was not added, and the library is as it was.' : known ? (error as Error).message : `Sorry, adding **${safeInline(title, 150)}** failed. ${NOTHING_CHANGED} Please try again.`;
+    const content =
+      error instanceof ImportCancelledError
+        ? 'Cancelled: the guide was not added, and the library is as it was.'
+        : known
+          ? error.message
+          : `Sorry, adding **${safeInline(title, 150)}** failed. ${NOTHING_CHANGED} Please try again.`;
     await interaction.editReply({ content, embeds: [], components: [], allowedMentions: NO_MENTIONS }).catch(() => undefined);
   } finally {
     parts.imports.finish(token);
@@ -150,7 +165,8 @@ async function run(interaction: ChatInputCommandInteraction, context: HandlerCon
       const guide = resolveGuide(library, guildId, guideOption(interaction));
       const book = interaction.options.getString('book');
       if (!book) throw new InvalidOptionError('book');
-      if (bookSlug(book) === bookSlug(guide.book)) return send(interaction, { content: `**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*. ${NOTHING_CHANGED}` }, { ephemeral: true });
+      if (bookSlug(book) === bookSlug(guide.book))
+        return send(interaction, { content: `**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*. ${NOTHING_CHANGED}` }, { ephemeral: true });
       await defer(interaction, { ephemeral: true });
       const { after } = await library.updateGuide(guildId, guide.id, { book });
       return send(interaction, { content: `**${safeInline(after.title, 150)}** is now in *${safeInline(after.book, 80)}* (it was in *${safeInline(guide.book, 80)}*).` });
@@ -175,7 +191,8 @@ async function run(interaction: ChatInputCommandInteraction, context: HandlerCon
         {
           content: on
             ? "The host's shared guides are **on**: students get them as well as this server's own."
-            : "The host's shared guides are **off**: students get only this server's own guides." + (library.guides(guildId).length === 0 ? ' This server has none yet, so /ask has nothing to answer from until you add one with `/guides add`.' : ''),
+            : "The host's shared guides are **off**: students get only this server's own guides." +
+              (library.guides(guildId).length === 0 ? ' This server has none yet, so /ask has nothing to answer from until you add one with `/guides add`.' : ''),
         },
         { ephemeral: true },
       );
@@ -199,7 +216,7 @@ async function autocomplete(interaction: AutocompleteInteraction, { services }: 
   return interaction.respond(books.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((book) => ({ name: book.book.slice(0, CHOICE_NAME_MAX), value: book.book.slice(0, CHOICE_NAME_MAX) })));
 }
 
-const guideChoice = (option: import('discord.js').SlashCommandStringOption) => option.setName('guide').setDescription("One of this server's guides").setRequired(true).setAutocomplete(true).setMaxLength(MAX_TITLE_CHARS);
+const guideChoice = (option: SlashCommandStringOption) => option.setName('guide').setDescription("One of this server's guides").setRequired(true).setAutocomplete(true).setMaxLength(MAX_TITLE_CHARS);
 
 export const guidesCommand: CommandModule = {
   data: new SlashCommandBuilder()
@@ -242,7 +259,8 @@ export const guidesCommand: CommandModule = {
   help: {
     usage: '/guides add|list|remove|rename|book|export|shared',
     example: '/guides add file:chapter-notes.pdf book:Frankenstein',
-    description: "Teachers: add guides from a file (PDF, Word, web page, Markdown or text) after a preview, list, remove, rename or move them between books, export one as Markdown, and turn the host's shared guides on or off.",
+    description:
+      "Teachers: add guides from a file (PDF, Word, web page, Markdown or text) after a preview, list, remove, rename or move them between books, export one as Markdown, and turn the host's shared guides on or off.",
   },
   execute: run,
   autocomplete,
@@ -270,7 +288,11 @@ export const guidesCommand: CommandModule = {
         const parts = libraryParts(services);
         if (parts?.imports.abort(token)) return update(interaction, { content: 'Cancelling…', embeds: [], components: [] });
         const pending = parts?.imports.take(token);
-        return update(interaction, { content: pending ? `Cancelled: **${safeInline(pending.title ?? pending.parsed.guide.title, 150)}** was not added. ${NOTHING_CHANGED}` : EXPIRED, embeds: [], components: [] });
+        return update(interaction, {
+          content: pending ? `Cancelled: **${safeInline(pending.title ?? pending.parsed.guide.title, 150)}** was not added. ${NOTHING_CHANGED}` : EXPIRED,
+          embeds: [],
+          components: [],
+        });
       },
     },
   ],

@@ -1,3 +1,4 @@
+import type { ReadableStreamReadResult } from 'node:stream/web';
 import { IngestError } from '../../guide/ingest/types.js';
 import { DOWNLOAD_TIMEOUT_MS, MAX_GUIDE_FILE_BYTES } from '../../library/limits.js';
 
@@ -20,13 +21,17 @@ export async function downloadAttachment(url: string, fetchImpl: typeof fetch = 
   if (!response.ok || !response.body) throw new IngestError('corrupt', `I could not download that file from Discord (it answered ${response.status}). Please upload it again.`);
   const parts: Uint8Array[] = [];
   let total = 0;
-  for await (const part of response.body) {
-    total += part.byteLength;
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  for (;;) {
+    const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
+    if (chunk.done) break;
+    const value = chunk.value;
+    total += value.byteLength;
     if (total > MAX_GUIDE_FILE_BYTES) {
-      await response.body.cancel().catch(() => undefined);
+      await reader.cancel().catch(() => undefined);
       throw tooLarge(total);
     }
-    parts.push(part);
+    parts.push(value);
   }
   return Buffer.concat(parts);
 }

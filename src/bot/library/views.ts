@@ -36,7 +36,17 @@ export function previewEmbed(preview: GuidePreview, details: { fileName: string;
       { name: 'Book', value: safeInline(details.book, 200), inline: true },
       { name: 'File', value: `${safeInline(details.fileName, 200)} (${details.format}${details.pageCount ? `, ${plural(details.pageCount, 'page')}` : ''})`, inline: true },
       { name: 'Found', value: `${plural(preview.sections.length, 'section')}, ${plural(paragraphs, 'paragraph')}, ${plural(words, 'word')}`, inline: true },
-      ...(preview.warnings.length > 0 ? [{ name: 'Warnings', value: joinWithin(preview.warnings.map((warning) => `⚠️ ${safeInline(warning, 300)}`), EMBED_FIELD_VALUE_MAX) }] : []),
+      ...(preview.warnings.length > 0
+        ? [
+            {
+              name: 'Warnings',
+              value: joinWithin(
+                preview.warnings.map((warning) => `⚠️ ${safeInline(warning, 300)}`),
+                EMBED_FIELD_VALUE_MAX,
+              ),
+            },
+          ]
+        : []),
     ],
     footer: { text: 'Add indexes it for this server (answers keep working meanwhile); Cancel changes nothing.' },
   });
@@ -46,7 +56,8 @@ export function previewEmbed(preview: GuidePreview, details: { fileName: string;
 export function progressLine(title: string, event: BuildEvent | undefined): string {
   const name = `**${safeInline(title, 150)}**`;
   if (!event || event.stage === 'load') return `Indexing ${name}… reading its sections.`;
-  if (event.stage === 'embed') return `Indexing ${name}… ${event.total === 0 ? 100 : Math.round((100 * event.done) / event.total)}% embedded (${event.done}/${event.total} new passages and sentences).`;
+  if (event.stage === 'embed')
+    return `Indexing ${name}… ${event.total === 0 ? 100 : Math.round((100 * event.done) / event.total)}% embedded (${event.done}/${event.total} new passages and sentences).`;
   if (event.stage === 'write') return `Indexing ${name}… writing the index.`;
   return `Indexing ${name}… done.`;
 }
