@@ -10,7 +10,7 @@ export const MIN_WORD_SHARE = 0.6;
 export const PROSE_PARAGRAPH_WORDS = 6;
 /** Below this share of the words in such paragraphs, a document is mostly short lines (a table, a list of names). */
 export const MIN_PROSE_SHARE = 0.3;
-/** A document of at least this many words and no paragraph is data, not an empty guide. */
+/** A document of fewer words and no sentence is empty rather than data. */
 export const NOT_PROSE_MIN_WORDS = 50;
 /** A section longer than this gets a warning: its citations point at a long stretch of text. */
 export const LONG_SECTION_WORDS = 3_000;
@@ -26,11 +26,13 @@ const isWordLike = (token: string) => {
 export function checkGuide(guide: Guide, fileName: string): void {
   const paragraphs = guide.sections.flatMap((section) => section.paragraphs);
   const tokens = [...guide.sections.flatMap((section) => section.path.slice(-1)), ...paragraphs].flatMap((text) => text.split(/\s+/).filter(Boolean));
-  // A few words with no paragraph are an empty guide; many (a table whose rows all read as headings) are data.
-  if (paragraphs.length === 0 && tokens.length < NOT_PROSE_MIN_WORDS) throw new IngestError('empty', `${fileName} has no text to index: it is empty, or holds only headings.`);
+  const proseWords = paragraphs.filter((paragraph) => wordCount(paragraph) >= PROSE_PARAGRAPH_WORDS).reduce((sum, paragraph) => sum + wordCount(paragraph), 0);
+  // A few words and no sentence are an empty guide; many (a table whose rows all read as headings) are data.
+  if (proseWords === 0 && tokens.length < NOT_PROSE_MIN_WORDS) {
+    throw new IngestError('empty', `${fileName} has no text to index: it is empty, or holds only headings or a few words.`);
+  }
 
   const wordShare = tokens.filter(isWordLike).length / tokens.length;
-  const proseWords = paragraphs.filter((paragraph) => wordCount(paragraph) >= PROSE_PARAGRAPH_WORDS).reduce((sum, paragraph) => sum + wordCount(paragraph), 0);
   if (wordShare < MIN_WORD_SHARE || proseWords / tokens.length < MIN_PROSE_SHARE) {
     throw new IngestError('not-prose', `${fileName} is mostly not prose (numbers, symbols or very short lines, like a spreadsheet): Guidebot quotes sentences, so send the guide's text.`);
   }

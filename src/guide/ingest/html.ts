@@ -2,7 +2,10 @@ import { Readability } from '@mozilla/readability';
 import type { Guide } from '../types.js';
 import { removeDebris } from './debris.js';
 import { LEVEL_ATTRIBUTE, parseDocument, walkBlocks } from './dom-blocks.js';
-import { SectionBuilder, collapse, titleFromFileName } from './sections.js';
+import { SectionBuilder, collapse, titleFromFileName, wordCount } from './sections.js';
+
+/** A block this short that names the article's author is its byline ("Article written by …"), not guide text. */
+const BYLINE_MAX_WORDS = 12;
 import { IngestError, type ParsedDocument } from './types.js';
 
 /**
@@ -20,9 +23,12 @@ export function parseHtml(html: string, fileName: string): ParsedDocument {
 
   const content = parseDocument(`<!doctype html><html><body>${article.content}</body></html>`);
   const builder = new SectionBuilder();
-  walkBlocks(content.body, builder, removeDebris);
+  const byline = collapse(article.byline ?? '');
+  // The author line stays in the article when the page's metadata also names the author.
+  const isByline = (text: string) => byline !== '' && text.includes(byline) && wordCount(text) <= BYLINE_MAX_WORDS;
+  walkBlocks(content.body, builder, (text) => (isByline(text) ? undefined : removeDebris(text)));
   const sections = builder.finish();
   const title = collapse(article.title ?? '') || pageTitle || titleFromFileName(fileName);
-  const guide: Guide = { source: fileName, title, ...(article.byline ? { author: collapse(article.byline) } : {}), meta: {}, sections };
+  const guide: Guide = { source: fileName, title, ...(byline ? { author: byline } : {}), meta: {}, sections };
   return { guide, warnings: [] };
 }

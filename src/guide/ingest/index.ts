@@ -4,10 +4,12 @@ import { decodeText } from './decode.js';
 import { parseDocx } from './docx.js';
 import { parseHtml } from './html.js';
 import { parseMarkdownGuide } from './markdown.js';
+import { parsePdf } from './pdf.js';
 import { parseTextGuide } from './text.js';
 import { IngestError, type GuideFormat, type IngestInput, type IngestResult, type ParsedDocument } from './types.js';
 
 export { guideToMarkdown } from './canonical.js';
+export { MAX_PDF_PAGES } from './pdf.js';
 export { LONG_SECTION_WORDS, MAX_GUIDE_WORDS, NO_HEADINGS_WARNING } from './checks.js';
 export { previewOf, type GuidePreview, type SectionPreview } from './preview.js';
 export * from './types.js';
@@ -23,18 +25,20 @@ export const GUIDE_FORMATS: Readonly<Record<string, GuideFormat>> = {
   '.html': 'html',
   '.htm': 'html',
   '.docx': 'docx',
+  '.pdf': 'pdf',
 };
 
 /** The accepted extensions, e.g. for a folder listing. */
 export const GUIDE_EXTENSIONS = Object.keys(GUIDE_FORMATS);
 
-const ACCEPTED = 'a Word document (.docx), a web page (.html, .htm), Markdown (.md, .markdown) or plain text (.txt)';
+const ACCEPTED = 'a PDF (.pdf), a Word document (.docx), a web page (.html, .htm), Markdown (.md, .markdown) or plain text (.txt)';
 
-const adapters: Record<Exclude<GuideFormat, 'pdf'>, (input: IngestInput) => Promise<ParsedDocument> | ParsedDocument> = {
+const adapters: Record<GuideFormat, (input: IngestInput) => Promise<ParsedDocument> | ParsedDocument> = {
   markdown: (input) => ({ guide: parseMarkdownGuide(decodeText(input.bytes, input.fileName), input.fileName), warnings: [] }),
   text: (input) => ({ guide: parseTextGuide(decodeText(input.bytes, input.fileName), input.fileName), warnings: [] }),
   html: (input) => parseHtml(decodeText(input.bytes, input.fileName), input.fileName),
   docx: parseDocx,
+  pdf: parsePdf,
 };
 
 /** The format a file name's extension stands for, or undefined when it is not a guide format. */
@@ -54,7 +58,6 @@ export async function ingestGuide(input: IngestInput): Promise<IngestResult> {
   if (input.bytes.byteLength > MAX_GUIDE_BYTES) {
     throw new IngestError('too-large', `${input.fileName} is ${megabytes(input.bytes.byteLength)}, more than the ${megabytes(MAX_GUIDE_BYTES)} a guide may be: split it, or remove its images.`);
   }
-  if (format === 'pdf') throw new IngestError('unsupported-type', `${input.fileName} is not a kind of file Guidebot can read: send ${ACCEPTED}.`);
   const parsed = await adapters[format](input);
   const guide = parsed.guide;
   const title = input.title?.trim();

@@ -2,13 +2,14 @@ import type { Section } from '../types.js';
 
 /**
  * Builds a guide's sections from a stream of headings and paragraphs, the same way for every format:
- * a heading of depth d closes the headings at depth d and below, so `#` then `###` gives a path of two
- * headings; every heading starts a section (kept even when it has no paragraphs of its own), and text
+ * a heading closes the open headings at its depth or deeper and nests under the rest, so `#` then
+ * `###` gives a path of two headings and `##` then `##` two sections side by side; every heading starts a section (kept even when it has no paragraphs of its own), and text
  * before the first heading is a section with an empty path.
  */
 export class SectionBuilder {
   private readonly sections: Section[] = [];
-  private readonly headings: string[] = [];
+  /** The open headings, outermost first. */
+  private readonly headings: { depth: number; text: string }[] = [];
   private current: Section = { path: [], paragraphs: [] };
   private pages: (number | undefined)[] = [];
 
@@ -16,9 +17,9 @@ export class SectionBuilder {
     const heading = collapse(text);
     if (heading === '') return;
     this.close();
-    this.headings.length = Math.min(this.headings.length, Math.max(depth, 1) - 1);
-    this.headings.push(heading);
-    this.current = { path: [...this.headings], paragraphs: [] };
+    while (this.headings.length > 0 && this.headings[this.headings.length - 1]!.depth >= depth) this.headings.pop();
+    this.headings.push({ depth, text: heading });
+    this.current = { path: this.headings.map((open) => open.text), paragraphs: [] };
   }
 
   paragraph(text: string, page?: number): void {

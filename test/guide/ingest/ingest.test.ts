@@ -70,7 +70,7 @@ describe('ingestGuide', () => {
     const error = await failure('huge.md', new Uint8Array(MAX_GUIDE_BYTES + 1));
     expect(error.code).toBe('too-large');
     expect(error.message).toBe('huge.md is 10 MB, more than the 10 MB a guide may be: split it, or remove its images.');
-    await expect(ingestGuide({ fileName: 'max.md', bytes: bytes(`# A\n\n${PROSE}\n`.padEnd(MAX_GUIDE_BYTES, ' ')) })).resolves.toMatchObject({ format: 'markdown' });
+    await expect(ingestGuide({ fileName: 'max.txt', bytes: bytes(`${PROSE}\n`.padEnd(MAX_GUIDE_BYTES, ' ')) })).resolves.toMatchObject({ format: 'text' });
   });
 
   it('accepts the curated corpus without warnings', async () => {

@@ -94,6 +94,11 @@ describe('Markdown edge cases', () => {
     expect(guide.sections[2]!.paragraphs).toEqual(['Escaped *stars* and emphasis and code and a hard break.']);
   });
 
+  it('nests headings by their level, even when a level is skipped', () => {
+    const outline = parseMarkdownGuide('## A\n\nOne.\n\n## B\n\n#### B1\n\nTwo.\n\n### B2\n\nThree.\n\n# C\n\nFour.\n', 'o.md');
+    expect(paths(outline)).toEqual(['A', 'B', 'B › B1', 'B › B2', 'C']);
+  });
+
   it('reads page markers into page numbers and never quotes them', () => {
     const paged = parseMarkdownGuide('# A\n\n<!-- page 3 -->\n\nOn three.\n\nAlso three.\n\n# B\n\n<!-- page 4 -->\n\nOn four.\n', 'p.md');
     expect(paged.sections).toEqual([
