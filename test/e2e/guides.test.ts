@@ -9,6 +9,7 @@ import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_GUIDE_FILE_BYTES } from '../../src/library/limits.js';
 import { guideParser } from '../../src/library/parser.js';
+import { makePdf } from '../guide/ingest/make-pdf.js';
 import { FRANKENSTEIN_GUIDE, openTestLibrary, type TestLibrary } from '../helpers/library.js';
 import type { LooseJson } from './fake-discord.js';
 import { buttonId, command, eventually, expectCleanTraffic, press, removeDbFile, reply, run, startTeacherHarness, type TeacherHarness } from './teacher-harness.js';
@@ -185,6 +186,29 @@ describe('/guides against the fake Discord', () => {
     expect(String(embedOf(body).description)).toMatch(/• \*\*Characters\*\*\n\u2003• \*\*Jonathan Harker\*\* — 1 ¶/);
     const answer = await ask('Who writes everything down in shorthand?', { book: 'Dracula' });
     expect(textOf(answer)).toContain('Dracula Reading Notes › Characters › Mina Murray');
+  });
+
+  it('a PDF with headings and page numbers is previewed with its pages and stored with them', async () => {
+    const content = await makePdf(
+      [
+        { kind: 'title', text: 'Jane Eyre Study Pack' },
+        { kind: 'heading', text: 'Gateshead' },
+        { kind: 'paragraph', text: 'Jane is locked in the red-room at Gateshead Hall by her aunt, Mrs Reed, after fighting back against her cousin John.' },
+        { kind: 'page-break' },
+        { kind: 'heading', text: 'Lowood' },
+        { kind: 'paragraph', text: 'At Lowood School Jane befriends Helen Burns, who bears every punishment patiently and dies of consumption in Jane’s arms.' },
+      ],
+      { header: 'Jane Eyre Study Pack', title: 'Jane Eyre Study Pack' },
+    );
+    const body = await addFile({ attachment: { filename: 'jane-eyre.pdf', content: Buffer.from(content), contentType: 'application/pdf' } }, { book: 'Jane Eyre' });
+    expect(embedOf(body).title).toBe('Preview: Jane Eyre Study Pack');
+    expect(String(embedOf(body).description)).toMatch(/\*\*Lowood\*\* — 1 ¶, \d+ words \(p\. 2\)/);
+    expect(JSON.stringify(embedOf(body).fields)).toContain('2 pages');
+    const answer = await ask('Who does Jane befriend at Lowood?', { book: 'Jane Eyre' });
+    expect(textOf(answer)).toContain('Jane Eyre Study Pack › Lowood ¶1');
+    const guide = t.library.guides(h.fake.guild.id).find((candidate) => candidate.book === 'Jane Eyre')!;
+    expect(guide).toMatchObject({ format: 'pdf', pages: 2 });
+    expect(t.library.exportGuide(h.fake.guild.id, guide.id).markdown).toMatch(/<!-- page 2 -->\n\nAt Lowood School/);
   });
 
   it('a saved web page keeps its article and headings and drops navigation and comments', async () => {
