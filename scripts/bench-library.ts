@@ -22,7 +22,8 @@ import { guideParser } from '../src/library/parser.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
 
 const PAGES = 50;
-const WORDS_PER_PAGE = 300;
+/** Words of each chapter; at 11 pt a page holds about this much, so the PDF comes out at about PAGES pages. */
+const WORDS_PER_PAGE = 590;
 const SERVERS = 20;
 const GUIDES_PER_SERVER = 3;
 const PARAGRAPHS_PER_GUIDE = 30;
@@ -91,26 +92,36 @@ function wrap(text: string, width: number, measure: (line: string) => number): s
   return lines;
 }
 
+/**
+ * The pages as a PDF the way a word processor lays out notes: each chapter's heading (16 pt bold) follows
+ * the end of the previous chapter on the same page, body text at 11 pt, a page number at the foot. (A
+ * heading at the same place on every page would read as a running header, which PDF reading drops.)
+ */
 async function pdfOf(pages: PageText[]): Promise<Uint8Array> {
   const document = await PDFDocument.create();
   document.setTitle('Never Let Me Go — Fifty Pages of Notes');
   const body = await document.embedFont(StandardFonts.TimesRoman);
   const bold = await document.embedFont(StandardFonts.TimesRomanBold);
-  pages.forEach((content, index) => {
-    const page = document.addPage([595, 842]);
-    let y = 780;
-    page.drawText(content.heading, { x: 56, y, size: 18, font: bold });
-    y -= 30;
-    for (const paragraph of content.paragraphs) {
-      for (const line of wrap(paragraph, 483, (text) => body.widthOfTextAtSize(text, 10))) {
-        if (y < 60) break;
-        page.drawText(line, { x: 56, y, size: 10, font: body });
-        y -= 13;
-      }
-      y -= 7;
+  const size = { width: 595, height: 842, left: 56, right: 539, top: 780, bottom: 70 };
+  let page = document.addPage([size.width, size.height]);
+  let y = size.top;
+  const line = (text: string, font: typeof body, fontSize: number, leading: number) => {
+    if (y < size.bottom) {
+      page = document.addPage([size.width, size.height]);
+      y = size.top;
     }
-    page.drawText(String(index + 1), { x: 290, y: 30, size: 9, font: body });
-  });
+    page.drawText(text, { x: size.left, y, size: fontSize, font });
+    y -= leading;
+  };
+  for (const content of pages) {
+    y -= 10;
+    line(content.heading, bold, 16, 24);
+    for (const paragraph of content.paragraphs) {
+      for (const text of wrap(paragraph, size.right - size.left, (candidate) => body.widthOfTextAtSize(candidate, 11))) line(text, body, 11, 14);
+      y -= 6;
+    }
+  }
+  document.getPages().forEach((each, index) => each.drawText(String(index + 1), { x: size.width / 2, y: 30, size: 9, font: body }));
   return document.save();
 }
 
@@ -170,7 +181,7 @@ async function main() {
     const doneAt = performance.now();
     add[format] = {
       bytes: file.bytes.byteLength,
-      pages: parsed.pageCount ?? PAGES,
+      ...(parsed.pageCount ? { pages: parsed.pageCount } : {}),
       sections: preview.sections.length,
       words: preview.sections.reduce((sum, section) => sum + section.words, 0),
       embedded: computed,
