@@ -116,7 +116,7 @@ describe('npm run register', () => {
       expect(fake.guildCommands()).toBeNull();
       const guild = await register({ ...env, DISCORD_GUILD_ID: fake.guild.id });
       expect(guild.code).toBe(0);
-      expect(guild.stderr).toContain(`Registered 16 commands for server ${fake.guild.id}`);
+      expect(guild.stderr).toContain(`Registered 17 commands for server ${fake.guild.id}`);
       expect(fake.guildCommands()?.length).toBe(16);
       expect(guild.stderr).not.toContain(fake.token);
       const missing = await register({ DISCORD_API_URL: fake.apiUrl });
