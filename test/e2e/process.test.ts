@@ -71,7 +71,7 @@ describe('npm start with DISCORD_TOKEN (against the fake Discord)', () => {
         .split('\n')
         .filter((line) => line.includes('"msg":"ready"'))
         .map((line) => JSON.parse(line) as LooseJson)[0]!;
-      expect(ready).toMatchObject({ guides: 2, commands: 16 });
+      expect(ready).toMatchObject({ guides: 2, commands: 17 });
       expect(ready.sections).toBeGreaterThan(0);
       expect(ready.chunks).toBeGreaterThan(0);
 
