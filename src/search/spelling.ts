@@ -47,13 +47,19 @@ export class SpellingCorrector {
   private readonly vocabulary: string[];
   private readonly nearby: DeleteIndex;
 
-  constructor(texts: Iterable<string>) {
+  constructor(texts: Iterable<string>, counted?: Iterable<[string, number]>) {
+    if (counted) for (const [word, count] of counted) this.counts.set(word, count);
     for (const text of texts) for (const word of words(text)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
     for (const word of this.counts.keys()) this.stems.add(stem(word));
     this.vocabulary = [...this.counts.keys()];
     // A word is looked up two edits away only for question words of TWO_EDITS_FROM letters or more, so only
     // words at least two letters shorter than that need their two-letter deletes stored.
     this.nearby = new DeleteIndex(this.vocabulary, (word) => (word.length >= TWO_EDITS_FROM - 2 ? 2 : 1));
+  }
+
+  /** A corrector for words already counted (in order of first use), as the index stores them. */
+  static fromCounts(counts: Iterable<[string, number]>): SpellingCorrector {
+    return new SpellingCorrector([], counts);
   }
 
   /** The correction of one lowercase word, or undefined when it is known, too short, or has no close match. */
