@@ -85,7 +85,7 @@ async function main() {
     if (scale > 1) {
       corpus = tempDir(`${scale}x-corpus`);
       folders.push(corpus);
-      writeScaledCorpus(config.CORPUS_DIR, corpus, scale);
+      await writeScaledCorpus(config.CORPUS_DIR, corpus, scale);
     }
     const indexDir = tempDir(`${scale}x-index`);
     folders.push(indexDir);
@@ -96,7 +96,7 @@ async function main() {
     const env = envFor({ CORPUS_DIR: corpus, INDEX_DIR: indexDir });
     const { chunks: _chunks, ...fresh } = measureInFreshProcess(env, questions);
     if (scale === 1) qps = await throughput(env, questions, Math.max(1, Math.min(2, os.availableParallelism())));
-    results[`${scale}x`] = { ...corpusFigures(corpus), build_cold_ms: buildColdMs, build_cached_ms: buildCachedMs, ...fresh, bench_ms: Math.round(performance.now() - scaleStarted) };
+    results[`${scale}x`] = { ...(await corpusFigures(corpus)), build_cold_ms: buildColdMs, build_cached_ms: buildCachedMs, ...fresh, bench_ms: Math.round(performance.now() - scaleStarted) };
     for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
   }
 

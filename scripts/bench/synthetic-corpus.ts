@@ -105,9 +105,9 @@ class Variant {
 }
 
 /** Writes the corpus plus `copies - 1` distinct variants of every guide, so the scaled corpus has about `copies` times the chunks. */
-export function writeScaledCorpus(corpusDir: string, targetDir: string, copies: number): void {
+export async function writeScaledCorpus(corpusDir: string, targetDir: string, copies: number): Promise<void> {
   fs.mkdirSync(targetDir, { recursive: true });
-  const guides = loadCorpus(corpusDir);
+  const guides = await loadCorpus(corpusDir);
   for (const name of fs.readdirSync(corpusDir)) fs.copyFileSync(path.join(corpusDir, name), path.join(targetDir, name));
   const english = englishWords();
   const names = guideNames(guides);
@@ -135,8 +135,8 @@ export interface CorpusFigures {
 }
 
 /** How much of a corpus is distinct: chunk texts, sentences and words (what makes a scaled corpus honest). */
-export function corpusFigures(corpusDir: string): CorpusFigures {
-  const guides = loadCorpus(corpusDir);
+export async function corpusFigures(corpusDir: string): Promise<CorpusFigures> {
+  const guides = await loadCorpus(corpusDir);
   const chunks = guides.flatMap(chunkGuide);
   const sentences = chunks.flatMap((chunk) => chunk.sentences.map((sentence) => sentence.normalised));
   const vocabulary = new Set<string>();

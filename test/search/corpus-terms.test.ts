@@ -5,8 +5,8 @@ import { computeCorpusTerms, decodeCorpusTerms, encodeCorpusTerms } from '../../
 import { terms } from '../../src/search/tokenize.js';
 import { CORPUS_DIR } from '../helpers/engine.js';
 
-describe('the corpus terms stored with the index', () => {
-  const guides = loadCorpus(CORPUS_DIR);
+describe('the corpus terms stored with the index', async () => {
+  const guides = await loadCorpus(CORPUS_DIR);
   const chunks = guides.flatMap(chunkGuide);
   const computed = computeCorpusTerms(guides, chunks);
 

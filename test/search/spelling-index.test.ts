@@ -41,8 +41,8 @@ function misspellings(word: string, seed: number): string[] {
   return out;
 }
 
-describe('the indexed spelling lookup', () => {
-  const guides = loadCorpus(CORPUS_DIR);
+describe('the indexed spelling lookup', async () => {
+  const guides = await loadCorpus(CORPUS_DIR);
   const texts = guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs]));
   const corrector = new SpellingCorrector(texts);
   const counts = new Map<string, number>();

@@ -73,7 +73,7 @@ export const statsCommand: CommandModule = {
     if (!access) return;
     const days = daysOption(interaction, 7);
     if ('error' in days) return send(interaction, { content: days.error }, { ephemeral: true });
-    const stats = access.store.stats.get(access.guildId, { days: days.days, top: 5, bySection: true });
+    const stats = await access.store.stats.get(access.guildId, { days: days.days, top: 5, bySection: true });
     return send(interaction, { embeds: [statsEmbed(stats, access.teacher.retentionDays)] }, { ephemeral: true });
   },
 };

@@ -75,8 +75,8 @@ export class TeacherRuntime {
     if (this.started) return;
     this.started = true;
     await this.indexAllNotes();
-    this.purge();
-    this.timer = setInterval(() => this.purge(), this.retentionIntervalMs);
+    await this.purge();
+    this.timer = setInterval(() => void this.purge(), this.retentionIntervalMs);
     this.timer.unref();
   }
 
@@ -86,9 +86,9 @@ export class TeacherRuntime {
   }
 
   /** Deletes logged questions (and their votes) older than RETENTION_DAYS. Never throws. */
-  purge(now = Date.now()): PurgeResult | undefined {
+  async purge(now = Date.now()): Promise<PurgeResult | undefined> {
     try {
-      const result = this.store.privacy.purgeOlderThan(this.retentionDays, now);
+      const result = await this.store.privacy.purgeOlderThan(this.retentionDays, now);
       if (result.total > 0) this.logger.info({ ...result, retentionDays: this.retentionDays }, 'retention: old log rows deleted');
       return result;
     } catch (error) {
@@ -100,7 +100,7 @@ export class TeacherRuntime {
   async indexAllNotes(): Promise<number> {
     if (!this.engine.addNote) return 0;
     let count = 0;
-    for (const note of this.store.notes.all()) {
+    for (const note of await this.store.notes.all()) {
       try {
         await this.engine.addNote(toTeacherNote(note));
         count += 1;
@@ -129,8 +129,8 @@ export class TeacherRuntime {
   }
 
   /** How far a student has read, as a book part (`none` when they have not said). */
-  readerPart(guildId: string, userId: string): { part: BookPart; set: boolean } {
-    const progress = this.store.progress.get(guildId, userId);
+  async readerPart(guildId: string, userId: string): Promise<{ part: BookPart; set: boolean }> {
+    const progress = await this.store.progress.get(guildId, userId);
     return { part: readerPartOf(progress?.progress), set: progress !== null };
   }
 
@@ -141,7 +141,7 @@ export class TeacherRuntime {
    * cosine alone is not enough.)
    */
   async gapSimilarity(guildId: string, question: string): Promise<SimilarityFn> {
-    const open = this.store.gaps.list(guildId, { limit: GAP_CANDIDATES });
+    const open = await this.store.gaps.list(guildId, { limit: GAP_CANDIDATES });
     if (!this.engine.embed || open.length === 0) return combinedSimilarity(new Map(), 1);
     const texts = [question, ...open.map((gap) => gap.question)];
     const vectors = await this.engine.embed(texts);
