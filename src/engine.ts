@@ -14,10 +14,10 @@ import { fromChatRegister } from './search/chat-register.js';
 import { levelOf, probability, unknownMass, type AnswerSignals } from './search/confidence.js';
 import { loadEnglishDictionary } from './search/english.js';
 import { selectQuotes, type QuoteSentence } from './search/quotes.js';
-import { nameTerms } from './search/names.js';
 import { ScopeGuard } from './search/scope.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
-import { terms, words } from './search/tokenize.js';
+import { terms } from './search/tokenize.js';
+import { bookNameWords, booksAndAuthors } from './search/corpus-terms.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
 import { chunkEmbeddingText, corpusHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { SpellingCorrector } from './search/spelling.js';
@@ -203,16 +203,12 @@ export class Engine {
     this.quotationFinder = new QuotationFinder(guides);
     this.spelling = SpellingCorrector.fromCounts(index.terms.wordCounts);
     this.studyQuestionList = studyQuestions(guides);
-    const authors = guides.map((guide) => guide.meta.book_author).filter((author): author is string => typeof author === 'string');
-    this.scope = new ScopeGuard(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])).join(' '), authors);
-    const books = guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string');
+    const { books, authors } = booksAndAuthors(guides);
+    this.scope = ScopeGuard.fromMentioned(index.terms.mentionedWorks, authors);
     this.bookTitle = books[0];
     this.title = books[0] ? new BookTitle(books[0]) : undefined;
-    this.bookNameWords = new Set([...books, ...authors].flatMap((name) => words(name)));
-    this.names = nameTerms(
-      guides.flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs)),
-      this.bookNameWords,
-    );
+    this.bookNameWords = bookNameWords(guides);
+    this.names = new Set(index.terms.names);
     loadEnglishDictionary();
   }
 

@@ -1,4 +1,6 @@
 import type { Chunk, Guide } from '../guide/types.js';
+import { nameTerms } from './names.js';
+import { mentionedWorks } from './scope.js';
 import { terms, words } from './tokenize.js';
 
 /**
@@ -12,6 +14,24 @@ export interface CorpusTerms {
   sections: { text: string[]; heading: string[] }[];
   /** Every word of the guides' headings and paragraphs (unstemmed) and how often it is used, in order of first use. */
   wordCounts: [string, number][];
+  /** The well-known other works the guides mention themselves (see scope.ts). */
+  mentionedWorks: string[];
+  /** The names the guides use, as search terms (see names.ts). */
+  names: string[];
+}
+
+/** The studied books and their authors, as the guides' front matter names them. */
+export function booksAndAuthors(guides: Guide[]): { books: string[]; authors: string[] } {
+  return {
+    books: guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string'),
+    authors: guides.map((guide) => guide.meta.book_author).filter((author): author is string => typeof author === 'string'),
+  };
+}
+
+/** The words of the book's title and author: capitalised in every guide, yet never the answer to "who". */
+export function bookNameWords(guides: Guide[]): Set<string> {
+  const { books, authors } = booksAndAuthors(guides);
+  return new Set([...books, ...authors].flatMap((name) => words(name)));
 }
 
 /** The texts the spelling corrector learns the guides' words from: every heading and paragraph. */
@@ -26,6 +46,13 @@ export function computeCorpusTerms(guides: Guide[], chunks: Chunk[]): CorpusTerm
       guide.sections.filter((section) => section.paragraphs.length > 0).map((section) => ({ text: terms(section.paragraphs.join(' ')), heading: terms(section.path.join(' ')) })),
     ),
     wordCounts: [...counts],
+    mentionedWorks: mentionedWorks(guideTexts(guides).join(' ')),
+    names: [
+      ...nameTerms(
+        guides.flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs)),
+        bookNameWords(guides),
+      ),
+    ],
   };
 }
 
@@ -55,7 +82,14 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
     push(section.heading);
   }
   const header = Buffer.from(
-    JSON.stringify({ terms: [...vocabulary.keys()], sentenceCounts: corpus.chunks.map((chunk) => chunk.sentences.length), sections: corpus.sections.length, wordCounts: corpus.wordCounts }),
+    JSON.stringify({
+      terms: [...vocabulary.keys()],
+      sentenceCounts: corpus.chunks.map((chunk) => chunk.sentences.length),
+      sections: corpus.sections.length,
+      wordCounts: corpus.wordCounts,
+      mentionedWorks: corpus.mentionedWorks,
+      names: corpus.names,
+    }),
   );
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
@@ -67,7 +101,15 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
 /** Reads what `encodeCorpusTerms` wrote; throws when the bytes do not hold it. */
 export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
   const headerLength = bytes.readUInt32LE(0);
-  const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as { terms: string[]; sentenceCounts: number[]; sections: number; wordCounts: [string, number][] };
+  const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as {
+    terms: string[];
+    sentenceCounts: number[];
+    sections: number;
+    wordCounts: [string, number][];
+    mentionedWorks: string[];
+    names: string[];
+  };
+  if (![header.terms, header.sentenceCounts, header.wordCounts, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
   const start = 4 + headerLength + ((4 - ((4 + headerLength) % 4)) % 4);
   const numbers = new Int32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength));
   let at = 0;
@@ -85,5 +127,5 @@ export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
   const chunks = header.sentenceCounts.map((sentences) => ({ text: next(), heading: next(), sentences: Array.from({ length: sentences }, next) }));
   const sections = Array.from({ length: header.sections }, () => ({ text: next(), heading: next() }));
   if (at !== numbers.length) throw new Error('the term lists do not end where they should');
-  return { chunks, sections, wordCounts: header.wordCounts };
+  return { chunks, sections, wordCounts: header.wordCounts, mentionedWorks: header.mentionedWorks, names: header.names };
 }
