@@ -117,7 +117,7 @@ describe('npm run register', () => {
       const guild = await register({ ...env, DISCORD_GUILD_ID: fake.guild.id });
       expect(guild.code).toBe(0);
       expect(guild.stderr).toContain(`Registered 17 commands for server ${fake.guild.id}`);
-      expect(fake.guildCommands()?.length).toBe(16);
+      expect(fake.guildCommands()?.length).toBe(17);
       expect(guild.stderr).not.toContain(fake.token);
       const missing = await register({ DISCORD_API_URL: fake.apiUrl });
       expect(missing.code).toBe(1);
