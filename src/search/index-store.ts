@@ -10,7 +10,7 @@ import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
 export const INDEX_FORMAT_VERSION = 2;
 /** Bump when loading, chunking or the text each chunk is embedded as changes what the same corpus produces. */
-export const CHUNKING_VERSION = 1;
+export const CHUNKING_VERSION = 2;
 
 export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', terms: 'terms.bin', cache: 'embedding-cache.sqlite' } as const;
 

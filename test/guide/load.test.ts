@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { describe, expect, it } from 'vitest';
 import { parseMarkdownGuide } from '../../src/guide/ingest/markdown.js';
 import { looksLikeHeading, parseTextGuide } from '../../src/guide/ingest/text.js';
 import { IngestError } from '../../src/guide/ingest/types.js';
-import { CorpusError, loadCorpus, loadGuideFile } from '../../src/guide/load.js';
+import { CorpusError, listGuideFiles, loadCorpus, loadGuideFile } from '../../src/guide/load.js';
 import { CORPUS_DIR, tempDir } from '../helpers/engine.js';
+import { makePdf } from './ingest/make-pdf.js';
 
 const SEEDS = path.resolve(import.meta.dirname, '..', 'fixtures', 'seeds');
 const paths = (guide: { sections: { path: string[] }[] }) => guide.sections.map((section) => section.path.join(' › '));
@@ -120,6 +122,32 @@ describe('plain-text guides', () => {
     expect(headings).toContain('Spoiler-free Summary');
     expect(headings).toContain('Full Summary');
     expect(raw.sections.flatMap((section) => section.paragraphs).some((p) => p.includes('fourth donation'))).toBe(true);
+  });
+});
+
+describe('a corpus of every format', () => {
+  it('loads PDF, Word, web-page, Markdown and text guides, and skips other files', async () => {
+    const dir = tempDir();
+    const prose = 'Kathy remembers the years at Hailsham as a time of games, lessons and rumours about the world outside.';
+    fs.writeFileSync(
+      path.join(dir, 'a.pdf'),
+      await makePdf([
+        { kind: 'title', text: 'PDF Notes' },
+        { kind: 'heading', text: 'From a PDF' },
+        { kind: 'paragraph', text: prose },
+      ]),
+    );
+    const word = new Document({ sections: [{ children: [new Paragraph({ text: 'From Word', heading: HeadingLevel.HEADING_1 }), new Paragraph({ text: prose })] }] });
+    fs.writeFileSync(path.join(dir, 'b.docx'), await Packer.toBuffer(word));
+    fs.copyFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'web', 'never-let-me-go-summary.html'), path.join(dir, 'c.htm'));
+    fs.writeFileSync(path.join(dir, 'd.md'), `# From Markdown\n\n${prose}\n`);
+    fs.writeFileSync(path.join(dir, 'e.txt'), `Notes\n\nFrom Text\n\n${prose}\n`);
+    for (const other of ['marks.xlsx', '.d.md.123.tmp', 'README.md']) fs.writeFileSync(path.join(dir, other), 'not a guide');
+    expect(listGuideFiles(dir)).toEqual(['a.pdf', 'b.docx', 'c.htm', 'd.md', 'e.txt']);
+    const guides = await loadCorpus(dir);
+    expect(guides.map((guide) => guide.sections.find((section) => section.path.length > 0)?.path[0])).toEqual(['From a PDF', 'From Word', 'Spoiler-free Summary', 'From Markdown', 'From Text']);
+    expect(guides[0]!.title).toBe('PDF Notes');
+    expect(guides[0]!.sections[0]!.pages).toEqual([1]);
   });
 });
 

@@ -123,6 +123,12 @@ export async function parsePdf(input: IngestInput): Promise<ParsedDocument> {
   });
   const spacing = gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)] ?? body * 1.2;
 
+  const pageLines = new Map<number, PdfLine[]>();
+  for (const line of lines) {
+    if (pageLines.has(line.page)) pageLines.get(line.page)!.push(line);
+    else pageLines.set(line.page, [line]);
+  }
+
   const builder = new SectionBuilder();
   let paragraph: { text: string; page: number } | undefined;
   let previous: PdfLine | undefined;
@@ -151,7 +157,7 @@ export async function parsePdf(input: IngestInput): Promise<ParsedDocument> {
       continue;
     }
     flushHeading();
-    if (paragraph && previous && !startsParagraph(previous, line, lines, spacing)) {
+    if (paragraph && previous && !startsParagraph(previous, line, pageLines.get(previous.page) ?? [], spacing)) {
       paragraph.text = joinLines(paragraph.text, line.text);
     } else {
       flush();
@@ -167,13 +173,13 @@ export async function parsePdf(input: IngestInput): Promise<ParsedDocument> {
   return { guide, warnings, pageCount: document.pageCount };
 }
 
-/** Whether a body line starts a new paragraph after the previous body line. */
-function startsParagraph(previous: PdfLine, line: PdfLine, lines: PdfLine[], spacing: number): boolean {
+/** Whether a body line starts a new paragraph after the previous body line (`pageLines`: the lines of the previous line's page). */
+function startsParagraph(previous: PdfLine, line: PdfLine, pageLines: PdfLine[], spacing: number): boolean {
   const ended = ENDS_SENTENCE.test(previous.text);
   // A new page or column: the paragraph goes on unless the last line ended a sentence.
   if (line.page !== previous.page || line.y >= previous.y) return ended;
   if (previous.y - line.y > spacing * PARAGRAPH_GAP_RATIO) return true;
   if (line.x - previous.x > line.size && ended) return true;
-  const columnRight = Math.max(...lines.filter((other) => other.page === previous.page && Math.abs(other.x - previous.x) <= previous.size * 3).map((other) => other.right));
+  const columnRight = Math.max(...pageLines.filter((other) => Math.abs(other.x - previous.x) <= previous.size * 3).map((other) => other.right));
   return ended && previous.right < columnRight - previous.size * 3;
 }
