@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { loadEmbedder, type Embedder } from './embed/embedder.js';
 import { citation, sectionCitation } from './guide/chunk.js';
-import { loadCorpus } from './guide/load.js';
+import { loadCorpus, loadGuideFiles } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
 import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
@@ -19,7 +19,7 @@ import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { terms } from './search/tokenize.js';
 import { bookNameWords, booksAndAuthors } from './search/corpus-terms.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
-import { chunkEmbeddingText, corpusHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
+import { chunkEmbeddingText, corpusHash, filesHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { SpellingCorrector } from './search/spelling.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
 import { QuotationFinder, type Quotation } from './tutor/quotations.js';
@@ -42,6 +42,8 @@ export interface EngineOptions {
   embedder?: Embedder;
   /** Overrides of retrieval weights, for evaluation experiments. */
   tuning?: Partial<RetrievalTuning>;
+  /** An explicit set of guide files instead of every guide in CORPUS_DIR (a server's library of one book). */
+  guideFiles?: string[];
 }
 
 export interface RetrievalTuning {
@@ -216,9 +218,9 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const { config, logger } = options;
     const started = performance.now();
-    const guides = await loadCorpus(config.CORPUS_DIR);
+    const guides = options.guideFiles ? await loadGuideFiles(options.guideFiles) : await loadCorpus(config.CORPUS_DIR);
     const embedder = options.embedder ?? (await loadEmbedder(config, logger));
-    const hash = corpusHash(config.CORPUS_DIR);
+    const hash = options.guideFiles ? filesHash(options.guideFiles) : corpusHash(config.CORPUS_DIR);
     const mode = options.rebuild ?? 'auto';
 
     const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.identity, corpusHash: hash });

@@ -13,9 +13,7 @@ import { CORPUS_DIR, openTestEngine, silentLogger, tempDir, testConfig } from '.
 
 let embedder: Embedder;
 let engine: Engine;
-const corpusText = (await loadCorpus(CORPUS_DIR))
-  .flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs))
-  .join('\n');
+const corpusText = (await loadCorpus(CORPUS_DIR)).flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs)).join('\n');
 
 beforeAll(async () => {
   const config = testConfig();

@@ -43,3 +43,10 @@ export async function loadGuideFile(file: string): Promise<Guide> {
     throw error;
   }
 }
+
+/** Loads the given guide files, in the order given. */
+export async function loadGuideFiles(files: readonly string[]): Promise<Guide[]> {
+  const guides: Guide[] = [];
+  for (const file of files) guides.push(await loadGuideFile(file));
+  return guides;
+}

@@ -56,13 +56,13 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 
 /** A hash of every guide file (names and bytes) and of the chunking rules. */
 export function corpusHash(corpusDir: string): string {
+  return filesHash(listGuideFiles(corpusDir).map((name) => path.join(corpusDir, name)));
+}
+
+/** A hash of the given guide files (names and bytes, in the order given) and of the chunking rules. */
+export function filesHash(files: readonly string[]): string {
   const hash = createHash('sha256').update(`chunking:${CHUNKING_VERSION}\n`);
-  for (const name of listGuideFiles(corpusDir))
-    hash
-      .update(name)
-      .update('\0')
-      .update(fs.readFileSync(path.join(corpusDir, name)))
-      .update('\0');
+  for (const file of files) hash.update(path.basename(file)).update('\0').update(fs.readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 

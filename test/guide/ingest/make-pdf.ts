@@ -81,6 +81,37 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   return lines;
 }
 
+const sentence = (n: number) =>
+  `Kathy remembers lesson ${['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][n % 10]} at Hailsham, where the guardians watched the students closely and said little about the future.`;
+export const LONG_PARAGRAPH = Array.from({ length: 30 }, (_, n) => sentence(n)).join(' ');
+
+/** Study notes over four pages: a title page, a contents page, two parts with a subsection, a word hyphenated at a line end, a paragraph across a page break. */
+export const STUDY_NOTES: PdfBlock[] = [
+  { kind: 'title', text: 'Never Let Me Go: A Study Guide' },
+  { kind: 'paragraph', text: 'These notes follow the three parts of the novel and the questions the class discussed in the autumn term.' },
+  { kind: 'paragraph', text: 'Each part ends with a few questions to think about before the next lesson.' },
+  { kind: 'page-break' },
+  {
+    kind: 'lines',
+    lines: ['Contents', 'Part One: Hailsham .......... 3', 'The Gallery .......... 3', 'Part Two: The Cottages .......... 4', 'Part Three: Becoming Adults .......... 5', 'Questions .......... 5'],
+  },
+  { kind: 'page-break' },
+  { kind: 'heading', text: 'Part One: Hailsham' },
+  { kind: 'paragraph', text: 'The first part is set at Hailsham, a boarding school in the English countryside where Kathy, Ruth and Tommy grow up together.' },
+  { kind: 'subheading', text: 'The Gallery' },
+  {
+    kind: 'lines',
+    lines: [
+      'Madame visits Hailsham to choose the best art for her gallery. Each charac-',
+      'ter in the novel remembers these visits, and the well-',
+      'known rumour about the gallery grows every single term.',
+    ],
+  },
+  { kind: 'paragraph', text: LONG_PARAGRAPH },
+  { kind: 'heading', text: 'Part Two: The Cottages' },
+  { kind: 'paragraph', text: 'At the Cottages the older students read novels, argue about the possibles and wait to begin their training as carers.' },
+];
+
 /** A PDF whose pages are only pictures (as a scanner makes them): no text layer at all. */
 export async function makeScannedPdf(pageCount: number): Promise<Uint8Array> {
   const document = await PDFDocument.create();

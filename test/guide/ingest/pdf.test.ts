@@ -4,39 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { guideToMarkdown, ingestGuide, previewOf } from '../../../src/guide/ingest/index.js';
 import { joinLines, MAX_PDF_PAGES } from '../../../src/guide/ingest/pdf.js';
 import { PDFDocument } from 'pdf-lib';
-import { makePdf, makeScannedPdf, type PdfBlock } from './make-pdf.js';
+import { LONG_PARAGRAPH, makePdf, makeScannedPdf, STUDY_NOTES } from './make-pdf.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures');
-const sentence = (n: number) =>
-  `Kathy remembers lesson ${['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][n % 10]} at Hailsham, where the guardians watched the students closely and said little about the future.`;
-const long = Array.from({ length: 30 }, (_, n) => sentence(n)).join(' ');
-
-export const STUDY_NOTES: PdfBlock[] = [
-  { kind: 'title', text: 'Never Let Me Go: A Study Guide' },
-  { kind: 'paragraph', text: 'These notes follow the three parts of the novel and the questions the class discussed in the autumn term.' },
-  { kind: 'paragraph', text: 'Each part ends with a few questions to think about before the next lesson.' },
-  { kind: 'page-break' },
-  {
-    kind: 'lines',
-    lines: ['Contents', 'Part One: Hailsham .......... 3', 'The Gallery .......... 3', 'Part Two: The Cottages .......... 4', 'Part Three: Becoming Adults .......... 5', 'Questions .......... 5'],
-  },
-  { kind: 'page-break' },
-  { kind: 'heading', text: 'Part One: Hailsham' },
-  { kind: 'paragraph', text: 'The first part is set at Hailsham, a boarding school in the English countryside where Kathy, Ruth and Tommy grow up together.' },
-  { kind: 'subheading', text: 'The Gallery' },
-  {
-    kind: 'lines',
-    lines: [
-      'Madame visits Hailsham to choose the best art for her gallery. Each charac-',
-      'ter in the novel remembers these visits, and the well-',
-      'known rumour about the gallery grows every single term.',
-    ],
-  },
-  { kind: 'paragraph', text: long },
-  { kind: 'heading', text: 'Part Two: The Cottages' },
-  { kind: 'paragraph', text: 'At the Cottages the older students read novels, argue about the possibles and wait to begin their training as carers.' },
-];
-
 describe('PDF guides', async () => {
   const bytes = await makePdf(STUDY_NOTES, { header: 'Never Let Me Go — Study Notes' });
   const result = await ingestGuide({ fileName: 'study-notes.pdf', bytes });
@@ -65,7 +35,7 @@ describe('PDF guides', async () => {
       'These notes follow the three parts of the novel and the questions the class discussed in the autumn term.',
       'Each part ends with a few questions to think about before the next lesson.',
     ]);
-    expect(result.guide.sections[2]!.paragraphs[1]).toBe(long);
+    expect(result.guide.sections[2]!.paragraphs[1]).toBe(LONG_PARAGRAPH);
     expect(result.guide.sections.map((section) => section.pages)).toEqual([[1, 1], [3], [3, 3], [4]]);
     expect(previewOf(result).sections.map((section) => section.pages)).toEqual([
       [1, 1],
