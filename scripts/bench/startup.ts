@@ -18,8 +18,11 @@ const RECALL_K = 10;
 
 const config = loadConfig();
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 const engine = await Engine.open({ config, logger: createLogger('silent'), rebuild: 'never' });
 const startupMs = performance.now() - started;
+// On a machine others are using, the CPU time says what start-up costs better than the time on the clock.
+const startupCpu = process.cpuUsage(cpuAtStart);
 const questions = JSON.parse(process.argv[2] ?? '[]') as string[];
 for (const question of questions) await engine.ask(question); // warm-up
 const times: number[] = [];
@@ -72,6 +75,7 @@ const floorP50 = percentile(floorTimes, 50);
 process.stdout.write(
   `${JSON.stringify({
     startup_ms: Math.round(startupMs),
+    startup_cpu_ms: Math.round((startupCpu.user + startupCpu.system) / 1000),
     rss_mb: rssMb,
     chunks: engine.stats().chunks,
     hnsw: stored.index.manifest.hnsw,

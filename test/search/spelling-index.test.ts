@@ -28,16 +28,17 @@ function linearClosest(counts: Map<string, number>, byLength: Map<number, string
   return bestDistance <= limit ? best : undefined;
 }
 
-/** Deterministic misspellings of a word: one deletion, insertion, substitution and transposition each, and two edits for long words. */
+/** One deterministic misspelling of a word: a deletion, insertion, substitution or transposition by turns, and two edits for every other long word. */
 function misspellings(word: string, seed: number): string[] {
   const at = seed % (word.length - 1);
-  const out = [
+  const edits = [
     word.slice(0, at) + word.slice(at + 1),
     word.slice(0, at) + 'e' + word.slice(at),
     word.slice(0, at) + (word[at] === 'a' ? 'o' : 'a') + word.slice(at + 1),
     word.slice(0, at) + word[at + 1]! + word[at]! + word.slice(at + 2),
   ];
-  if (word.length >= 7) out.push(word.slice(1, -1), word.slice(0, at) + 'y' + word.slice(at + 2));
+  const out = [edits[seed % edits.length]!];
+  if (word.length >= 7 && seed % 2 === 0) out.push(seed % 4 === 0 ? word.slice(1, -1) : word.slice(0, at) + 'y' + word.slice(at + 2));
   return out;
 }
 
@@ -94,7 +95,7 @@ describe('the indexed spelling lookup', async () => {
   for (let part = 0; part < PARTS; part++) {
     it(`finds the same closest guide word for generated misspellings of the guide words (part ${part + 1} of ${PARTS})`, () => {
       const share = generated.filter((_, i) => i % PARTS === part);
-      expect(share.length).toBeGreaterThan(1000);
+      expect(share.length).toBeGreaterThan(300);
       const { differences, corrected } = compare(share);
       expect(differences).toEqual([]);
       // The comparison means something only if many lookups find a correction.
