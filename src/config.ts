@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_FORMATS } from './log.js';
@@ -10,6 +11,8 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 /** The model id that selects the word-vector model built by `npm run model:offline`. */
 export const OFFLINE_MODEL_ALIAS = 'offline';
 export const DEFAULT_MODEL_ID = 'Xenova/all-MiniLM-L6-v2';
+/** Each engine worker holds a whole engine (model and index) in memory: more than this is a typo. */
+export const MAX_ENGINE_WORKERS = 64;
 
 const optionalText = z
   .string()
@@ -49,6 +52,13 @@ export const configSchema = z.object({
   RETENTION_DAYS: positiveInt(90, 3650),
   /** The health and metrics HTTP listener's port; unset: no listener. 0 picks a free port (tests). */
   HEALTH_PORT: z.coerce.number().int('must be a whole number').min(0, 'must be a port number (0-65535)').max(65_535, 'must be a port number (0-65535)').optional(),
+  /** Engine worker threads (each with its own engine on the same index files); 0 runs the engine in the bot's own thread. Unset: one per core. */
+  ENGINE_WORKERS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(MAX_ENGINE_WORKERS, `must be at most ${MAX_ENGINE_WORKERS}`)
+    .default(() => Math.min(MAX_ENGINE_WORKERS, os.availableParallelism())),
   /** Where the health listener binds; the default keeps it to this machine. */
   HEALTH_HOST: z.string().trim().min(1).default('127.0.0.1'),
 });

@@ -1,0 +1,72 @@
+/**
+ * One engine worker thread: opens engines by spec (lazily, each once) and runs the calls the main
+ * thread routes to it. Each call starts when its message arrives, in order, so a note removed before
+ * a question was sent is gone when that question is searched.
+ */
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { Engine, type TeacherNote } from '../engine.js';
+import { createLogger } from '../log.js';
+import { serialiseError, type Catalogue, type EngineSpec, type FromWorker, type ToWorker, type WorkerData } from './protocol.js';
+
+if (!parentPort) throw new Error('the engine worker runs only as a worker thread');
+const port = parentPort;
+const data = workerData as WorkerData;
+const logger = createLogger(data.logLevel, undefined, data.logFormat).child({ engineThread: threadId });
+const engines = new Map<string, Promise<Engine>>();
+
+const post = (message: FromWorker) => port.postMessage(message);
+
+function open(key: string, spec: EngineSpec, id: number): Promise<Engine> {
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = Engine.open({
+      config: spec.config,
+      logger,
+      rebuild: spec.rebuild ?? 'auto',
+      ...(spec.tuning ? { tuning: spec.tuning } : {}),
+      onProgress: (event) => post({ type: 'progress', id, event }),
+    });
+    engines.set(key, engine);
+    // A failed open is not remembered: the next request may try again (the index may have been rebuilt meanwhile).
+    engine.catch(() => engines.delete(key));
+  }
+  return engine;
+}
+
+function catalogue(engine: Engine): Catalogue {
+  const { modelId, dtype, identity, offline, dimension, profile } = engine.embedder;
+  return {
+    sections: engine.sections(),
+    studyQuestions: engine.studyQuestions(),
+    quotations: engine.quotations(),
+    stats: engine.stats(),
+    embedder: { modelId, dtype, identity, offline, dimension, profile },
+    bookTitle: engine.bookTitle,
+  };
+}
+
+async function handle(message: ToWorker): Promise<unknown> {
+  if (message.type === 'open') return catalogue(await open(message.key, message.spec, message.id));
+  const engine = await engines.get(message.key);
+  if (!engine) throw new Error('this engine was not opened in the worker');
+  const args = message.args;
+  switch (message.method) {
+    case 'ask':
+      return engine.ask(args[0], args[1] as Parameters<Engine['ask']>[1]);
+    case 'gradeAnswer':
+      return engine.gradeAnswer(args[0] as string, args[1]);
+    case 'embed':
+      return engine.embed(args[0] as string[]);
+    case 'addNote':
+      return engine.addNote(args[0] as TeacherNote);
+    case 'removeNote':
+      return engine.removeNote(args[0] as string);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  handle(message).then(
+    (value) => post({ type: 'result', id: message.id, value }),
+    (error: unknown) => post({ type: 'error', id: message.id, error: serialiseError(error) }),
+  );
+});
