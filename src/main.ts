@@ -5,24 +5,63 @@
  * /metrics. SIGTERM and SIGINT stop it gracefully once (see shutdown.ts).
  */
 import { startBot, type Bot } from './bot/bot.js';
+import type { GuideEngine } from './bot/services.js';
 import { TOKEN_REJECTED_EXIT_CODE, TOKEN_REJECTED_MESSAGE, TokenRejectedError } from './bot/token.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
-import { runConsole } from './console.js';
-import { ModelUnavailableError } from './embed/embedder.js';
-import { IndexUnavailableError, type Engine } from './engine.js';
-import { CorpusError } from './guide/load.js';
-import { chooseLogFormat, createLogger, type Logger } from './log.js';
+import type { EnginePool } from './engine-pool/pool.js';
+import type { BuildEvent, Engine } from './engine.js';
+import { chooseLogFormat, createLogger, type LogFormat, type Logger } from './log.js';
 import { healthChecks } from './ops/health-checks.js';
 import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
-import { createProgressReporter, openEngineWithProgress, silentProgress } from './progress.js';
+import type { ProgressReporter } from './progress-reporter.js';
 import { installShutdown } from './shutdown.js';
-import { Store, StoreError } from './store/index.js';
+import { Store } from './store/index.js';
 
-const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError, TokenRejectedError];
+/**
+ * Errors whose message is written for the operator (by name: an engine worker's error arrives as a
+ * copy, and the engine's modules are not loaded in this thread when the engine runs in workers).
+ */
+const FRIENDLY_ERRORS = new Set(['ConfigError', 'CorpusError', 'ModelUnavailableError', 'IndexUnavailableError', 'StoreError', 'TokenRejectedError']);
+
+/** The engine the bot talks to: in this thread (ENGINE_WORKERS=0, and the console mode), or a pool of worker threads. */
+async function openEngine(
+  config: Config,
+  logger: Logger,
+  options: { inProcess: boolean; logFormat: LogFormat; progress: ProgressReporter },
+): Promise<{ engine: GuideEngine & Pick<Engine, 'stats'>; inProcess?: Engine; pool?: EnginePool }> {
+  const onProgress = (event: BuildEvent) => {
+    if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
+    else if (event.stage === 'load') logger.info(event, 'guides loaded');
+  };
+  if (options.inProcess || config.ENGINE_WORKERS === 0) {
+    // Loaded only here: the model runtime stays out of the main thread when the engine runs in workers.
+    const { openEngineWithProgress } = await import('./progress.js');
+    const engine = await openEngineWithProgress({ config, logger, onProgress }, options.progress);
+    return { engine, inProcess: engine };
+  }
+  const { EnginePool } = await import('./engine-pool/pool.js');
+  options.progress.step(`Starting ${config.ENGINE_WORKERS} engine worker${config.ENGINE_WORKERS === 1 ? '' : 's'} (${config.MODEL_DIR ?? config.MODEL_ID})`);
+  const pool = new EnginePool({ workers: config.ENGINE_WORKERS, logger, logFormat: options.logFormat });
+  try {
+    const { CORPUS_DIR, INDEX_DIR, MODEL_ID, MODEL_DIR, MODELS_DIR, MODEL_DTYPE } = config;
+    const spec = { config: { CORPUS_DIR, INDEX_DIR, MODEL_ID, MODEL_DIR, MODELS_DIR, ...(MODEL_DTYPE ? { MODEL_DTYPE } : {}) } };
+    const engine = await pool.open(spec, {
+      onProgress: (event) => {
+        options.progress.onBuild(event);
+        onProgress(event);
+      },
+    });
+    logger.info({ workers: pool.size }, 'engine workers ready');
+    return { engine, pool };
+  } catch (error) {
+    await pool.close(0);
+    throw error;
+  }
+}
 
 function fail(error: unknown, logger?: Logger): never {
-  const known = FRIENDLY_ERRORS.some((type) => error instanceof type);
+  const known = error instanceof Error && FRIENDLY_ERRORS.has(error.name);
   if (!known) logger?.fatal({ err: error }, 'could not start');
   process.stderr.write(`${known ? (error as Error).message : `Guidebot could not start: ${(error as Error)?.message ?? String(error)}`}\n`);
   process.exit(error instanceof TokenRejectedError ? TOKEN_REJECTED_EXIT_CODE : 1);
@@ -40,16 +79,20 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const consoleMode = !config.DISCORD_TOKEN;
-  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
+  const logFormat = chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode });
+  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, logFormat);
   let bot: Bot | undefined;
   let store: Store | undefined;
-  let engine: Engine | undefined;
+  let engine: (GuideEngine & Pick<Engine, 'stats'>) | undefined;
+  let pool: EnginePool | undefined;
   let health: HealthServer | undefined;
 
   const shutdown = installShutdown({
     logger,
     drain: async () => {
       if (bot) await bot.stop();
+      // The answers in flight are delivered by now: the workers can stop.
+      await pool?.close();
       await health?.close();
     },
   });
@@ -84,20 +127,13 @@ async function main(): Promise<void> {
     }
   }
 
+  let inProcess: Engine | undefined;
   try {
     // A person watching (a terminal, or the console mode) sees each slow step and the embedding progress.
+    const { createProgressReporter, silentProgress } = await import('./progress-reporter.js');
     const progress = consoleMode || process.stderr.isTTY ? createProgressReporter(process.stderr) : silentProgress;
-    engine = await openEngineWithProgress(
-      {
-        config,
-        logger,
-        onProgress: (event) => {
-          if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
-          else if (event.stage === 'load') logger.info(event, 'guides loaded');
-        },
-      },
-      progress,
-    );
+    // The console mode has one reader typing: its engine stays in this thread.
+    ({ engine, inProcess, pool } = await openEngine(config, logger, { inProcess: consoleMode, logFormat, progress }));
   } catch (error) {
     fail(error, logger);
   }
@@ -107,7 +143,8 @@ async function main(): Promise<void> {
     process.removeAllListeners('SIGINT');
     process.on('SIGINT', () => process.exit(0));
     store.close();
-    await runConsole({ engine, logger });
+    const { runConsole } = await import('./console.js');
+    await runConsole({ engine: inProcess ?? engine, logger });
     process.exit(0);
   }
 
