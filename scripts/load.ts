@@ -30,6 +30,8 @@ const WARM_UP_ASKS = 5;
 /** How often the bot's memory is sampled during the burst. */
 const SAMPLE_INTERVAL_MS = 50;
 const MAX_N = 10_000;
+/** Idle HTTP connections to the fake stay open this long (Node's 5 s default closes them under the bot's feet when this process lags). */
+const KEEP_ALIVE_MS = 120_000;
 
 function readQuestions(files: string[]): string[] {
   const questions = files
@@ -85,6 +87,17 @@ function finished(fake: FakeDiscord, ids: ReadonlySet<string>): number {
   return done.size;
 }
 
+/** The bot's error log lines by message (and error message), most frequent first. */
+function errorSummary(lines: string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+    const key = [entry.msg, entry.err?.message].filter(Boolean).join(': ');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+}
+
 function buildIfStale(): Promise<void> {
   return new Promise((resolve, reject) => {
     const build = spawn(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -116,7 +129,7 @@ async function main() {
   const questions = readQuestions(options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES);
   if (runner === 'dist') await buildIfStale();
 
-  const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000 });
+  const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000, keepAliveTimeoutMs: KEEP_ALIVE_MS });
   await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
   const startedAt = performance.now();
   const bot = startBotProcess(runner, {
@@ -143,6 +156,7 @@ async function main() {
     await sleep(500); // the member additions reach the bot before the burst
 
     const before: ProcSample = sampleProcess(bot.pid);
+    const generatorCpu = process.cpuUsage();
     let peakRss = before.rssMb;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, sampleProcess(bot.pid).rssMb)), SAMPLE_INTERVAL_MS);
     const burstStarted = performance.now();
@@ -169,7 +183,10 @@ async function main() {
       ack_missed_3s: results.filter((result) => result.ackMs === undefined || result.ackMs > ACK_DEADLINE_MS).length,
       answer_ms: summary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
       errors: results.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length,
+      // This process (the fake Discord and the generator) shares the cores with the bot.
+      generator_cpu_ms: Math.round((process.cpuUsage(generatorCpu).user + process.cpuUsage(generatorCpu).system) / 1000),
       bot_error_logs: bot.errorLines().length,
+      bot_errors: errorSummary(bot.errorLines()),
       bot: {
         cpu_ms: after.cpuMs - before.cpuMs,
         cpu_ms_per_ask: Math.round(((after.cpuMs - before.cpuMs) / n) * 100) / 100,
