@@ -1,0 +1,28 @@
+import { Readability } from '@mozilla/readability';
+import type { Guide } from '../types.js';
+import { removeDebris } from './debris.js';
+import { LEVEL_ATTRIBUTE, parseDocument, walkBlocks } from './dom-blocks.js';
+import { SectionBuilder, collapse, titleFromFileName } from './sections.js';
+import { IngestError, type ParsedDocument } from './types.js';
+
+/**
+ * Saved web pages: Readability finds the article (dropping navigation, ads, share and comment
+ * widgets, footers); its headings and text blocks become the guide. The page's `<title>` (or its
+ * first heading) is the guide's title.
+ */
+export function parseHtml(html: string, fileName: string): ParsedDocument {
+  const document = parseDocument(html);
+  // Readability renames every h1 to h2; the level recorded here keeps the outline.
+  Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).forEach((heading) => heading.setAttribute(LEVEL_ATTRIBUTE, heading.localName.slice(1)));
+  const pageTitle = collapse(document.querySelector('title')?.textContent ?? '');
+  const article = new Readability(document, { keepClasses: false }).parse();
+  if (!article?.content) throw new IngestError('empty', `${fileName} has no article text that Guidebot could find: save the page with its text, or copy the text into a .txt file.`);
+
+  const content = parseDocument(`<!doctype html><html><body>${article.content}</body></html>`);
+  const builder = new SectionBuilder();
+  walkBlocks(content.body, builder, removeDebris);
+  const sections = builder.finish();
+  const title = collapse(article.title ?? '') || pageTitle || titleFromFileName(fileName);
+  const guide: Guide = { source: fileName, title, ...(article.byline ? { author: collapse(article.byline) } : {}), meta: {}, sections };
+  return { guide, warnings: [] };
+}
