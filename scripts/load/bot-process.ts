@@ -35,7 +35,7 @@ export function startBotProcess(runner: BotRunner, env: Record<string, string>):
     onReady = resolve;
     child.on('exit', (code) => reject(new Error(`the bot exited (code ${code}) before it was ready:\n${stderrTail}`)));
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-4000);
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
