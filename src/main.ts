@@ -63,7 +63,7 @@ async function openEngine(
 function fail(error: unknown, logger?: Logger): never {
   const known = error instanceof Error && FRIENDLY_ERRORS.has(error.name);
   if (!known) logger?.fatal({ err: error }, 'could not start');
-  process.stderr.write(`${known ? (error).message : `Guidebot could not start: ${(error as Error)?.message ?? String(error)}`}\n`);
+  process.stderr.write(`${known ? error.message : `Guidebot could not start: ${(error as Error)?.message ?? String(error)}`}\n`);
   process.exit(error instanceof TokenRejectedError ? TOKEN_REJECTED_EXIT_CODE : 1);
 }
 

@@ -14,9 +14,11 @@ if (!parentPort) throw new Error('the engine worker runs only as a worker thread
 /**
  * How much lower than the main thread an engine worker's CPU priority is (a nice increment). When the
  * cores are busy, the main thread's acknowledgements then come before answers (Discord waits 3 s for
- * an acknowledgement, 15 minutes for the answer); on idle cores it changes nothing.
+ * an acknowledgement, 15 minutes for the answer): at +5 the scheduler gives the main thread about three
+ * times a worker's share. On idle cores it changes nothing. More would starve the answers whenever
+ * other processes keep the cores busy.
  */
-export const ENGINE_WORKER_NICENESS = 10;
+export const ENGINE_WORKER_NICENESS = 5;
 const MAX_NICE = 19;
 
 // On Linux a nice value belongs to a thread (and the threads it starts, such as ONNX Runtime's): this
