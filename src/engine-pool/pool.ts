@@ -119,8 +119,9 @@ export class EnginePool {
   }
 
   /**
-   * The engine for a spec, opened on every worker: the first opens it as the spec says (building the
-   * index if needed, with progress), then the others load the index it left. Opened once per spec.
+   * The engine for a spec, opened on every worker. When the index on disk can be used, all workers load
+   * it at once; otherwise the first opens it as the spec says (building the index, with progress) and
+   * then the others load what it wrote. Opened once per spec.
    */
   open(spec: EngineSpec, options: { onProgress?: (event: BuildEvent) => void } = {}): Promise<PooledEngine> {
     if (this.closed) return Promise.reject(new EnginePoolClosedError());
@@ -128,9 +129,7 @@ export class EnginePool {
     let opened = this.opening.get(key);
     if (!opened) {
       opened = (async () => {
-        const [first, ...rest] = this.slots;
-        const catalogue = (await this.request(first!, { type: 'open', id: 0, key, spec }, options.onProgress)) as Catalogue;
-        await Promise.all(rest.map((slot) => this.request(slot, { type: 'open', id: 0, key, spec: { ...spec, rebuild: 'never' } })));
+        const catalogue = await this.openOnEveryWorker(key, spec, options.onProgress);
         this.specs.set(key, { spec, notes: new Map() });
         return new PooledEngine(this, key, catalogue);
       })();
@@ -138,6 +137,22 @@ export class EnginePool {
       opened.catch(() => this.opening.delete(key));
     }
     return opened;
+  }
+
+  private async openOnEveryWorker(key: string, spec: EngineSpec, onProgress?: (event: BuildEvent) => void): Promise<Catalogue> {
+    const loadOnly: EngineSpec = { ...spec, rebuild: 'never' };
+    if (spec.rebuild !== 'force') {
+      const loaded = await Promise.allSettled(this.slots.map((slot) => this.request(slot, { type: 'open', id: 0, key, spec: loadOnly }, slot.index === 0 ? onProgress : undefined)));
+      const failures = loaded.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+      if (failures.length === 0) return (loaded[0] as PromiseFulfilledResult<unknown>).value as Catalogue;
+      // Anything but an index that needs building (a missing corpus, a model that cannot load) is the answer.
+      const other = failures.find((error) => error.name !== 'IndexUnavailableError');
+      if (other || spec.rebuild === 'never') throw other ?? failures[0]!;
+    }
+    const [first, ...rest] = this.slots;
+    const catalogue = (await this.request(first!, { type: 'open', id: 0, key, spec }, onProgress)) as Catalogue;
+    await Promise.all(rest.map((slot) => this.request(slot, { type: 'open', id: 0, key, spec: loadOnly })));
+    return catalogue;
   }
 
   /** Runs a call on the least busy worker that is up. */

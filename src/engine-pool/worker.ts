@@ -21,15 +21,22 @@ if (!parentPort) throw new Error('the engine worker runs only as a worker thread
 export const ENGINE_WORKER_NICENESS = 5;
 const MAX_NICE = 19;
 
-// On Linux a nice value belongs to a thread (and the threads it starts, such as ONNX Runtime's): this
-// lowers the worker only. Elsewhere it would lower the whole process, so it is left alone.
-if (process.platform === 'linux') {
+let lowered = false;
+/**
+ * On Linux a nice value belongs to a thread (and the threads it starts later): this lowers the worker
+ * only. Elsewhere it would lower the whole process, so it is left alone. Called once the first engine
+ * is open, so start-up (which the bot waits for) runs at full priority.
+ */
+function lowerPriority(): void {
+  if (lowered || process.platform !== 'linux') return;
+  lowered = true;
   try {
     os.setPriority(0, Math.min(MAX_NICE, os.getPriority(0) + ENGINE_WORKER_NICENESS));
   } catch {
     // Not permitted (a sandbox): the worker keeps the main thread's priority.
   }
 }
+
 const port = parentPort;
 const data = workerData as WorkerData;
 const logger = createLogger(data.logLevel, undefined, data.logFormat).child({ engineThread: threadId });
@@ -67,7 +74,11 @@ function catalogue(engine: Engine): Catalogue {
 }
 
 async function handle(message: ToWorker): Promise<unknown> {
-  if (message.type === 'open') return catalogue(await open(message.key, message.spec, message.id));
+  if (message.type === 'open') {
+    const engine = await open(message.key, message.spec, message.id);
+    lowerPriority();
+    return catalogue(engine);
+  }
   const engine = await engines.get(message.key);
   if (!engine) throw new Error('this engine was not opened in the worker');
   const args = message.args;
