@@ -1,23 +1,37 @@
 /**
- * `npm run --silent load -- --n 200`: fires N concurrent `/ask` interactions (real questions, one
- * user each) through the fake Discord at the real bot in this process, and prints one JSON object:
- * `{"n","ack_ms":{"p50","p95","p99"},"answer_ms":{…},"errors","rss_mb"}`.
- * ack = dispatch → the defer callback arriving at the fake; answer = dispatch → the final edit.
- * Options: --n N (default 200), --model ID (default offline), --index-dir DIR (default: a temporary
- * folder), --questions FILE (JSON lines with a "question" field; default: both evaluation files in eval/),
- * --verbose (info logs).
+ * `npm run --silent load -- --n 1000`: starts the real bot as its own process (`node dist/main.js`,
+ * built first if stale) against a fake Discord in this process, fires N concurrent `/ask` from N
+ * different users with different questions (from the evaluation files), and prints one JSON object:
+ * per interaction the acknowledgement latency (dispatch → the defer callback arriving at the fake) and
+ * the answer latency (dispatch → the final edit), how many acknowledgements missed Discord's 3 s, the
+ * errors, and the bot process's own CPU time and memory (from /proc, every thread included).
+ * The bot runs with its configured rate limits; every user asks once.
+ * Options: --n N (default 200), --workers N (ENGINE_WORKERS; default: the bot's default, one per core but one),
+ * --model ID (default offline), --runner dist|tsx (default dist), --index-dir DIR (default: a
+ * temporary folder), --questions FILE (JSON lines with a "question" field), --timeout-s S (default 120).
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InteractionResponseType } from 'discord.js';
-import { createBot } from '../src/bot/bot.js';
-import { Store } from '../src/store/index.js';
-import { Engine } from '../src/engine.js';
+import { PROJECT_ROOT } from '../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
-import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
+import { startBotProcess, type BotRunner } from './load/bot-process.js';
+import { sampleProcess, type ProcSample } from './load/proc-stats.js';
 import { registerCommands } from './register.js';
+
+/** Discord's deadline for the first response to an interaction. */
+const ACK_DEADLINE_MS = 3000;
+/** Interactions before the measured burst (first-call compilation, caches), from their own users. */
+const WARM_UP_ASKS = 5;
+/** How often the bot's memory is sampled during the burst. */
+const SAMPLE_INTERVAL_MS = 50;
+const MAX_N = 10_000;
+/** Idle HTTP connections to the fake stay open this long (Node's 5 s default closes them under the bot's feet when this process lags). */
+const KEEP_ALIVE_MS = 120_000;
 
 function readQuestions(files: string[]): string[] {
   const questions = files
@@ -28,14 +42,16 @@ function readQuestions(files: string[]): string[] {
   return questions;
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return Math.round(sorted[index]! * 10) / 10;
 }
 
-const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
+function summary(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: percentile(sorted, 100) };
+}
 
 interface Outcome {
   ackMs?: number;
@@ -43,14 +59,13 @@ interface Outcome {
   ok: boolean;
 }
 
-/** Reads what happened to each interaction from the fake's request log (one pass). */
+/** What happened to each interaction, from the fake's request log (one pass). */
 function outcomes(fake: FakeDiscord, ids: string[]): Map<string, Outcome> {
-  const wanted = new Set(ids);
   const result = new Map<string, Outcome>(ids.map((id) => [id, { ok: true }]));
   for (const request of fake.requests) {
-    if (!request.interactionId || !wanted.has(request.interactionId) || request.status === 0) continue;
-    const outcome = result.get(request.interactionId)!;
-    const dispatchedAt = fake.interaction(request.interactionId)!.dispatchedAt;
+    const outcome = request.interactionId ? result.get(request.interactionId) : undefined;
+    if (!outcome || request.status === 0) continue;
+    const dispatchedAt = fake.interaction(request.interactionId!)!.dispatchedAt;
     if (request.status >= 400) outcome.ok = false;
     else if (request.responseKind === 'callback') {
       outcome.ackMs = request.at - dispatchedAt;
@@ -63,76 +78,131 @@ function outcomes(fake: FakeDiscord, ids: string[]): Map<string, Outcome> {
   return result;
 }
 
+/** How many of the interactions have their final edit, or failed. */
+function finished(fake: FakeDiscord, ids: ReadonlySet<string>): number {
+  const done = new Set<string>();
+  for (const request of fake.requests) {
+    if (request.interactionId && ids.has(request.interactionId) && request.status !== 0 && (request.responseKind === 'editOriginal' || request.status >= 400)) done.add(request.interactionId);
+  }
+  return done.size;
+}
+
+/** The bot's error log lines by message (and error message), most frequent first. */
+function errorSummary(lines: string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+    const key = [entry.msg, entry.err?.message].filter(Boolean).join(': ');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+}
+
+function buildIfStale(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const build = spawn(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    build.on('error', reject);
+    build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (exit code ${code})`))));
+  });
+}
+
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load [-- --n N] [--model ID] [--index-dir DIR] [--questions FILE] [--verbose]',
-    options: { n: { type: 'string' }, model: { type: 'string' }, 'index-dir': { type: 'string' }, questions: { type: 'string' }, verbose: { type: 'boolean' } },
+    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S]',
+    options: {
+      n: { type: 'string' },
+      workers: { type: 'string' },
+      model: { type: 'string' },
+      runner: { type: 'string' },
+      'index-dir': { type: 'string' },
+      questions: { type: 'string' },
+      'timeout-s': { type: 'string' },
+    },
   });
   const n = Number(options.n ?? 200);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--n must be a whole number from 1 to 10000');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new Error(`--n must be a whole number from 1 to ${MAX_N}`);
+  const runner = (options.runner ?? 'dist') as BotRunner;
+  if (runner !== 'dist' && runner !== 'tsx') throw new Error('--runner must be dist or tsx');
+  const timeoutMs = Number(options['timeout-s'] ?? 120) * 1000;
+  const model = options.model ?? 'offline';
   const indexDir = options['index-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-'));
-  const questionFiles = options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES;
-  const questions = readQuestions(questionFiles);
+  const questions = readQuestions(options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES);
+  if (runner === 'dist') await buildIfStale();
 
-  const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000 });
-  const { config, logger } = startCli({
-    MODEL_ID: options.model ?? 'offline',
+  const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000, keepAliveTimeoutMs: KEEP_ALIVE_MS });
+  await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
+  const startedAt = performance.now();
+  const bot = startBotProcess(runner, {
+    MODEL_ID: model,
     INDEX_DIR: indexDir,
+    DB_PATH: path.join(indexDir, `load-${Date.now()}.db`),
     DISCORD_TOKEN: fake.token,
     DISCORD_APPLICATION_ID: fake.applicationId,
     DISCORD_API_URL: fake.apiUrl,
-    RATE_LIMIT_PER_USER: '1000',
-    LOG_LEVEL: options.verbose ? 'info' : 'warn',
+    LOG_LEVEL: 'info',
+    ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
   });
-  const engine = await Engine.open({ config, logger });
-  await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
-  // The real bot keeps a question log, votes and settings in SQLite: the load includes those writes.
-  const store = await Store.open(path.join(indexDir, 'load.db'), { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
-  const bot = createBot({ config, engine, logger, store });
-  await bot.start();
+  try {
+    await bot.ready;
+    const readyMs = Math.round(performance.now() - startedAt);
 
-  const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
-  const ask = (i: number) => fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i % members.length]! }));
+    // Every interaction from its own user: the bot's per-user limits stay as configured and never refuse one.
+    const ask = (i: number, name: string) =>
+      fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: fake.addMember({ username: name }) }));
+    const warmUp = new Set(Array.from({ length: WARM_UP_ASKS }, (_, i) => ask(i, `warmup${i}`)));
+    while (finished(fake, warmUp) < warmUp.size) await sleep(10);
+    const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
+    const payloads = Array.from({ length: n }, (_, i) => fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i]! }));
+    await sleep(500); // the member additions reach the bot before the burst
 
-  // Warm up (first-call compilation), not measured.
-  const warmUp = [0, 1, 2].map(ask);
-  while (outcomesDone(fake, warmUp) < warmUp.length) await sleep(10);
+    const before: ProcSample = sampleProcess(bot.pid);
+    const generatorCpu = process.cpuUsage();
+    let peakRss = before.rssMb;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, sampleProcess(bot.pid).rssMb)), SAMPLE_INTERVAL_MS);
+    const burstStarted = performance.now();
+    const ids = payloads.map((payload) => fake.sendInteraction(payload));
+    const wanted = new Set(ids);
+    const deadline = Date.now() + timeoutMs;
+    while (finished(fake, wanted) < ids.length && Date.now() < deadline) await sleep(20);
+    const burstMs = Math.round(performance.now() - burstStarted);
+    clearInterval(sampler);
+    const after = sampleProcess(bot.pid);
+    peakRss = Math.max(peakRss, after.rssMb);
 
-  let peakRss = process.memoryUsage().rss;
-  logger.info({ rssMb: Math.round(peakRss / 1024 / 1024) }, 'memory before the load (engine, model, client and fake Discord loaded)');
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-  const payloads = Array.from({ length: n }, (_, i) => fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i]! }));
-  const ids = payloads.map((payload) => fake.sendInteraction(payload));
-  const deadline = Date.now() + 60_000;
-  while (outcomesDone(fake, ids) < ids.length && Date.now() < deadline) await sleep(20);
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-
-  const results = [...outcomes(fake, ids).values()];
-  const errors = results.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length;
-  const report = {
-    n,
-    ack_ms: summary(results.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
-    answer_ms: summary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
-    errors,
-    rss_mb: Math.round(peakRss / 1024 / 1024),
-  };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-  await bot.stop(5000);
-  await fake.close();
-  process.exit(0);
-}
-
-/** How many of the interactions have their final edit (or a failure). */
-function outcomesDone(fake: FakeDiscord, ids: string[]): number {
-  const wanted = new Set(ids);
-  const done = new Set<string>();
-  for (const request of fake.requests) {
-    if (request.interactionId && wanted.has(request.interactionId) && request.status !== 0 && (request.responseKind === 'editOriginal' || request.status >= 400)) {
-      done.add(request.interactionId);
-    }
+    const results = [...outcomes(fake, ids).values()];
+    const acks = results.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]));
+    const report = {
+      n,
+      model,
+      runner,
+      workers: options.workers === undefined ? 'default' : Number(options.workers),
+      cores: os.availableParallelism(),
+      bot_ready_ms: readyMs,
+      burst_ms: burstMs,
+      ack_ms: summary(acks),
+      ack_missed_3s: results.filter((result) => result.ackMs === undefined || result.ackMs > ACK_DEADLINE_MS).length,
+      answer_ms: summary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
+      errors: results.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length,
+      // This process (the fake Discord and the generator) shares the cores with the bot.
+      generator_cpu_ms: Math.round((process.cpuUsage(generatorCpu).user + process.cpuUsage(generatorCpu).system) / 1000),
+      bot_error_logs: bot.errorLines().length,
+      bot_errors: errorSummary(bot.errorLines()),
+      bot: {
+        cpu_ms: after.cpuMs - before.cpuMs,
+        cpu_ms_per_ask: Math.round(((after.cpuMs - before.cpuMs) / n) * 100) / 100,
+        main_thread_cpu_ms: after.mainThreadCpuMs - before.mainThreadCpuMs,
+        rss_mb_warm: before.rssMb,
+        rss_mb_peak_during_load: peakRss,
+        rss_mb_peak_since_start: after.peakRssMb,
+        threads: after.threads,
+      },
+    };
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    await bot.stop();
+    await fake.close();
   }
-  return done.size;
+  process.exit(0);
 }
 
 main().catch(exitWithError);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_FORMATS } from './log.js';
@@ -10,6 +11,14 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 /** The model id that selects the word-vector model built by `npm run model:offline`. */
 export const OFFLINE_MODEL_ALIAS = 'offline';
 export const DEFAULT_MODEL_ID = 'Xenova/all-MiniLM-L6-v2';
+/** Each engine worker holds a whole engine (model and index) in memory: more than this is a typo. */
+export const MAX_ENGINE_WORKERS = 64;
+/** Cores kept for the main (Discord) thread when ENGINE_WORKERS is unset. */
+export const MAIN_THREAD_CORES = 1;
+
+export function defaultEngineWorkers(cores: number): number {
+  return Math.min(MAX_ENGINE_WORKERS, Math.max(1, cores - MAIN_THREAD_CORES));
+}
 
 const optionalText = z
   .string()
@@ -55,6 +64,18 @@ export const configSchema = z.object({
   RETENTION_DAYS: positiveInt(90, 3650),
   /** The health and metrics HTTP listener's port; unset: no listener. 0 picks a free port (tests). */
   HEALTH_PORT: z.coerce.number().int('must be a whole number').min(0, 'must be a port number (0-65535)').max(65_535, 'must be a port number (0-65535)').optional(),
+  /**
+   * Engine worker threads (each with its own engine on the same index files); 0 runs the engine in the
+   * bot's own thread. Unset: one per core but one (at least one), so a core stays for the Discord thread
+   * (acknowledgements, rendering, writes): with a worker on every core the answers compete with the
+   * acknowledgements Discord waits 3 s for, and every worker holds its own engine in memory.
+   */
+  ENGINE_WORKERS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(MAX_ENGINE_WORKERS, `must be at most ${MAX_ENGINE_WORKERS}`)
+    .default(() => defaultEngineWorkers(os.availableParallelism())),
   /** Where the health listener binds; the default keeps it to this machine. */
   HEALTH_HOST: z.string().trim().min(1).default('127.0.0.1'),
 });

@@ -21,6 +21,7 @@ import { bookNameWords, booksAndAuthors } from './search/corpus-terms.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
 import { chunkEmbeddingText, corpusHash, filesHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { SpellingCorrector } from './search/spelling.js';
+import { findSections, type SectionEntry } from './section-catalogue.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
 import { QuotationFinder, type Quotation } from './tutor/quotations.js';
 import { gradeAnswer, studyQuestions, type QuizGrade, type StudyQuestion } from './tutor/quiz.js';
@@ -62,22 +63,22 @@ export interface AskOptions {
   mode?: RetrievalMode;
   /** Leave out passages that reveal more of the novel than this (a reader's progress). */
   readerPart?: BookPart;
-  /** Leave out passages for which this returns true (e.g. another server's teacher notes). */
+  /** Leave out passages for which this returns true. In-process only: a function cannot reach a worker thread (use `exclude`). */
   skip?: (passage: { id: string; source: string }) => boolean;
+  /** Leave out passages as plain data (e.g. other servers' teacher notes), so the options cross a worker thread. */
+  exclude?: PassageExclusion[];
 }
 
-/** One section of a guide, for the table of contents and `/section`. */
-export interface SectionEntry {
-  /** Stable key: `source#normalised heading path`. */
-  key: string;
+/** Leaves out every passage of `source`, except those whose id starts with `exceptIdPrefix`. */
+export interface PassageExclusion {
   source: string;
-  guide: string;
-  path: string[];
-  citation: string;
-  paragraphs: string[];
-  /** The latest part of the novel this section reveals. */
-  part: BookPart;
+  exceptIdPrefix?: string;
 }
+
+export const isExcluded = (passage: { id: string; source: string }, exclusions: readonly PassageExclusion[] = []) =>
+  exclusions.some((rule) => passage.source === rule.source && (rule.exceptIdPrefix === undefined || !passage.id.startsWith(rule.exceptIdPrefix)));
+
+export type { SectionEntry };
 
 export interface TeacherNote {
   id: string;
@@ -197,6 +198,7 @@ export class Engine {
         path: section.path,
         citation: sectionCitation(guide.title, section.path),
         paragraphs: section.paragraphs,
+        ...(section.pages ? { pages: section.pages } : {}),
         part: partOf(guide.source, section.path),
       })),
     );
@@ -287,7 +289,7 @@ export class Engine {
         refFor: (id) => {
           const document = this.document(id);
           if (!document || (options.readerPart !== undefined && !isWithin(document.part, options.readerPart))) return undefined;
-          if (options.skip?.(document)) return undefined;
+          if (options.skip?.(document) || isExcluded(document, options.exclude)) return undefined;
           return { id, sectionKey: document.sectionKey, paragraphKey: `${document.sectionKey}¶${document.paragraph}` };
         },
       },
@@ -365,21 +367,7 @@ export class Engine {
 
   /** Sections whose heading path matches what was typed (every typed word a prefix of a heading word), best first. */
   findSections(typed: string, limit = 25): SectionEntry[] {
-    const wanted = normaliseForMatch(typed).split(' ').filter(Boolean);
-    const withText = this.sectionList.filter((entry) => entry.paragraphs.length > 0);
-    if (wanted.length === 0) return withText.slice(0, limit);
-    return withText
-      .map((entry) => {
-        const headingWords = normaliseForMatch(entry.path.join(' ')).split(' ');
-        const last = normaliseForMatch(entry.path[entry.path.length - 1] ?? '').split(' ');
-        const matches = wanted.every((word) => headingWords.some((heading) => heading.startsWith(word)));
-        const inLast = wanted.filter((word) => last.some((heading) => heading.startsWith(word))).length;
-        return { entry, matches, inLast };
-      })
-      .filter(({ matches }) => matches)
-      .sort((a, b) => b.inLast - a.inLast)
-      .slice(0, limit)
-      .map(({ entry }) => entry);
+    return findSections(this.sectionList, typed, limit);
   }
 
   /** Highlighted quotes and quoted lines of every guide. */

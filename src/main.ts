@@ -7,28 +7,51 @@
 import { startBot, type Bot } from './bot/bot.js';
 import { TOKEN_REJECTED_EXIT_CODE, TOKEN_REJECTED_MESSAGE, TokenRejectedError } from './bot/token.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
-import { runConsole } from './console.js';
-import { ModelUnavailableError } from './embed/embedder.js';
-import { IndexUnavailableError } from './engine.js';
+import type { EnginePool } from './engine-pool/pool.js';
+import type { BuildEvent } from './engine.js';
 import { CorpusError } from './guide/load.js';
-import type { BookEngine } from './library/engine-factory.js';
-import { LibraryFileError } from './library/state.js';
+import type { BookEngine, OpenBookEngine } from './library/engine-factory.js';
 import { startLibrary, type LibraryRuntime } from './library/runtime.js';
 import { guideParser } from './library/parser.js';
-import { chooseLogFormat, createLogger, type Logger } from './log.js';
+import { chooseLogFormat, createLogger, type LogFormat, type Logger } from './log.js';
 import { healthChecks } from './ops/health-checks.js';
 import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
-import { createProgressReporter, loadEmbedderWithProgress, silentProgress } from './progress.js';
+import type { ProgressReporter } from './progress-reporter.js';
 import { installShutdown } from './shutdown.js';
-import { Store, StoreError } from './store/index.js';
+import { Store } from './store/index.js';
 
-const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError, TokenRejectedError, LibraryFileError];
+/**
+ * Errors whose message is written for the operator (by name: an engine worker's error arrives as a
+ * copy, and the engine's modules are not loaded in this thread when the engine runs in workers).
+ */
+const FRIENDLY_ERRORS = new Set(['ConfigError', 'CorpusError', 'ModelUnavailableError', 'IndexUnavailableError', 'StoreError', 'TokenRejectedError', 'LibraryFileError']);
+
+/**
+ * How the library opens its book engines: in this thread with one loaded model (ENGINE_WORKERS=0, and
+ * the console mode), or on a pool of worker threads (the model is then loaded only in the workers).
+ */
+async function engineFactory(
+  config: Config,
+  logger: Logger,
+  options: { inProcess: boolean; logFormat: LogFormat; progress: ProgressReporter },
+): Promise<{ openEngine: OpenBookEngine; pool?: EnginePool }> {
+  if (options.inProcess || config.ENGINE_WORKERS === 0) {
+    // Loaded only here: the model runtime stays out of the main thread when the engine runs in workers.
+    const [{ loadEmbedderWithProgress }, { localBookEngineFactory }] = await Promise.all([import('./progress.js'), import('./library/engine-factory.js')]);
+    const embedder = await loadEmbedderWithProgress(config, logger, options.progress);
+    return { openEngine: localBookEngineFactory({ config, logger, embedder }) };
+  }
+  const [{ EnginePool }, { pooledBookEngineFactory }] = await Promise.all([import('./engine-pool/pool.js'), import('./engine-pool/book-engines.js')]);
+  options.progress.step(`Starting ${config.ENGINE_WORKERS} engine worker${config.ENGINE_WORKERS === 1 ? '' : 's'} (${config.MODEL_DIR ?? config.MODEL_ID})`);
+  const pool = new EnginePool({ workers: config.ENGINE_WORKERS, logger, logFormat: options.logFormat });
+  return { openEngine: pooledBookEngineFactory({ pool, config }), pool };
+}
 
 function fail(error: unknown, logger?: Logger): never {
-  const known = FRIENDLY_ERRORS.some((type) => error instanceof type);
+  const known = error instanceof Error && FRIENDLY_ERRORS.has(error.name);
   if (!known) logger?.fatal({ err: error }, 'could not start');
-  process.stderr.write(`${known ? (error as Error).message : `Guidebot could not start: ${(error as Error)?.message ?? String(error)}`}\n`);
+  process.stderr.write(`${known ? error.message : `Guidebot could not start: ${(error as Error)?.message ?? String(error)}`}\n`);
   process.exit(error instanceof TokenRejectedError ? TOKEN_REJECTED_EXIT_CODE : 1);
 }
 
@@ -44,11 +67,13 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const consoleMode = !config.DISCORD_TOKEN;
-  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
+  const logFormat = chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode });
+  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, logFormat);
   let bot: Bot | undefined;
   let store: Store | undefined;
   let engine: BookEngine | undefined;
   let library: LibraryRuntime | undefined;
+  let pool: EnginePool | undefined;
   let health: HealthServer | undefined;
 
   const shutdown = installShutdown({
@@ -56,6 +81,8 @@ async function main(): Promise<void> {
     drain: async () => {
       library?.close();
       if (bot) await bot.stop();
+      // The answers in flight are delivered by now: the workers can stop.
+      await pool?.close();
       await health?.close();
     },
   });
@@ -92,19 +119,23 @@ async function main(): Promise<void> {
 
   try {
     // A person watching (a terminal, or the console mode) sees each slow step and the embedding progress.
+    const { createProgressReporter, silentProgress } = await import('./progress-reporter.js');
     const progress = consoleMode || process.stderr.isTTY ? createProgressReporter(process.stderr) : silentProgress;
-    const embedder = await loadEmbedderWithProgress(config, logger, progress);
+    // The console mode has one reader typing: its engines stay in this thread.
+    const factory = await engineFactory(config, logger, { inProcess: consoleMode, logFormat, progress });
+    pool = factory.pool;
     // The host's corpus is the shared library; servers' own guides load when first asked.
     library = await startLibrary({
       config: consoleMode ? { ...config, CORPUS_WATCH: 'off' } : config,
       logger,
-      embedder,
-      onProgress: (event) => {
+      openEngine: factory.openEngine,
+      onProgress: (event: BuildEvent) => {
         progress.onBuild(event);
         if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
         else if (event.stage === 'load') logger.info(event, 'guides loaded');
       },
     });
+    if (pool) logger.info({ workers: pool.size }, 'engine workers ready');
     engine = library.library.sharedEngine();
     if (!engine) throw new CorpusError(`The corpus folder ${config.CORPUS_DIR} has no guides (.md or .txt files).`);
   } catch (error) {
@@ -116,6 +147,7 @@ async function main(): Promise<void> {
     process.removeAllListeners('SIGINT');
     process.on('SIGINT', () => process.exit(0));
     await store.close();
+    const { runConsole } = await import('./console.js');
     await runConsole({ engine, logger });
     process.exit(0);
   }

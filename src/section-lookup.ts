@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SectionEntry } from './engine.js';
+import type { SectionEntry } from './section-catalogue.js';
 import { normaliseForMatch } from './guide/normalise.js';
 
 /**

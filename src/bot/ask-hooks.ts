@@ -23,7 +23,7 @@ export interface AskContext {
   /** When the question arrived (ms), to log how long answering took. */
   startedAt: number;
   /** Engine options `before` hooks may set: how far the reader has read, passages to leave out. */
-  askOptions: Pick<AskOptions, 'readerPart' | 'skip'>;
+  askOptions: Pick<AskOptions, 'readerPart' | 'exclude'>;
   /** How the answer is shown (e.g. spoiler tags), set by `before` hooks. */
   render: AnswerRenderOptions;
   /** Lines shown above this answer only (not part of the answer a hook stores or a teacher approves). */

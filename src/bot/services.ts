@@ -22,7 +22,12 @@ import { TeacherRuntime } from './teacher/runtime.js';
  * (add/remove) and embeddings (grouping similar unanswered questions) are used when present.
  */
 export type GuideEngine = Pick<Engine, 'ask' | 'sections' | 'section' | 'findSections' | 'quotations' | 'findQuote' | 'studyQuestions' | 'gradeAnswer' | 'stats'> &
-  Partial<Pick<Engine, 'addNote' | 'removeNote' | 'embed' | 'embedder'>>;
+  Partial<Pick<Engine, 'addNote' | 'embed'>> & {
+    /** The in-process engine answers at once; a worker pool once every worker has removed the note. */
+    removeNote?: (id: string) => boolean | Promise<boolean>;
+    /** What the bot reads of the model (a worker pool holds no model in the main thread). */
+    embedder?: Pick<Engine['embedder'], 'modelId' | 'profile'>;
+  };
 
 export type BotConfig = Pick<Config, 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS' | 'DISCORD_API_URL'> & Partial<Pick<Config, 'RETENTION_DAYS'>>;
 

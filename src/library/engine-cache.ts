@@ -4,7 +4,8 @@ import type { BookEngine } from './engine-factory.js';
  * The loaded engines of servers' own libraries, least recently used first out, within a memory
  * budget. Each entry's cost is the resident memory measured while it loaded (never below a floor,
  * since a load that ran beside a garbage collection can measure nothing). The shared engines are
- * not kept here: they are never evicted.
+ * not kept here: they are never evicted. An engine that leaves the cache (evicted, replaced by a
+ * new build, deleted) is closed: an engine held in worker threads is let go there.
  */
 
 /** The least a loaded library is counted as, when its measured growth was smaller (or negative). */
@@ -25,7 +26,16 @@ export class EngineCache {
   constructor(
     private readonly budgetBytes: number,
     private readonly onEvict: (entry: CachedEngine) => void = () => {},
+    private readonly onCloseError: (error: unknown, entry: CachedEngine) => void = () => {},
   ) {}
+
+  private closeEngine(entry: CachedEngine): void {
+    try {
+      void Promise.resolve(entry.engine.close?.()).catch((error: unknown) => this.onCloseError(error, entry));
+    } catch (error) {
+      this.onCloseError(error, entry);
+    }
+  }
 
   get(key: string): CachedEngine | undefined {
     const entry = this.entries.get(key);
@@ -43,19 +53,23 @@ export class EngineCache {
 
   /** Adds (or replaces) an entry, then evicts the least recently used others until the total fits. */
   set(entry: CachedEngine): void {
+    const previous = this.entries.get(entry.key);
     this.entries.delete(entry.key);
+    if (previous && previous.engine !== entry.engine) this.closeEngine(previous);
     this.entries.set(entry.key, { ...entry, costBytes: Math.max(MIN_LIBRARY_COST_BYTES, entry.costBytes) });
     for (const [key, other] of this.entries) {
       if (this.totalBytes() <= this.budgetBytes) break;
       if (key === entry.key) continue;
       this.entries.delete(key);
       this.onEvict(other);
+      this.closeEngine(other);
     }
   }
 
   delete(key: string): CachedEngine | undefined {
     const entry = this.entries.get(key);
     this.entries.delete(key);
+    if (entry) this.closeEngine(entry);
     return entry;
   }
 

@@ -3,14 +3,21 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { EmbeddingCache } from '../embed/cache.js';
 import type { Embedder } from '../embed/embedder.js';
-import { Engine, type BuildEvent } from '../engine.js';
+import type { BuildEvent, Engine } from '../engine.js';
 import { chunkGuide } from '../guide/chunk.js';
 import type { Logger } from '../log.js';
 import { chunkEmbeddingText, INDEX_FILES } from '../search/index-store.js';
 
 /** What of an engine the library hands out (the bot's GuideEngine is the same shape). */
 export type BookEngine = Pick<Engine, 'ask' | 'sections' | 'section' | 'findSections' | 'quotations' | 'findQuote' | 'studyQuestions' | 'gradeAnswer' | 'stats'> &
-  Partial<Pick<Engine, 'addNote' | 'removeNote' | 'embed' | 'embedder'>>;
+  Partial<Pick<Engine, 'addNote' | 'embed'>> & {
+    /** Sync in this thread; an engine in worker threads answers once every worker has removed it. */
+    removeNote?(id: string): boolean | Promise<boolean>;
+    /** What of the model the bot reads (an engine in a worker thread sends this much of it). */
+    embedder?: Pick<Engine['embedder'], 'modelId' | 'dtype' | 'identity' | 'offline' | 'dimension' | 'profile'>;
+    /** Called once the library no longer hands this engine out (evicted, or replaced by a reload): an engine held elsewhere (a worker thread) is let go. */
+    close?(): void | Promise<void>;
+  };
 
 /**
  * An engine over an explicit set of guides: plain data, so the same spec can be opened in this
@@ -38,7 +45,8 @@ export interface LocalFactoryOptions {
   embedder: Embedder;
 }
 
-function seedCache(spec: BookEngineSpec): void {
+/** Copies the seed index's embedding cache into a new index folder, so unchanged texts are not embedded again. */
+export function seedCache(spec: BookEngineSpec): void {
   if (!spec.seedCacheFrom) return;
   const target = path.join(spec.indexDir, INDEX_FILES.cache);
   const source = path.join(spec.seedCacheFrom, INDEX_FILES.cache);
@@ -48,7 +56,7 @@ function seedCache(spec: BookEngineSpec): void {
 }
 
 /** Keeps only the vectors of the texts this index holds, so a removed guide's vectors go with it. */
-function pruneCache(engine: Engine, indexDir: string): void {
+export function pruneCache(engine: Pick<Engine, 'guides' | 'embedder'>, indexDir: string): void {
   const chunks = engine.guides.flatMap(chunkGuide);
   const texts = [...chunks.map(chunkEmbeddingText), ...chunks.flatMap((chunk) => chunk.sentences.map((sentence) => sentence.normalised))];
   const cache = new EmbeddingCache(path.join(indexDir, INDEX_FILES.cache));
@@ -62,6 +70,8 @@ function pruneCache(engine: Engine, indexDir: string): void {
 /** Opens book engines in this thread, all sharing one model. */
 export function localBookEngineFactory(options: LocalFactoryOptions): OpenBookEngine {
   return async (spec, onProgress) => {
+    // Loaded only here: with engines in worker threads the model runtime stays out of this thread.
+    const { Engine } = await import('../engine.js');
     seedCache(spec);
     let computed = 0;
     let rebuilt = false;

@@ -88,7 +88,11 @@ export class Library {
     this.layout = new LibraryLayout(options.root);
     this.logger = options.logger;
     this.shared = new SharedLibrary(options.corpusDir, options.indexDir, options.openEngine, options.logger);
-    this.cache = new EngineCache(options.memoryBudgetBytes, (entry) => this.logger.info({ library: entry.key, mb: Math.round(entry.costBytes / 1048576) }, 'library unloaded (least recently used)'));
+    this.cache = new EngineCache(
+      options.memoryBudgetBytes,
+      (entry) => this.logger.info({ library: entry.key, mb: Math.round(entry.costBytes / 1048576) }, 'library unloaded (least recently used)'),
+      (error, entry) => this.logger.error({ err: error, library: entry.key }, 'could not release an unloaded library engine'),
+    );
   }
 
   /** Discards what interrupted imports left, then loads the shared books (building their index if needed). */
@@ -100,7 +104,10 @@ export class Library {
 
   /** The engine of the first shared book: the one for direct messages, the console and anything without a server. */
   sharedEngine(): BookEngine | undefined {
-    return this.shared.defaultBook()?.engine;
+    const engine = this.shared.defaultBook()?.engine;
+    // The bot keeps this one for its lifetime (direct messages, teacher notes): a reload must not close it.
+    if (engine) this.shared.keepOpen(engine);
+    return engine;
   }
 
   // ── Reading ─────────────────────────────────────────────────────────────────────────────────
@@ -235,7 +242,12 @@ export class Library {
     const built: (CachedEngine | { key: string; slug: string; empty: true })[] = [];
     const stagingDirs = [...staged.values()].map((file) => path.dirname(file));
     const discardBuilt = () => {
-      for (const entry of built) if (!('empty' in entry) && this.cache.peek(entry.key)?.indexDir !== entry.indexDir) fs.rmSync(entry.indexDir, { recursive: true, force: true });
+      for (const entry of built) {
+        if ('empty' in entry || this.cache.peek(entry.key)?.indexDir === entry.indexDir) continue;
+        if (this.cache.peek(entry.key)?.engine !== entry.engine)
+          void Promise.resolve(entry.engine.close?.()).catch((error: unknown) => this.logger.error({ err: error }, 'could not release a discarded engine'));
+        fs.rmSync(entry.indexDir, { recursive: true, force: true });
+      }
       for (const dir of stagingDirs) fs.rmSync(dir, { recursive: true, force: true });
     };
     try {

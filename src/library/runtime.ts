@@ -16,10 +16,16 @@ export interface LibraryRuntime {
 export interface LibraryRuntimeOptions {
   config: Pick<Config, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODEL_ID' | 'MODEL_DIR' | 'MODELS_DIR' | 'LIBRARY_DIR' | 'LIBRARY_MEMORY_MB' | 'CORPUS_WATCH'> & Partial<Pick<Config, 'MODEL_DTYPE'>>;
   logger: Logger;
-  embedder: Embedder;
-  /** How book engines are opened (default: in this thread); a worker pool passes its own. */
+  /** How book engines are opened; without one they open in this thread, sharing `embedder`. */
   openEngine?: OpenBookEngine;
+  /** The loaded model for engines opened in this thread (needed without `openEngine`). */
+  embedder?: Embedder;
   onProgress?: (event: BuildEvent) => void;
+}
+
+function localFactory(options: LibraryRuntimeOptions): OpenBookEngine {
+  if (!options.embedder) throw new TypeError('startLibrary needs an embedder or an openEngine');
+  return localBookEngineFactory({ config: options.config, logger: options.logger, embedder: options.embedder });
 }
 
 /** The library with its shared books loaded and, when CORPUS_WATCH is on, the corpus folder watched. */
@@ -29,7 +35,7 @@ export async function startLibrary(options: LibraryRuntimeOptions): Promise<Libr
     root: config.LIBRARY_DIR,
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
-    openEngine: options.openEngine ?? localBookEngineFactory({ config, logger, embedder: options.embedder }),
+    openEngine: options.openEngine ?? localFactory(options),
     parser: guideParser,
     logger,
     memoryBudgetBytes: config.LIBRARY_MEMORY_MB * 1024 * 1024,

@@ -31,6 +31,8 @@ export interface SharedReload {
 
 export class SharedLibrary {
   private books = new Map<string, SharedBook>();
+  /** Engines held for the bot's lifetime: replaced by a reload, they are not closed. */
+  private readonly kept = new WeakSet<BookEngine>();
 
   constructor(
     private readonly corpusDir: string,
@@ -59,22 +61,44 @@ export class SharedLibrary {
     const next = new Map<string, SharedBook>();
     const changed: string[] = [];
     let computed = 0;
-    for (const [slug, { book, files }] of groups) {
-      const specHash = filesHash(files);
-      const current = this.books.get(slug);
-      if (current && current.specHash === specHash) {
-        next.set(slug, current);
-        continue;
+    try {
+      for (const [slug, { book, files }] of groups) {
+        const specHash = filesHash(files);
+        const current = this.books.get(slug);
+        if (current && current.specHash === specHash) {
+          next.set(slug, current);
+          continue;
+        }
+        const indexDir = groups.size === 1 ? this.indexDir : path.join(this.indexDir, 'books', slug);
+        const opened = await this.openEngine({ guideFiles: files, indexDir, ...(current ? { seedCacheFrom: current.indexDir } : {}) }, onProgress);
+        next.set(slug, { book, slug, files, specHash, indexDir, engine: opened.engine });
+        changed.push(book);
+        computed += opened.computed;
       }
-      const indexDir = groups.size === 1 ? this.indexDir : path.join(this.indexDir, 'books', slug);
-      const opened = await this.openEngine({ guideFiles: files, indexDir, ...(current ? { seedCacheFrom: current.indexDir } : {}) }, onProgress);
-      next.set(slug, { book, slug, files, specHash, indexDir, engine: opened.engine });
-      changed.push(book);
-      computed += opened.computed;
+    } catch (error) {
+      // The books before stay; what this load opened is let go.
+      this.closeAll([...next.values()].filter((book) => this.books.get(book.slug) !== book));
+      throw error;
     }
     for (const [slug, book] of this.books) if (!next.has(slug)) changed.push(book.book);
+    const replaced = [...this.books.values()].filter((book) => next.get(book.slug) !== book);
     this.books = next;
+    this.closeAll(replaced);
     return { changed, computed };
+  }
+
+  /** Keeps an engine open whatever later reloads replace it with (the bot's default engine). */
+  keepOpen(engine: BookEngine): void {
+    this.kept.add(engine);
+  }
+
+  private closeAll(books: SharedBook[]): void {
+    for (const { engine, book } of books) {
+      if (this.kept.has(engine) || [...this.books.values()].some((current) => current.engine === engine)) continue;
+      void Promise.resolve()
+        .then(() => engine.close?.())
+        .catch((error: unknown) => this.logger.error({ err: error, book }, 'could not release a replaced shared engine'));
+    }
   }
 
   /** Re-reads the folder and swaps in the books that changed; the old engines answer until then. */

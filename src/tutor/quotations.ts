@@ -1,6 +1,9 @@
 import { citation as chunkCitation } from '../guide/chunk.js';
-import type { Guide } from '../guide/types.js';
+import type { Guide, Section } from '../guide/types.js';
 import { Bm25Index, type LexicalDocument } from '../search/bm25.js';
+
+/** What the finder reads of a guide: its title and its sections' headings, paragraphs and pages (a guide, or the sections a worker pool holds). */
+export type QuotationSource = Pick<Guide, 'title'> & { sections: Pick<Section, 'path' | 'paragraphs' | 'pages'>[] };
 
 /** A highlighted quote or a quoted line of a guide, exactly as the guide gives it. */
 export interface Quotation {
@@ -23,7 +26,7 @@ export class QuotationFinder {
   private readonly index: Bm25Index;
   private next = 0;
 
-  constructor(guides: Guide[]) {
+  constructor(guides: readonly QuotationSource[]) {
     const documents: LexicalDocument[] = [];
     for (const guide of guides) {
       for (const section of guide.sections) {

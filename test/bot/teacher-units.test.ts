@@ -8,7 +8,7 @@ import { SqliteFeedbackSink } from '../../src/bot/teacher/feedback-sink.js';
 import { GuildRateLimiters } from '../../src/bot/teacher/guild-rate-limit.js';
 import { channelPointer } from '../../src/bot/teacher/hooks.js';
 import { combinedSimilarity, GAP_SIMILARITY_THRESHOLD, NOTE_PASSAGE_SOURCE, noteEngineId, TeacherRuntime } from '../../src/bot/teacher/runtime.js';
-import { NOTE_SOURCE } from '../../src/engine.js';
+import { isExcluded, NOTE_SOURCE } from '../../src/engine.js';
 import { readerPartOf, taggedPartsFor } from '../../src/bot/teacher/spoilers.js';
 import { hasSpoilerTags, joinWithin, spoilerTag } from '../../src/render/discord.js';
 import { createLogger } from '../../src/log.js';
@@ -154,11 +154,12 @@ describe('notes and gaps in the runtime', () => {
     runtime.stop();
     expect(added).toEqual([noteEngineId(a), noteEngineId(b)]);
     expect(NOTE_PASSAGE_SOURCE).toBe(NOTE_SOURCE);
-    const skip = runtime.skipFor(GUILD);
+    const skip = (passage: { id: string; source: string }, guildId: string | null = GUILD) => isExcluded(passage, runtime.exclusionsFor(guildId));
     expect(skip({ id: noteEngineId(a), source: 'teacher-notes' })).toBe(false);
     expect(skip({ id: noteEngineId(b), source: 'teacher-notes' })).toBe(true);
     expect(skip({ id: 'guide-chunk-1', source: 'never-let-me-go-study-guide.md' })).toBe(false);
-    expect(runtime.skipFor(null)({ id: noteEngineId(a), source: 'teacher-notes' })).toBe(true);
+    expect(skip({ id: noteEngineId(a), source: 'teacher-notes' }, null)).toBe(true);
+    expect(structuredClone(runtime.exclusionsFor(GUILD))).toEqual(runtime.exclusionsFor(GUILD));
     await store.close();
   });
 

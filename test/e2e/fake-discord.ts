@@ -133,6 +133,8 @@ export interface FakeDiscordOptions {
   validatePayloads?: boolean;
   /** Optional debug sink (one line per request/gateway frame). */
   log?: (line: string) => void;
+  /** How long an idle HTTP connection stays open. Default 5000 (Node's default); a load test raises it, as Discord's edge keeps connections longer. */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface RecordedFile {
@@ -864,7 +866,7 @@ export class FakeDiscord {
         }
       });
     });
-    this.#server.keepAliveTimeout = 5000;
+    this.#server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
     this.#wss = new WebSocketServer({ noServer: true });
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#handleUpgrade(req, socket, head));
   }

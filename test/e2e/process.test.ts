@@ -11,6 +11,9 @@ import { CORPUS_DIR, mentionsAreSafe, openTestEngine, outgoingMessages } from '.
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
 import { REGISTERED_COMMANDS } from '../helpers/commands.js';
 
+/** Start-up opens an engine in every worker thread: on a machine busy with other work that can take a while. */
+const READY_TIMEOUT_MS = 90_000;
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let indexDir = '';
 
@@ -65,7 +68,7 @@ describe('npm start with DISCORD_TOKEN (against the fake Discord)', () => {
   it('on SIGTERM finishes the answer in flight, closes and exits 0; the token is never logged', async () => {
     const bot = run({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'debug' });
     try {
-      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log');
+      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log', READY_TIMEOUT_MS);
       const ready = bot
         .stderr()
         .split('\n')
@@ -96,7 +99,7 @@ describe('npm start with DISCORD_TOKEN (against the fake Discord)', () => {
       bot.child.kill('SIGKILL');
       fake.setLatency(0);
     }
-  });
+  }, 150_000);
 });
 
 describe('npm run register', () => {

@@ -13,6 +13,9 @@ import { registerCommands } from '../../scripts/register.js';
 import { CORPUS_DIR, openTestEngine, tempDir } from './bot-harness.js';
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
 
+/** Start-up opens an engine in every worker thread: on a machine busy with other work that can take a while. */
+const READY_TIMEOUT_MS = 90_000;
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let indexDir = '';
 let work = '';
@@ -98,7 +101,7 @@ describe('npm start with a database, against the fake Discord', () => {
     let id = '';
     const bot = start({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DB_PATH: dbFile, LOG_LEVEL: 'info' });
     try {
-      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log');
+      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log', READY_TIMEOUT_MS);
       expect(logLines(bot).find((line) => line.msg === 'teacher notes indexed')).toMatchObject({ notes: 1 });
 
       const noteAsk = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: "What colour is Kathy's car?" } }));
@@ -123,7 +126,7 @@ describe('npm start with a database, against the fake Discord', () => {
     expect(row).toMatchObject({ question: 'Who is Miss Lucy?', answered: true, guildId: fake.guild.id });
     expect(await after.feedback.counts(row!.id)).toEqual({ helpful: 1, notHelpful: 0, total: 1 });
     await after.close();
-  }, 60_000);
+  }, 150_000);
 });
 
 describe('write first, then tell: nothing confirmed is lost to kill -9, even while Discord is slow to answer', () => {
@@ -149,7 +152,7 @@ describe('write first, then tell: nothing confirmed is lost to kill -9, even whi
     let votedOn = '';
     let gapId = 0;
     try {
-      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log');
+      await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log', READY_TIMEOUT_MS);
       // Before the slow part: an answer to vote on (a teacher's, so it is not queued) and an unanswered question to answer.
       votedOn = fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', member: teacher, options: { question: 'Who is Miss Lucy?' } }));
       const answer = await fake.waitForEdit(votedOn, { timeoutMs: 10_000 });
@@ -205,7 +208,7 @@ describe('write first, then tell: nothing confirmed is lost to kill -9, even whi
     } finally {
       await after.close();
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('a database Guidebot cannot use stops start-up with a clear message', () => {

@@ -87,7 +87,8 @@ export const notesCommand: CommandModule = {
         const note = idArg && intArg(idArg) ? await access.store.notes.get(intArg(idArg)!) : null;
         if (!note || note.guildId !== access.guildId) return update(interaction, await notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0, NOTE_GONE));
         await access.store.notes.delete(note.id);
-        access.teacher.unindexNote(note);
+        // Removed from the index before any later question is searched (a worker pool takes requests in order); the reply need not wait for it.
+        void access.teacher.unindexNote(note).catch((error: unknown) => log.error({ err: error, noteId: note.id }, 'could not remove a deleted note from the search index'));
         log.info({ noteId: note.id }, 'teacher note deleted');
         return update(interaction, await notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0, `Deleted note #${note.id}. I no longer quote it.`));
       },

@@ -1,5 +1,5 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import type { SectionEntry } from '../../engine.js';
+import type { SectionEntry } from '../../section-catalogue.js';
 import { parentSectionEmbed, safeInline, sectionPageEmbed, truncate } from '../../render/discord.js';
 import { paginate, sectionView } from '../../render/view.js';
 import type { CommandModule } from '../command.js';

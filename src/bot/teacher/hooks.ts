@@ -49,7 +49,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
     name: 'server-settings',
     async before(context) {
       if (!context.guildId) {
-        context.askOptions.skip = runtime.skipFor(null);
+        context.askOptions.exclude = runtime.exclusionsFor(null);
         return;
       }
       const settings = await settingsOf(context.guildId);
@@ -104,7 +104,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
       // Not covered only because of the reader's progress filter? Then the guides do answer it: no gap.
       const part = context.askOptions.readerPart;
       if (part !== undefined && part !== 'part-three' && runtime.engine.ask) {
-        const unfiltered = await runtime.engine.ask(answer.question, { k: 3, ...(context.askOptions.skip ? { skip: context.askOptions.skip } : {}) });
+        const unfiltered = await runtime.engine.ask(answer.question, { k: 3, ...(context.askOptions.exclude ? { exclude: context.askOptions.exclude } : {}) });
         if (unfiltered.answered) return;
       }
       const similarity = await runtime.gapSimilarity(context.guildId, answer.question);

@@ -12,7 +12,7 @@ export async function readerOptions(
   reader: { guildId: string | null; userId: string; teacher: boolean; ephemeral: boolean },
   settings?: GuildSettings,
 ): Promise<{ askOptions: AskContext['askOptions']; render: AskContext['render']; progressSet: boolean }> {
-  const askOptions: AskContext['askOptions'] = { skip: runtime.skipFor(reader.guildId) };
+  const askOptions: AskContext['askOptions'] = { exclude: runtime.exclusionsFor(reader.guildId) };
   if (!reader.guildId) return { askOptions, render: {}, progressSet: true };
   const current = settings ?? (await runtime.store.settings.get(reader.guildId));
   let progressSet = true;

@@ -1,5 +1,5 @@
 import type { Client } from 'discord.js';
-import type { Engine, TeacherNote } from '../../engine.js';
+import type { Engine, PassageExclusion, TeacherNote } from '../../engine.js';
 import type { BookPart } from '../../guide/spoilers.js';
 import type { Logger } from '../../log.js';
 import { dot } from '../../search/answer.js';
@@ -7,7 +7,11 @@ import { tokenSimilarity, type Note, type PurgeResult, type SimilarityFn, type S
 import { readerPartOf } from './spoilers.js';
 
 /** What of the engine the teacher features use; notes and embeddings are optional (a stub engine may lack them). */
-export type TeacherEngine = Partial<Pick<Engine, 'ask' | 'addNote' | 'removeNote' | 'embed' | 'embedder'>>;
+export type TeacherEngine = Partial<Pick<Engine, 'ask' | 'addNote' | 'embed'>> & {
+  /** A worker pool removes a note from every worker, so it answers later. */
+  removeNote?: (id: string) => boolean | Promise<boolean>;
+  embedder?: Pick<Engine['embedder'], 'profile'>;
+};
 
 export interface TeacherRuntimeOptions {
   store: Store;
@@ -118,14 +122,13 @@ export class TeacherRuntime {
     await this.engine.addNote(toTeacherNote(note));
   }
 
-  unindexNote(note: Pick<Note, 'guildId' | 'id'>): boolean {
-    return this.engine.removeNote?.(noteEngineId(note)) ?? false;
+  async unindexNote(note: Pick<Note, 'guildId' | 'id'>): Promise<boolean> {
+    return (await this.engine.removeNote?.(noteEngineId(note))) ?? false;
   }
 
-  /** Leaves other servers' teacher notes out of this server's answers. */
-  skipFor(guildId: string | null): (passage: { id: string; source: string }) => boolean {
-    const own = guildId ? `${NOTE_ID_PREFIX}${guildId}-` : undefined;
-    return (passage) => passage.source === NOTE_PASSAGE_SOURCE && (own === undefined || !passage.id.startsWith(own));
+  /** Leaves other servers' teacher notes out of this server's answers (plain data: it reaches the engine's worker threads). */
+  exclusionsFor(guildId: string | null): PassageExclusion[] {
+    return [{ source: NOTE_PASSAGE_SOURCE, ...(guildId ? { exceptIdPrefix: `${NOTE_ID_PREFIX}${guildId}-` } : {}) }];
   }
 
   /** How far a student has read, as a book part (`none` when they have not said). */
