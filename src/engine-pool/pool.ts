@@ -61,6 +61,8 @@ interface Slot {
   answered: number;
   /** Why the worker last stopped, for the error its calls in flight get. */
   lastError?: string;
+  /** Engines this worker could not reopen after a restart (their index on disk was replaced since): their calls go to the other workers. */
+  missing: Set<string>;
 }
 
 interface OpenedSpec {
@@ -109,7 +111,7 @@ export class EnginePool {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError('an engine pool needs at least one worker');
     this.logger = options.logger.child({ component: 'engine-pool' });
     this.workerData = { logLevel: options.logger.level, logFormat: options.logFormat ?? 'json' };
-    this.slots = Array.from({ length: options.workers }, (_, index) => ({ index, worker: undefined, up: false, pending: new Map(), answered: 0 }));
+    this.slots = Array.from({ length: options.workers }, (_, index) => ({ index, worker: undefined, up: false, pending: new Map(), answered: 0, missing: new Set<string>() }));
     for (const slot of this.slots) this.spawn(slot);
   }
 
@@ -155,6 +157,7 @@ export class EnginePool {
    */
   async release(key: string): Promise<void> {
     this.retire(key);
+    for (const slot of this.slots) slot.missing.delete(key);
     if (!this.specs.delete(key) || this.closed) return;
     await this.closeOnEveryWorker(key);
   }
@@ -198,11 +201,13 @@ export class EnginePool {
   /** Runs a call on the least busy worker that is up. */
   async call(key: string, method: WorkerMethod, args: unknown[]): Promise<unknown> {
     if (this.closed) throw new EnginePoolClosedError();
-    let slot = this.leastBusy();
+    let slot = this.leastBusy(key);
     while (!slot) {
+      if (this.slots.every((other) => other.up && other.missing.has(key)))
+        throw new EngineWorkerError('No engine worker holds this engine any more (its index was replaced on disk after a worker restarted).');
       await new Promise<void>((resolve) => this.upWaiters.push(resolve));
       if (this.closed) throw new EnginePoolClosedError();
-      slot = this.leastBusy();
+      slot = this.leastBusy(key);
     }
     return this.request(slot, { type: 'call', id: 0, key, method, args });
   }
@@ -261,16 +266,16 @@ export class EnginePool {
     return opened;
   }
 
-  private leastBusy(): Slot | undefined {
+  private leastBusy(key: string): Slot | undefined {
     let best: Slot | undefined;
-    for (const slot of this.slots) if (slot.up && slot.worker && (!best || slot.pending.size < best.pending.size)) best = slot;
+    for (const slot of this.slots) if (slot.up && slot.worker && !slot.missing.has(key) && (!best || slot.pending.size < best.pending.size)) best = slot;
     return best;
   }
 
   /** Posts to every worker that exists, up or still starting: a starting worker gets it after its replayed notes. */
   private broadcast(key: string, method: WorkerMethod, args: unknown[]): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new EnginePoolClosedError());
-    return Promise.all(this.slots.filter((slot) => slot.worker).map((slot) => this.request(slot, { type: 'call', id: 0, key, method, args })));
+    return Promise.all(this.slots.filter((slot) => slot.worker && !slot.missing.has(key)).map((slot) => this.request(slot, { type: 'call', id: 0, key, method, args })));
   }
 
   private request(slot: Slot, message: ToWorker, onProgress?: (event: BuildEvent) => void): Promise<unknown> {
@@ -288,6 +293,7 @@ export class EnginePool {
     const worker = 'url' in entry ? new Worker(entry.url, { workerData: this.workerData }) : new Worker(entry.code, { eval: true, execArgv: [], workerData: this.workerData });
     slot.worker = worker;
     slot.up = false;
+    slot.missing = new Set();
     worker.on('message', (message: FromWorker) => {
       const pending = slot.pending.get(message.id);
       if (!pending) return;
@@ -322,11 +328,21 @@ export class EnginePool {
       this.retryTimers.add(timer);
     });
     // Reopen what the pool has open, with its notes, before the worker takes calls (nothing, at first start).
-    const reopened = [...this.specs].map(([key, { spec, notes }]) => [
-      this.request(slot, { type: 'open', id: 0, key, spec: { ...spec, rebuild: 'never' } }),
-      ...[...notes.values()].map((note) => this.request(slot, { type: 'call', id: 0, key, method: 'addNote', args: [note] })),
-    ]);
-    Promise.all(reopened.flat()).then(
+    const reopened = [...this.specs].map(([key, { spec, notes }]) => {
+      const opened = this.request(slot, { type: 'open', id: 0, key, spec: { ...spec, rebuild: 'never' } });
+      const added = Promise.all([...notes.values()].map((note) => this.request(slot, { type: 'call', id: 0, key, method: 'addNote', args: [note] })));
+      added.catch(() => undefined);
+      return opened.then(
+        () => added,
+        (error: Error) => {
+          // Another spec wrote the same index folder since (a shared book re-indexed while the bot kept its first engine).
+          if (error.name !== 'IndexUnavailableError') throw error;
+          slot.missing.add(key);
+          this.logger.error({ err: error, worker: slot.index }, 'a replacement engine worker could not reopen an engine whose index was replaced; the other workers answer for it');
+        },
+      );
+    });
+    Promise.all(reopened).then(
       () => {
         if (slot.worker !== worker) return;
         slot.up = true;

@@ -3,12 +3,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pooledBookEngineFactory } from '../../src/engine-pool/book-engines.js';
-import { EnginePool } from '../../src/engine-pool/pool.js';
+import { EnginePool, EngineWorkerError } from '../../src/engine-pool/pool.js';
 import { EngineReleasedError } from '../../src/engine-pool/pooled-engine.js';
 import type { Library } from '../../src/library/library.js';
 import { INDEX_FILES } from '../../src/search/index-store.js';
 import { silentLogger, testConfig } from '../helpers/engine.js';
-import { EXTRA_SHARED_BOOK_GUIDE, FRANKENSTEIN_GUIDE, openTestLibrary, parseGuide, type TestLibrary } from '../helpers/library.js';
+import { copyCorpus, EXTRA_SHARED_BOOK_GUIDE, FRANKENSTEIN_GUIDE, openTestLibrary, parseGuide, type TestLibrary } from '../helpers/library.js';
 
 const GUILD = '100000000000000001';
 const OTHER_GUILD = '100000000000000002';
@@ -112,5 +112,45 @@ describe('a library whose book engines run on a worker pool', () => {
     const book = (await pooled.library.engineFor(GUILD, { book: 'Never Let Me Go' }))!.engine;
     const inProcess = (await local.library.engineFor(GUILD, { book: 'Never Let Me Go' }))!.engine;
     for (const question of QUESTIONS) expect(withoutFileIds(await book.ask(question)), question).toEqual(withoutFileIds(await inProcess.ask(question)));
+  }, 180_000);
+});
+
+describe('shared books on a worker pool, re-indexed', () => {
+  it('lets the workers drop a replaced shared engine, but keeps the one the bot holds', async () => {
+    const config = testConfig();
+    const corpusDir = copyCorpus();
+    const pool = new EnginePool({ workers: 1, logger: silentLogger });
+    try {
+      const t = await openTestLibrary({ openEngine: pooledBookEngineFactory({ pool, config }), corpusDir });
+      const held = t.library.sharedEngine()!;
+      expect(pool.openCount()).toBe(1);
+
+      fs.writeFileSync(path.join(corpusDir, 'class-notes.md'), EXTRA_SHARED_BOOK_GUIDE);
+      expect((await t.library.reloadShared()).changed).toEqual(['Never Let Me Go']);
+      const second = (await t.library.engineFor(null))!.engine;
+      expect(second).not.toBe(held);
+      // The one the bot holds still answers, beside the new one.
+      expect(pool.openCount()).toBe(2);
+      expect((await held.ask('Who is Ruth?')).answered).toBe(true);
+
+      fs.rmSync(path.join(corpusDir, 'class-notes.md'));
+      await t.library.reloadShared();
+      // Back to the first guides: the same spec as the engine the bot holds, so that engine again; the second is let go.
+      expect((await t.library.engineFor(null))!.engine).toBe(held);
+      await until(async () => pool.openCount() === 1 && (await pool.workerEngineCounts())[0] === 1);
+      await expect(second.ask('Who is Ruth?')).rejects.toThrow(EngineReleasedError);
+      expect((await held.ask('Who is Ruth?')).answered).toBe(true);
+
+      // The index folder now holds the second spec's index: a replacement worker cannot reopen the held engine,
+      // but it comes up (for every other engine) and the held engine's calls fail with a clear error.
+      await pool.stopWorker(0);
+      await until(() => pool.workers()[0]!.up);
+      await expect(held.ask('Who is Ruth?')).rejects.toThrow(EngineWorkerError);
+      expect(await pool.workerEngineCounts()).toEqual([0]);
+      fs.rmSync(t.root, { recursive: true, force: true });
+    } finally {
+      await pool.close();
+      fs.rmSync(corpusDir, { recursive: true, force: true });
+    }
   }, 180_000);
 });
