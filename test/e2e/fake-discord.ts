@@ -2556,7 +2556,7 @@ export class FakeDiscord {
       if (appId !== this.applicationId) throw Errors.missingAccess();
     };
     const checkGuild = (guildId: string | undefined): string => {
-      if (guildId !== this.guild.id) throw Errors.missingAccess();
+      if (guildId === undefined || (guildId !== this.guild.id && !(this.#options.extraGuildIds ?? []).includes(guildId))) throw Errors.missingAccess();
       return guildId;
     };
     const getList = (guildId: string | null): APIApplicationCommand[] => (guildId ? (this.#guildCommands.get(guildId) ?? []) : (this.#globalCommands ?? []));
