@@ -3365,17 +3365,18 @@ export class FakeDiscord {
   }
 
   /**
-   * The most REST requests (matching `filter`, default all) that arrived within any one second, and when that second
-   * began (ms, performance.now()). Discord's global limit is 50 per second for requests with the bot token.
+   * REST requests (matching `filter`, default all) per second: element i counts those that arrived in the i-th second
+   * after the first of them. Discord's global limit is 50 per second for requests with the bot token.
    */
-  peakRequestsPerSecond(filter: (request: RecordedRequest) => boolean = () => true): { count: number; at: number } {
+  requestsPerSecond(filter: (request: RecordedRequest) => boolean = () => true): number[] {
     const times = this.#requests.filter(filter).map((request) => request.at);
-    let best = { count: 0, at: 0 };
-    for (let start = 0, end = 0; end < times.length; end++) {
-      while (times[end]! - times[start]! >= 1000) start++;
-      if (end - start + 1 > best.count) best = { count: end - start + 1, at: times[start]! };
+    const counts: number[] = [];
+    for (const at of times) {
+      const second = Math.floor((at - times[0]!) / 1000);
+      while (counts.length <= second) counts.push(0);
+      counts[second]! += 1;
     }
-    return best;
+    return counts;
   }
 
   #onResume(conn: ConnectionState, d: LooseJson): void {
