@@ -17,7 +17,6 @@ import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
 import { createProgressReporter, openEngineWithProgress, silentProgress } from './progress.js';
 import { clusterEvents } from './sharding/cluster-events.js';
-import type { ClusterEvents } from './sharding/events.js';
 import { describeShards } from './sharding/shard-plan.js';
 import { healthPortOf } from './sharding/health-port.js';
 import { installShutdown } from './shutdown.js';
@@ -52,13 +51,12 @@ async function main(): Promise<void> {
   let store: Store | undefined;
   let engine: Engine | undefined;
   let health: HealthServer | undefined;
-  let events: ClusterEvents | undefined;
 
   const shutdown = installShutdown({
     logger,
     drain: async () => {
       if (bot) await bot.stop();
-      await events?.close();
+      await bot?.services.teacher?.events?.close();
       await health?.close();
     },
   });
@@ -121,7 +119,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
 
-  events = await clusterEvents(config, store, logger);
+  const events = await clusterEvents(config, store, logger);
   try {
     bot = await startBot({
       config,

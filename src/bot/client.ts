@@ -22,6 +22,6 @@ export function createClient(config: ClientConfig, overrides: Partial<ClientOpti
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 25 }),
     ...(config.shards ? { shards: config.shards.ids, shardCount: config.shards.count } : {}),
     ...overrides,
-    rest: { api: restBaseUrl(config),  globalRequestsPerSecond: REST_GLOBAL_REQUESTS_PER_SECOND, ...overrides.rest },
+    rest: { api: restBaseUrl(config), globalRequestsPerSecond: REST_GLOBAL_REQUESTS_PER_SECOND, ...overrides.rest },
   });
 }

@@ -35,11 +35,7 @@ export async function botTotals(client: Client, timeoutMs = TOTALS_TIMEOUT_MS): 
   const shard = client.shard;
   if (!shard) return local();
   try {
-    const [servers, memory] = await withTimeout(
-      Promise.all([shard.fetchClientValues('guilds.cache.size'), shard.broadcastEval(() => process.memoryUsage().rss)]),
-      timeoutMs,
-      'shard totals',
-    );
+    const [servers, memory] = await withTimeout(Promise.all([shard.fetchClientValues('guilds.cache.size'), shard.broadcastEval(() => process.memoryUsage().rss)]), timeoutMs, 'shard totals');
     return { servers: sum(servers), shardsCounted: servers.length, shardCount: shard.count, rssBytes: sum(memory), processes: memory.length };
   } catch {
     return local();

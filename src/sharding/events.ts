@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Change, RecordChangeInput, Store } from '../store/index.js';
@@ -27,7 +26,7 @@ export function processOrigin(): string {
 
 /** One process: changes go straight to the subscribers. Several bots in one process (tests) may share one. */
 export class InProcessEvents implements ClusterEvents {
-  private readonly emitter = new EventEmitter();
+  private readonly listeners = new Set<ChangeListener>();
 
   constructor(readonly origin = processOrigin()) {}
 
@@ -41,16 +40,16 @@ export class InProcessEvents implements ClusterEvents {
   }
 
   private async deliver(change: ClusterChange): Promise<void> {
-    await Promise.all(this.emitter.listeners('change').map((listener) => (listener as ChangeListener)(change)));
+    for (const listener of [...this.listeners]) await listener(change);
   }
 
   subscribe(listener: ChangeListener): () => void {
-    this.emitter.on('change', listener);
-    return () => this.emitter.off('change', listener);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   close(): Promise<void> {
-    this.emitter.removeAllListeners();
+    this.listeners.clear();
     return Promise.resolve();
   }
 }

@@ -56,7 +56,7 @@ export function shardOfGuild(guildId: string, count: number): number {
 /** "0-3", "0, 2, 5": for logs and metric labels. */
 export function describeShards(ids: readonly number[]): string {
   const runs: string[] = [];
-  for (let i = 0; i < ids.length; ) {
+  for (let i = 0; i < ids.length;) {
     let j = i;
     while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j += 1;
     runs.push(i === j ? String(ids[i]) : `${ids[i]}-${ids[j]}`);

@@ -47,7 +47,13 @@ export async function recordChange(db: Database, input: RecordChangeInput, now =
   snowflake(input.guildId, 'guildId');
   rowId(input.subjectId, 'subjectId');
   if (typeof input.origin !== 'string' || input.origin === '' || input.origin.length > ORIGIN_MAX) throw new InvalidInputError('origin', `origin must be 1 to ${ORIGIN_MAX} characters.`);
-  const row = sql(db, 'INSERT INTO changes (kind, guild_id, subject_id, origin, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *').get(input.kind, input.guildId, input.subjectId, input.origin, now) as ChangeRow;
+  const row = sql(db, 'INSERT INTO changes (kind, guild_id, subject_id, origin, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *').get(
+    input.kind,
+    input.guildId,
+    input.subjectId,
+    input.origin,
+    now,
+  ) as ChangeRow;
   return Promise.resolve(toChange(row));
 }
 

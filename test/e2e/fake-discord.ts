@@ -3342,7 +3342,16 @@ export class FakeDiscord {
   #extraGuildApi(session: Session, id: string): GatewayGuildCreateDispatchData {
     const index = (this.#options.extraGuildIds ?? []).indexOf(id) + 2;
     const everyone = { ...this.guild.roles.everyone, id };
-    return { ...this.#guildApi(session), id, name: `${this.guild.name} ${index}`, roles: [everyone], members: [this.#memberApi({ ...this.members.bot, roles: [] })], member_count: 1, channels: [], threads: [] };
+    return {
+      ...this.#guildApi(session),
+      id,
+      name: `${this.guild.name} ${index}`,
+      roles: [everyone],
+      members: [this.#memberApi({ ...this.members.bot, roles: [] })],
+      member_count: 1,
+      channels: [],
+      threads: [],
+    };
   }
 
   /**
@@ -3353,9 +3362,9 @@ export class FakeDiscord {
     const [id, count] = session.shard;
     if (shard !== undefined) return id === shard;
     if (count === 1) return true;
-    const guildId = isRecord(d) && typeof d.guild_id === 'string' ? d.guild_id : t === GatewayDispatchEvents.GuildCreate && isRecord(d) && typeof d.id === 'string' ? d.id : undefined;
+    const guildId = isRecord(d) && typeof d.guild_id === 'string' ? d.guild_id : t === (GatewayDispatchEvents.GuildCreate as string) && isRecord(d) && typeof d.id === 'string' ? d.id : undefined;
     if (guildId !== undefined) return FakeDiscord.shardOf(guildId, count) === id;
-    if (t === GatewayDispatchEvents.InteractionCreate || t === GatewayDispatchEvents.MessageCreate) return id === 0;
+    if (t === (GatewayDispatchEvents.InteractionCreate as string) || t === (GatewayDispatchEvents.MessageCreate as string)) return id === 0;
     return true;
   }
 

@@ -53,8 +53,8 @@ function start(entry: 'src/main.ts' | 'src/shards.ts', env: Record<string, strin
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
-  child.stdout!.resume();
+  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+  child.stdout.resume();
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const run = { child, stderr: () => stderr, exit };
   runs.push(run);
@@ -152,7 +152,12 @@ describe('two shard processes, one database', () => {
     const opened = fake.sendInteraction(fake.chatInputInteraction({ name: 'answer', guildId: GUILD_ON_SHARD_0, member: fake.members.teacher, options: { gap: String(gapId) } }));
     const modal = await fake.waitForResponse(opened, { timeoutMs: 15_000 });
     const submit = fake.sendInteraction(
-      fake.modalSubmitInteraction({ customId: String(modal.body.custom_id), guildId: GUILD_ON_SHARD_0, member: fake.members.teacher, fields: { question: '', text: 'The novel never says that Kathy plays the saxophone; she listens to a tape.' } }),
+      fake.modalSubmitInteraction({
+        customId: String(modal.body.custom_id),
+        guildId: GUILD_ON_SHARD_0,
+        member: fake.members.teacher,
+        fields: { question: '', text: 'The novel never says that Kathy plays the saxophone; she listens to a tape.' },
+      }),
     );
     await fake.waitFor(() => String(fake.originalResponse(submit)?.message.content ?? '').startsWith('Saved as note'), { description: 'the note saved', timeoutMs: 15_000 });
     expect(await handledBy(submit, { shard0, shard1 })).toEqual(['shard0']);

@@ -63,7 +63,18 @@ describe('state that survives a restart and is shared by shards', () => {
   it('"More passages" finds an answer given in a server in the question log when this process never saw it', async () => {
     const store = Store.open(':memory:');
     const answerId = '500000000000000001';
-    store.log.logQuestion({ guildId: GUILD, channelId: '200000000000000001', userId: USER, userName: 'sam', question: 'Who is Miss Lucy?', answered: true, confidence: 0.9, passages: [], latencyMs: 5, answerId });
+    store.log.logQuestion({
+      guildId: GUILD,
+      channelId: '200000000000000001',
+      userId: USER,
+      userName: 'sam',
+      question: 'Who is Miss Lucy?',
+      answered: true,
+      confidence: 0.9,
+      passages: [],
+      latencyMs: 5,
+      answerId,
+    });
     const cache = new AnswerCache(10, store.log);
     expect(await cache.find(answerId)).toMatchObject({ question: 'Who is Miss Lucy?', userId: USER, guildId: GUILD });
     expect(await cache.find('500000000000000002')).toBeUndefined();
