@@ -73,7 +73,7 @@ async function main() {
     const corpus = tempDir(`${copies}x-corpus`);
     const scaledIndex = tempDir(`${copies}x-index`);
     folders.push(corpus, scaledIndex);
-    writeScaledCorpus(config.CORPUS_DIR, corpus, copies);
+    await writeScaledCorpus(config.CORPUS_DIR, corpus, copies);
     const [, buildMs] = await timed(() => Engine.open({ config: { ...config, CORPUS_DIR: corpus, INDEX_DIR: scaledIndex }, logger, embedder }));
     const figures = measureInFreshProcess(envFor({ CORPUS_DIR: corpus, INDEX_DIR: scaledIndex }), questions);
     scale[`${copies}x`] = { chunks: figures.chunks, build_ms: buildMs, query_ms: { p50: figures.query_ms.p50, p99: figures.query_ms.p99 } };

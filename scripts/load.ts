@@ -87,7 +87,7 @@ async function main() {
   const engine = await Engine.open({ config, logger });
   await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
   // The real bot keeps a question log, votes and settings in SQLite: the load includes those writes.
-  const store = Store.open(path.join(indexDir, 'load.db'), { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
+  const store = await Store.open(path.join(indexDir, 'load.db'), { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
   const bot = createBot({ config, engine, logger, store });
   await bot.start();
 

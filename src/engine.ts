@@ -219,7 +219,7 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const { config, logger } = options;
     const started = performance.now();
-    const guides = loadCorpus(config.CORPUS_DIR);
+    const guides = await loadCorpus(config.CORPUS_DIR);
     const embedder = options.embedder ?? (await loadEmbedder(config, logger));
     const hash = corpusHash(config.CORPUS_DIR);
     const mode = options.rebuild ?? 'auto';

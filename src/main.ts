@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   // The database first: a missing, read-only or damaged file stops start-up with a message naming
   // the file and the fix, before the slower index work (and the file is never reset).
   try {
-    store = Store.open(config.DB_PATH, { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
+    store = await Store.open(config.DB_PATH, { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
   } catch (error) {
     fail(error, logger);
   }
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     logger.info('no DISCORD_TOKEN set: starting the console mode');
     process.removeAllListeners('SIGINT');
     process.on('SIGINT', () => process.exit(0));
-    store.close();
+    await store.close();
     await runConsole({ engine, logger });
     process.exit(0);
   }

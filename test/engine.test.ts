@@ -12,7 +12,7 @@ import { CORPUS_DIR, openTestEngine, silentLogger, tempDir, testConfig } from '.
 
 let embedder: Embedder;
 let engine: Engine;
-const corpusText = loadCorpus(CORPUS_DIR)
+const corpusText = (await loadCorpus(CORPUS_DIR))
   .flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs))
   .join('\n');
 

@@ -32,9 +32,9 @@ function vary(text: string, variant: number): string {
  * Writes the corpus plus `copies - 1` synthetic variants of every guide: sentences rotated within
  * each paragraph and words swapped, so the scaled corpus has `copies` times the chunks, all distinct.
  */
-export function writeScaledCorpus(corpusDir: string, targetDir: string, copies: number): void {
+export async function writeScaledCorpus(corpusDir: string, targetDir: string, copies: number): Promise<void> {
   fs.mkdirSync(targetDir, { recursive: true });
-  const guides = loadCorpus(corpusDir);
+  const guides = await loadCorpus(corpusDir);
   for (const name of fs.readdirSync(corpusDir)) fs.copyFileSync(path.join(corpusDir, name), path.join(targetDir, name));
   for (let variant = 1; variant < copies; variant++) {
     for (const guide of guides) {

@@ -57,10 +57,11 @@ export interface AskHook {
   transform?(answer: Answer, context: AskContext): Answer | Promise<Answer>;
   /**
    * Stores what showing the answer confirms (the question log row, the review item), before it is
-   * shown. Synchronous: the `record` of every hook runs in one database transaction, so either all
-   * of it is written or none; if it fails, the student gets an apology instead of the answer.
+   * shown. The `record` of every hook runs, one after the other, in one database transaction, so
+   * either all of it is written or none; if it fails, the student gets an apology instead of the
+   * answer. Await every store call it makes, so that it runs inside that transaction.
    */
-  record?(answer: Answer, context: AskContext): void;
+  record?(answer: Answer, context: AskContext): void | Promise<void>;
   /** After the answer was shown (e.g. post it in the review queue). Errors are logged, never shown. */
   after?(answer: Answer, context: AskContext): void | Promise<void>;
 }

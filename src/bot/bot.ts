@@ -160,7 +160,7 @@ export class Bot {
     }
     this.services.teacher?.stop();
     try {
-      this.services.store?.close();
+      await this.services.store?.close();
     } catch (error) {
       this.logger.warn({ err: error }, 'error while closing the store');
     }

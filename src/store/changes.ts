@@ -42,7 +42,7 @@ interface ChangeRow {
 
 const toChange = (row: ChangeRow): Change => ({ id: row.id, kind: row.kind, guildId: row.guild_id, subjectId: row.subject_id, origin: row.origin, createdAt: row.created_at });
 
-export async function recordChange(db: Database, input: RecordChangeInput, now = Date.now()): Promise<Change> {
+export function recordChange(db: Database, input: RecordChangeInput, now = Date.now()): Change {
   if (!(CHANGE_KINDS as readonly string[]).includes(input.kind)) throw new InvalidInputError('kind', `kind must be one of: ${CHANGE_KINDS.join(', ')}.`);
   snowflake(input.guildId, 'guildId');
   rowId(input.subjectId, 'subjectId');
@@ -54,22 +54,22 @@ export async function recordChange(db: Database, input: RecordChangeInput, now =
     input.origin,
     now,
   ) as ChangeRow;
-  return Promise.resolve(toChange(row));
+  return toChange(row);
 }
 
 /** The changes after `afterId`, oldest first, at most `limit`. */
-export async function changesAfter(db: Database, afterId: number, limit: number): Promise<Change[]> {
+export function changesAfter(db: Database, afterId: number, limit: number): Change[] {
   const rows = sql(db, 'SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as ChangeRow[];
-  return Promise.resolve(rows.map(toChange));
+  return rows.map(toChange);
 }
 
 /** The id of the newest change (0 when there is none): where a process that starts now begins reading. */
-export async function latestChangeId(db: Database): Promise<number> {
+export function latestChangeId(db: Database): number {
   const row = sql(db, 'SELECT coalesce(max(id), 0) AS id FROM changes').get() as { id: number };
-  return Promise.resolve(row.id);
+  return row.id;
 }
 
 /** Deletes changes older than `before` (every process has long read them). Returns how many. */
-export async function pruneChanges(db: Database, before: number): Promise<number> {
-  return Promise.resolve(sql(db, 'DELETE FROM changes WHERE created_at < ?').run(before).changes);
+export function pruneChanges(db: Database, before: number): number {
+  return sql(db, 'DELETE FROM changes WHERE created_at < ?').run(before).changes;
 }

@@ -95,52 +95,52 @@ describe('grouping unanswered questions', () => {
 });
 
 describe('per-server rate limits', () => {
-  it("reads the server's setting on every question and falls back to the default outside servers", () => {
-    const store = Store.open(':memory:', { defaults: { rateLimitPerUser: 2, rateLimitWindowSeconds: 30 } });
+  it("reads the server's setting on every question and falls back to the default outside servers", async () => {
+    const store = await Store.open(':memory:', { defaults: { rateLimitPerUser: 2, rateLimitWindowSeconds: 30 } });
     const fallback = new SlidingWindowRateLimiter({ limit: 2, windowMs: 30_000 });
     const limiters = new GuildRateLimiters(store, fallback);
-    expect(limiters.for(null)).toBe(fallback);
-    const take = () => limiters.for(GUILD).take(USER, 1000).allowed;
-    expect([take(), take(), take()]).toEqual([true, true, false]);
-    store.settings.setRateLimit(GUILD, 3, 60);
-    expect([take(), take(), take(), take()]).toEqual([true, true, true, false]);
+    expect(await limiters.for(null)).toBe(fallback);
+    const take = async () => (await limiters.for(GUILD)).take(USER, 1000).allowed;
+    expect([await take(), await take(), await take()]).toEqual([true, true, false]);
+    await store.settings.setRateLimit(GUILD, 3, 60);
+    expect([await take(), await take(), await take(), await take()]).toEqual([true, true, true, false]);
     // Another server keeps the default.
-    expect(limiters.for(OTHER_GUILD).take(USER, 1000).allowed).toBe(true);
-    store.close();
+    expect((await limiters.for(OTHER_GUILD)).take(USER, 1000).allowed).toBe(true);
+    await store.close();
   });
 });
 
 describe('SQLite feedback', () => {
-  it('keys votes by the logged question, one per user', () => {
-    const store = Store.open(':memory:');
+  it('keys votes by the logged question, one per user', async () => {
+    const store = await Store.open(':memory:');
     const sink = new SqliteFeedbackSink(store, silent);
     const answerId = idFrom(0);
-    store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'q', answered: true, latencyMs: 1, answerId });
+    await store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'q', answered: true, latencyMs: 1, answerId });
     const entry = { answerId, userId: USER, helpful: true, guildId: GUILD, at: Date.now() };
-    expect(sink.record(entry)).toBe('recorded');
-    expect(sink.record(entry)).toBe('unchanged');
-    expect(sink.record({ ...entry, helpful: false })).toBe('changed');
-    const logId = store.log.findByAnswerId(answerId)!.id;
-    expect(store.feedback.counts(logId)).toEqual({ helpful: 0, notHelpful: 1, total: 1 });
-    store.close();
+    expect(await sink.record(entry)).toBe('recorded');
+    expect(await sink.record(entry)).toBe('unchanged');
+    expect(await sink.record({ ...entry, helpful: false })).toBe('changed');
+    const logId = (await store.log.findByAnswerId(answerId))!.id;
+    expect(await store.feedback.counts(logId)).toEqual({ helpful: 0, notHelpful: 1, total: 1 });
+    await store.close();
   });
 
-  it('a vote on an answer that is not logged (direct messages, a deleted question, another server) is not kept, and says so', () => {
-    const store = Store.open(':memory:');
+  it('a vote on an answer that is not logged (direct messages, a deleted question, another server) is not kept, and says so', async () => {
+    const store = await Store.open(':memory:');
     const sink = new SqliteFeedbackSink(store, silent);
     const answerId = idFrom(0);
-    store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'q', answered: true, latencyMs: 1, answerId });
-    expect(sink.record({ answerId: idFrom(10 * 60_000), userId: USER, helpful: true, guildId: GUILD, at: 1 })).toBe('not-kept');
-    expect(sink.record({ answerId, userId: USER, helpful: true, guildId: null, at: 1 })).toBe('not-kept');
-    expect(sink.record({ answerId, userId: USER, helpful: true, guildId: OTHER_GUILD, at: 1 })).toBe('not-kept');
-    expect(store.feedback.counts(store.log.findByAnswerId(answerId)!.id).total).toBe(0);
-    store.close();
+    await store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'q', answered: true, latencyMs: 1, answerId });
+    expect(await sink.record({ answerId: idFrom(10 * 60_000), userId: USER, helpful: true, guildId: GUILD, at: 1 })).toBe('not-kept');
+    expect(await sink.record({ answerId, userId: USER, helpful: true, guildId: null, at: 1 })).toBe('not-kept');
+    expect(await sink.record({ answerId, userId: USER, helpful: true, guildId: OTHER_GUILD, at: 1 })).toBe('not-kept');
+    expect((await store.feedback.counts((await store.log.findByAnswerId(answerId))!.id)).total).toBe(0);
+    await store.close();
   });
 });
 
 describe('notes and gaps in the runtime', () => {
   it('indexes every stored note at start-up, and leaves other servers’ notes out of answers', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const added: string[] = [];
     const runtime = new TeacherRuntime({
       store,
@@ -148,8 +148,8 @@ describe('notes and gaps in the runtime', () => {
       logger: silent,
       retentionDays: 90,
     });
-    const a = store.notes.create({ guildId: GUILD, authorId: USER, authorName: 'Ms Emily', text: 'Norfolk is the lost corner.' });
-    const b = store.notes.create({ guildId: OTHER_GUILD, authorId: USER, authorName: 'Mr Keffers', text: 'Other server.' });
+    const a = await store.notes.create({ guildId: GUILD, authorId: USER, authorName: 'Ms Emily', text: 'Norfolk is the lost corner.' });
+    const b = await store.notes.create({ guildId: OTHER_GUILD, authorId: USER, authorName: 'Mr Keffers', text: 'Other server.' });
     await runtime.start();
     runtime.stop();
     expect(added).toEqual([noteEngineId(a), noteEngineId(b)]);
@@ -159,35 +159,35 @@ describe('notes and gaps in the runtime', () => {
     expect(skip({ id: noteEngineId(b), source: 'teacher-notes' })).toBe(true);
     expect(skip({ id: 'guide-chunk-1', source: 'never-let-me-go-study-guide.md' })).toBe(false);
     expect(runtime.skipFor(null)({ id: noteEngineId(a), source: 'teacher-notes' })).toBe(true);
-    store.close();
+    await store.close();
   });
 
   it('purges old log rows at start-up and keeps a timer that does not hold the process open', async () => {
-    const store = Store.open(':memory:');
-    store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'old', answered: true, latencyMs: 1, createdAt: Date.now() - 100 * 86_400_000 });
-    store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'new', answered: true, latencyMs: 1 });
+    const store = await Store.open(':memory:');
+    await store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'old', answered: true, latencyMs: 1, createdAt: Date.now() - 100 * 86_400_000 });
+    await store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'new', answered: true, latencyMs: 1 });
     const runtime = new TeacherRuntime({ store, engine: {}, logger: silent, retentionDays: 90 });
     await runtime.start();
-    expect(store.log.list(GUILD).map((row) => row.question)).toEqual(['new']);
+    expect((await store.log.list(GUILD)).map((row) => row.question)).toEqual(['new']);
     runtime.stop();
-    store.close();
+    await store.close();
   });
 });
 
 describe('retention', () => {
   it('purges again on its timer, and stops when told', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const runtime = new TeacherRuntime({ store, engine: {}, logger: silent, retentionDays: 1, retentionIntervalMs: 20 });
     await runtime.start();
     const old = () => store.log.logQuestion({ guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'old', answered: true, latencyMs: 1, createdAt: Date.now() - 2 * 86_400_000 });
-    old();
+    await old();
     await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(store.log.list(GUILD)).toEqual([]);
+    expect(await store.log.list(GUILD)).toEqual([]);
     runtime.stop();
-    old();
+    await old();
     await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(store.log.list(GUILD)).toHaveLength(1);
-    store.close();
+    expect(await store.log.list(GUILD)).toHaveLength(1);
+    await store.close();
   });
 });
 

@@ -188,9 +188,9 @@ describe('two shard processes, one database', () => {
   }, 90_000);
 
   it('a review item queued on shard 0 is approved after shard 0 restarts', async () => {
-    const setup = Store.open(dbFile());
-    setup.settings.setReviewMode(GUILD_ON_SHARD_0, 'on', fake.guild.channels.reviewQueue.id);
-    setup.close();
+    const setup = await Store.open(dbFile());
+    await setup.settings.setReviewMode(GUILD_ON_SHARD_0, 'on', fake.guild.channels.reviewQueue.id);
+    await setup.close();
     const queue = fake.guild.channels.reviewQueue.id;
     const before = fake.channelMessages(queue).length;
     const student = fake.addMember({ username: 'reviewed' });
@@ -207,11 +207,11 @@ describe('two shard processes, one database', () => {
     await fake.waitForResponse(pressed, { timeoutMs: 15_000 });
     expect(await handledBy(pressed, { shard0, shard1 })).toEqual(['shard0']);
     await fake.waitFor(() => /Approved/.test(String(fake.message(item.id)?.message.content ?? '')), { description: 'the queue message marked approved', timeoutMs: 15_000 });
-    const reviews = Store.open(dbFile());
+    const reviews = await Store.open(dbFile());
     try {
-      expect(reviews.reviews.listPending(GUILD_ON_SHARD_0)).toEqual([]);
+      expect(await reviews.reviews.listPending(GUILD_ON_SHARD_0)).toEqual([]);
     } finally {
-      reviews.close();
+      await reviews.close();
     }
   }, 90_000);
 

@@ -32,7 +32,7 @@ afterAll(async () => {
   removeDbFile(h);
 });
 
-const logged = (answerId: string) => eventually(() => h.store.log.findByAnswerId(answerId), `the log row of ${answerId}`);
+const logged = (answerId: string) => eventually(async () => await h.store.log.findByAnswerId(answerId), `the log row of ${answerId}`);
 
 describe('the question log and votes', () => {
   it('logs every question and answer: server, channel, user, question, passages (ids, citations, scores), confidence, latency', async () => {
@@ -71,14 +71,14 @@ describe('the question log and votes', () => {
     const first = await press(h, helpful, message, voter);
     expect(first.callback.body.content).toMatch(/^Thanks! I've noted that this answer helped\./);
     const logId = (await logged(id)).id;
-    expect(h.store.feedback.counts(logId)).toEqual({ helpful: 1, notHelpful: 0, total: 1 });
+    expect(await h.store.feedback.counts(logId)).toEqual({ helpful: 1, notHelpful: 0, total: 1 });
     const again = await press(h, helpful, message, voter);
     expect(again.callback.body.content).toBe('You already marked this answer as helpful.');
     const changed = await press(h, notHelpful, message, voter);
     expect(changed.callback.body.content).toMatch(/didn't help/);
-    expect(h.store.feedback.counts(logId)).toEqual({ helpful: 0, notHelpful: 1, total: 1 });
+    expect(await h.store.feedback.counts(logId)).toEqual({ helpful: 0, notHelpful: 1, total: 1 });
     await press(h, helpful, message, newStudent());
-    expect(h.store.feedback.counts(logId)).toEqual({ helpful: 1, notHelpful: 1, total: 2 });
+    expect(await h.store.feedback.counts(logId)).toEqual({ helpful: 1, notHelpful: 1, total: 2 });
   });
   it('a vote that cannot be stored (direct messages, a deleted question) says honestly that it was not kept', async () => {
     const student = newStudent();
@@ -159,13 +159,13 @@ describe('/forget and /forget-me', () => {
     await ask(h, 'What is the capital of Spain?', student);
     await press(h, buttonId(first.answer!, 'Helpful'), h.fake.originalResponse(first.id)!, student);
     await run(h, 'progress', { member: student, options: { part: 'part-two' } });
-    await eventually(() => h.store.log.list(guild).filter((row) => row.userId === student.id).length === 2 && h.store.gaps.search(guild, 'Spain').length === 1, 'logging');
+    await eventually(async () => (await h.store.log.list(guild)).filter((row) => row.userId === student.id).length === 2 && (await h.store.gaps.search(guild, 'Spain')).length === 1, 'logging');
 
     const body = await run(h, 'forget', { member: teacher(), options: { user: student.id } });
     expect(body.flags).toBe(EPHEMERAL);
     expect(body.content).toBe(`<@${student.id}>: Deleted 6 rows: 2 logged questions, 1 vote, 1 unanswered-question record, 1 unanswered question only they asked, their reading progress.`);
-    expect(h.store.log.list(guild).filter((row) => row.userId === student.id)).toEqual([]);
-    expect(h.store.progress.get(guild, student.id)).toBeNull();
+    expect((await h.store.log.list(guild)).filter((row) => row.userId === student.id)).toEqual([]);
+    expect(await h.store.progress.get(guild, student.id)).toBeNull();
     const nothing = await run(h, 'forget', { member: teacher(), options: { user: student.id } });
     expect(nothing.content).toMatch(/nothing was deleted/);
 
@@ -175,7 +175,7 @@ describe('/forget and /forget-me', () => {
     const own = await run(h, 'forget-me', { member: me });
     expect(own.flags).toBe(EPHEMERAL);
     expect(own.content).toBe('Deleted 1 row: 1 logged question.');
-    expect(h.store.log.findByAnswerId(mine.id)).toBeNull();
+    expect(await h.store.log.findByAnswerId(mine.id)).toBeNull();
   });
 });
 
@@ -189,7 +189,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     await ask(h, 'what colour is kathys saxophone', askers[1]!);
     await ask(h, 'What colour is the saxophone Kathy plays?', askers[0]!);
     await ask(h, 'Who won the 2022 world cup?', newStudent());
-    const gap = await eventually(() => h.store.gaps.list(guild, { limit: 100 }).find((candidate) => /colour/i.test(candidate.question) && candidate.count === 3), 'the grouped gap');
+    const gap = await eventually(async () => (await h.store.gaps.list(guild, { limit: 100 })).find((candidate) => /colour/i.test(candidate.question) && candidate.count === 3), 'the grouped gap');
     gapId = gap.id;
     expect(gap.askers).toBe(2);
 
@@ -223,7 +223,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     const saved = await submit(h, String(callback.body.custom_id), { question: "What colour is Kathy's saxophone?", text }, teacher());
     const done = await reply(h, saved.id, saved.callback);
     expect(done.content).toMatch(new RegExp(`^Saved as note #\\d+ \\(“Teacher note by Teacher, ${today()}”\\)\\. I quote it in answers from now on\\.\\nI told 2 of the 2 students who asked\\.$`));
-    expect(h.store.gaps.get(gapId)?.status).toBe('answered');
+    expect((await h.store.gaps.get(gapId))?.status).toBe('answered');
     for (const asker of askers) {
       const dms = h.fake.directMessages(asker.id);
       expect(dms).toHaveLength(1);
@@ -244,7 +244,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
   it('/notes lists notes; Edit changes the quoted text at once, Delete takes it out of answers at once', async () => {
     const body = await run(h, 'notes', { member: teacher() });
     expect(body.flags).toBe(EPHEMERAL);
-    const note = h.store.notes.list(guild)[0]!;
+    const note = (await h.store.notes.list(guild))[0]!;
     expect((body.embeds as APIEmbed[])[0]!.fields![0]!.name).toBe(`#${note.id} · Teacher note by Teacher, ${today()}`);
     expect(buttonsOf(body).map((button) => button.label)).toEqual([`Edit #${note.id}`, `Delete #${note.id}`]);
     const listId = (
@@ -264,7 +264,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(prefilled).toEqual([note.question, note.text]);
     const blank = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: '   ' }, teacher(), listMessage.id);
     expect((await reply(h, blank.id, blank.callback)).content).toBe('Your answer must not be empty. Nothing was changed.');
-    expect(h.store.notes.get(note.id)?.text).toBe(note.text);
+    expect((await h.store.notes.get(note.id))?.text).toBe(note.text);
     const newText = "Kathy's car is never given a colour; what matters is that she drives it alone, as a carer.";
     const edited = await submit(h, String(edit.callback.body.custom_id), { question: note.question!, text: newText }, teacher(), listMessage.id);
     expect((await reply(h, edited.id, edited.callback)).content).toBe(`Note #${note.id} was updated. I quote the new text from now on.`);
@@ -275,7 +275,7 @@ describe('knowledge gaps: /gaps → /answer → a teacher note', () => {
     expect(deleted.callback.callbackType).toBe(InteractionResponseType.UpdateMessage);
     expect(deleted.callback.body.content).toBe(`Deleted note #${note.id}. I no longer quote it.`);
     expect(deleted.callback.body.embeds![0]!.title).toBe('Teacher notes');
-    expect(h.store.notes.get(note.id)).toBeNull();
+    expect(await h.store.notes.get(note.id)).toBeNull();
     const gone = await ask(h, "What colour is Kathy's saxophone?", newStudent());
     expect(embedDescription(gone.answer!)).not.toContain('Teacher note');
     // A stale Edit button says the note is gone.

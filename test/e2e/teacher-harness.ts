@@ -20,7 +20,7 @@ export interface TeacherHarness extends Harness {
 /** Starts the bot with a store in a fresh temporary database file. */
 export async function startTeacherHarness(engine: Engine, options: Partial<HarnessOptions> & { dbFile?: string } = {}): Promise<TeacherHarness> {
   const dbFile = options.dbFile ?? path.join(tempDir('guidebot-db-'), 'guidebot.db');
-  const store = Store.open(dbFile, { defaults: { rateLimitPerUser: 50, rateLimitWindowSeconds: 30 } });
+  const store = await Store.open(dbFile, { defaults: { rateLimitPerUser: 50, rateLimitWindowSeconds: 30 } });
   const harness = await startHarness({
     engine,
     ...options,
@@ -120,10 +120,10 @@ export async function ask(h: TeacherHarness, question: string, member: FakeMembe
 }
 
 /** Polls until `check` passes (for work the bot does after it has answered, like logging). */
-export async function eventually<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 5000): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -85,15 +85,15 @@ describe('npm start with a database, against the fake Discord', () => {
   it('a logged question and a confirmed vote survive kill -9; stored teacher notes are indexed at start-up', async () => {
     const dbFile = path.join(work, 'sub', 'guidebot.db');
     // A note a teacher wrote before this start.
-    const before = Store.open(dbFile);
-    before.notes.create({
+    const before = await Store.open(dbFile);
+    await before.notes.create({
       guildId: fake.guild.id,
       authorId: fake.members.teacher.id,
       authorName: 'Ms Emily',
       text: 'The novel never says what colour Kathy’s car is.',
       question: "What colour is Kathy's car?",
     });
-    before.close();
+    await before.close();
 
     let id = '';
     const bot = start({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DB_PATH: dbFile, LOG_LEVEL: 'info' });
@@ -118,11 +118,11 @@ describe('npm start with a database, against the fake Discord', () => {
       if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
     }
 
-    const after = Store.open(dbFile); // also runs the integrity check
-    const row = after.log.findByAnswerId(id);
+    const after = await Store.open(dbFile); // also runs the integrity check
+    const row = await after.log.findByAnswerId(id);
     expect(row).toMatchObject({ question: 'Who is Miss Lucy?', answered: true, guildId: fake.guild.id });
-    expect(after.feedback.counts(row!.id)).toEqual({ helpful: 1, notHelpful: 0, total: 1 });
-    after.close();
+    expect(await after.feedback.counts(row!.id)).toEqual({ helpful: 1, notHelpful: 0, total: 1 });
+    await after.close();
   }, 60_000);
 });
 
@@ -136,9 +136,9 @@ describe('write first, then tell: nothing confirmed is lost to kill -9, even whi
   it('review items, the question log, a vote, reading progress and a teacher note exist once the user has been told', async () => {
     const dbFile = path.join(work, 'told', 'guidebot.db');
     const guild = fake.guild.id;
-    const setup = Store.open(dbFile);
-    setup.settings.setReviewMode(guild, 'on', fake.guild.channels.reviewQueue.id);
-    setup.close();
+    const setup = await Store.open(dbFile);
+    await setup.settings.setReviewMode(guild, 'on', fake.guild.channels.reviewQueue.id);
+    await setup.close();
     const teacher = fake.members.teacher;
     const students = Array.from({ length: 5 }, (_, i) => fake.addMember({ username: `told${i}` }));
     const bot = start({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DB_PATH: dbFile, LOG_LEVEL: 'info' });
@@ -186,24 +186,24 @@ describe('write first, then tell: nothing confirmed is lost to kill -9, even whi
       if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
     }
 
-    const after = Store.open(dbFile);
+    const after = await Store.open(dbFile);
     try {
-      const pending = after.reviews.listPending(guild);
+      const pending = await after.reviews.listPending(guild);
       for (const [i, id] of asks.entries()) {
-        const row = after.log.findByAnswerId(id);
+        const row = await after.log.findByAnswerId(id);
         expect(row, `the log row of student ${i}`).toMatchObject({ question: `Who is Tommy? (${i})`, reviewOutcome: 'pending' });
         expect(
           pending.find((review) => review.logId === row!.id),
           `the review item of student ${i}`,
         ).toMatchObject({ askerId: students[i]!.id, status: 'pending' });
       }
-      expect(after.feedback.get(after.log.findByAnswerId(votedOn)!.id, students[1]!.id)).toBe(true);
-      expect(after.progress.get(guild, students[2]!.id)?.progress).toBe('part-two');
-      const gap = after.gaps.get(gapId);
+      expect(await after.feedback.get((await after.log.findByAnswerId(votedOn))!.id, students[1]!.id)).toBe(true);
+      expect((await after.progress.get(guild, students[2]!.id))?.progress).toBe('part-two');
+      const gap = await after.gaps.get(gapId);
       expect(gap?.status).toBe('answered');
-      expect(after.notes.get(gap!.noteId!)?.text).toBe('The sky is not described; the guides say nothing of it.');
+      expect((await after.notes.get(gap!.noteId!))?.text).toBe('The sky is not described; the guides say nothing of it.');
     } finally {
-      after.close();
+      await after.close();
     }
   }, 90_000);
 });
@@ -231,7 +231,7 @@ describe('a database Guidebot cannot use stops start-up with a clear message', (
     const dir = tempDir('guidebot-readonly-');
     fs.chmodSync(dir, 0o777);
     const file = path.join(dir, 'readonly.db');
-    Store.open(file).close();
+    await (await Store.open(file)).close();
     fs.chmodSync(file, 0o444);
     const before = fs.readFileSync(file);
     const { code, stderr } = await failStart(file, process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {});

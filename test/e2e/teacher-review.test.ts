@@ -61,10 +61,10 @@ describe('turning review mode on', () => {
     expect(none.content).toMatch(/needs a queue channel.*Nothing was changed/s);
     const readOnly = await run(h, 'config', { subcommand: 'review', options: { mode: 'on', queue: h.fake.guild.channels.readOnly.id }, member: h.fake.members.teacher });
     expect(readOnly.content).toMatch(/can't post in .*Send Messages/);
-    expect(h.store.settings.get(guild).reviewMode).toBe('off');
+    expect((await h.store.settings.get(guild)).reviewMode).toBe('off');
     const on = await run(h, 'config', { subcommand: 'review', options: { mode: 'on', queue }, member: h.fake.members.teacher });
     expect(on.content).toContain(`Review mode is on. Students' answers are private until a teacher approves them in <#${queue}>.`);
-    expect(h.store.settings.get(guild)).toMatchObject({ reviewMode: 'on', reviewChannelId: queue });
+    expect(await h.store.settings.get(guild)).toMatchObject({ reviewMode: 'on', reviewChannelId: queue });
   });
 });
 
@@ -80,9 +80,9 @@ describe('the review queue', () => {
     expect(buttonsOf(item.message as unknown as LooseJson).map((button) => button.label)).toEqual(['Approve', 'Approve with note', 'Reject']);
     expect(mentionsAreSafe(item.createBody!)).toBe(true);
     expect(item.message.mentions).toEqual([]);
-    const review = await eventually(() => h.store.reviews.get(reviewId)?.queueMessageId && h.store.reviews.get(reviewId), 'the queue message id');
+    const review = await eventually(async () => (await h.store.reviews.get(reviewId))?.queueMessageId && (await h.store.reviews.get(reviewId)), 'the queue message id');
     expect(review).toMatchObject({ status: 'pending', askerId: student.id, originChannelId: general, queueChannelId: queue, queueMessageId: item.id });
-    expect(h.store.log.findByAnswerId(id)?.reviewOutcome).toBe('pending');
+    expect((await h.store.log.findByAnswerId(id))?.reviewOutcome).toBe('pending');
   });
 
   it("teachers' own questions and private questions are not queued", async () => {
@@ -91,7 +91,7 @@ describe('the review queue', () => {
     expect(teacherAsk.callback.body.flags ?? 0).toBe(0);
     const privateAsk = await ask(h, 'What is Hailsham?', newStudent(), { private: true });
     expect(embedDescription(privateAsk.answer!)).not.toContain(REVIEW_NOTICE.slice(0, 60));
-    await eventually(() => h.store.log.findByAnswerId(privateAsk.id), 'the log row');
+    await eventually(async () => await h.store.log.findByAnswerId(privateAsk.id), 'the log row');
     expect(queueCount()).toBe(before);
   });
 
@@ -102,7 +102,7 @@ describe('the review queue', () => {
       expect(callback.body.flags).toBe(EPHEMERAL);
       expect(callback.body.content).toMatch(/^Only teachers can review answers/);
     }
-    expect(h.store.reviews.get(reviewId)?.status).toBe('pending');
+    expect((await h.store.reviews.get(reviewId))?.status).toBe('pending');
   });
 
   it('Approve posts the answer publicly in the original channel, naming the student without pinging; a second press says who and when', async () => {
@@ -121,13 +121,13 @@ describe('the review queue', () => {
     const edited = await h.fake.waitForEdit(pressId);
     expect(edited.body.content).toMatch(new RegExp(`✅ \\*\\*Approved\\*\\* by <@${h.fake.members.teacher.id}> <t:\\d+:f>`));
     expect(edited.body.components).toEqual([]);
-    expect(h.store.reviews.get(reviewId)).toMatchObject({ status: 'approved', handledBy: h.fake.members.teacher.id });
-    expect(h.store.log.findByAnswerId(id)?.reviewOutcome).toBe('approved');
+    expect(await h.store.reviews.get(reviewId)).toMatchObject({ status: 'approved', handledBy: h.fake.members.teacher.id });
+    expect((await h.store.log.findByAnswerId(id))?.reviewOutcome).toBe('approved');
 
     // Votes on the public answer count for the logged question.
     const vote = await press(h, buttonId(post.message, 'Helpful'), post, newStudent());
     expect(vote.callback.body.content).toMatch(/Thanks/);
-    expect(h.store.feedback.counts(h.store.log.findByAnswerId(id)!.id).helpful).toBe(1);
+    expect((await h.store.feedback.counts((await h.store.log.findByAnswerId(id))!.id)).helpful).toBe(1);
 
     // Pressing again (a stale copy of the buttons) changes nothing and says who handled it, when.
     const again = await press(h, approve, item, teacher2);
@@ -147,7 +147,7 @@ describe('the review queue', () => {
     const winners = callbacks.filter((callback) => callback.callbackType === InteractionResponseType.DeferredMessageUpdate);
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(1);
-    const winner = h.store.reviews.get(reviewId)!.handledBy!;
+    const winner = (await h.store.reviews.get(reviewId))!.handledBy!;
     expect(losers[0]!.body.content).toContain(`already approved by <@${winner}>`);
     await h.fake.waitForChannelMessage(general, { nth: before + 1, predicate: (message) => message.source === 'channel' });
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -165,7 +165,7 @@ describe('the review queue', () => {
     const post = await h.fake.waitForChannelMessage(general, { nth: before + 1, predicate: (message) => message.source === 'channel' });
     expect(post.message.content).toContain("**Teacher's note:** Good question! See also \\*\\*Part Two\\*\\* \\<@&\u200b1>.");
     expect(post.message.mention_roles).toEqual([]);
-    expect(h.store.reviews.get(reviewId)).toMatchObject({ status: 'approved', note: 'Good question! See also **Part Two** <@&1>.' });
+    expect(await h.store.reviews.get(reviewId)).toMatchObject({ status: 'approved', note: 'Good question! See also **Part Two** <@&1>.' });
   });
 
   it('links in a teacher note are not clickable in the public post, the queue message or the student follow-up', async () => {
@@ -205,7 +205,7 @@ describe('the review queue', () => {
     expect(mentionsAreSafe(told.body)).toBe(true);
     const queueEdit = await h.fake.waitForEdit(rejected.id);
     expect(queueEdit.body.content).toMatch(/❌ \*\*Rejected\*\* by .*; the student was told privately\n\*\*Note:\*\* Check Part One again\./);
-    expect(h.store.reviews.get(reviewId)).toMatchObject({ status: 'rejected', note: 'Check Part One again.', notified: 'follow-up' });
+    expect(await h.store.reviews.get(reviewId)).toMatchObject({ status: 'rejected', note: 'Check Part One again.', notified: 'follow-up' });
     expect(h.fake.directMessages(student.id)).toEqual([]);
   });
 
@@ -220,14 +220,14 @@ describe('the review queue', () => {
     expect(dm.message.content).toMatch(/did not approve it/);
     expect(dm.message.content).not.toContain('note:');
     expect(mentionsAreSafe(dm.createBody!)).toBe(true);
-    await eventually(() => h.store.reviews.get(late.reviewId)?.notified === 'dm', 'notified = dm');
+    await eventually(async () => (await h.store.reviews.get(late.reviewId))?.notified === 'dm', 'notified = dm');
     expect(h.fake.followUps(late.id)).toEqual([]);
 
     const broken = await askForReview();
     h.fake.failNext({ method: 'POST', pathPattern: '/webhooks/:app/:token', status: 404, body: { message: 'Unknown Webhook', code: 10015 } });
     const opened2 = await press(h, rejectId(broken.item), broken.item, h.fake.members.teacher);
     await submit(h, String(opened2.callback.body.custom_id), { note: 'x' }, h.fake.members.teacher, broken.item.id);
-    await eventually(() => h.store.reviews.get(broken.reviewId)?.notified === 'dm', 'fallback to a DM');
+    await eventually(async () => (await h.store.reviews.get(broken.reviewId))?.notified === 'dm', 'fallback to a DM');
     expect(h.fake.directMessages(broken.student.id)).toHaveLength(1);
 
     const closed = await askForReview();
@@ -237,7 +237,7 @@ describe('the review queue', () => {
     const rejected = await submit(h, String(opened3.callback.body.custom_id), { note: '' }, h.fake.members.teacher, closed.item.id);
     const queueEdit = await h.fake.waitForEdit(rejected.id);
     expect(queueEdit.body.content).toMatch(/the student couldn't be reached .*this was recorded/);
-    expect(h.store.reviews.get(closed.reviewId)).toMatchObject({ status: 'rejected', notified: 'failed' });
+    expect(await h.store.reviews.get(closed.reviewId)).toMatchObject({ status: 'rejected', notified: 'failed' });
     expect(h.logs.lines.some((line) => line.msg === 'rejected answer: the student could not be told (recorded)')).toBe(true);
   });
 
@@ -248,10 +248,10 @@ describe('the review queue', () => {
     const told = await h.fake.waitForFollowUp(id);
     expect(told.body.flags).toBe(EPHEMERAL);
     expect(told.body.content).toMatch(/I couldn't post the answer: I'm not allowed to post in <#\d+> \(missing permissions\)\. The item is still waiting/);
-    expect(h.store.reviews.get(reviewId)).toMatchObject({ status: 'pending', handledBy: null });
+    expect(await h.store.reviews.get(reviewId)).toMatchObject({ status: 'pending', handledBy: null });
     // Fixed: pressing again works.
     await press(h, approveId(item), item, h.fake.members.teacher);
-    await eventually(() => h.store.reviews.get(reviewId)?.status === 'approved', 'approved on the second try');
+    await eventually(async () => (await h.store.reviews.get(reviewId))?.status === 'approved', 'approved on the second try');
   });
 
   it('if the press itself cannot be acknowledged (it expired), the decision is undone', async () => {
@@ -261,7 +261,7 @@ describe('the review queue', () => {
     const id = h.fake.sendInteraction(h.fake.buttonInteraction({ customId: approveId(item), message: item.id, member: h.fake.members.teacher, channelId: queue }));
     await eventually(() => h.fake.requests.some((request) => request.interactionId === id && request.injectedFault), 'the failed acknowledgement');
     await eventually(() => h.logs.lines.some((line) => line.interactionId === id && line.msg === 'interaction failed'), 'the failure log');
-    expect(h.store.reviews.get(reviewId)).toMatchObject({ status: 'pending', handledBy: null });
+    expect(await h.store.reviews.get(reviewId)).toMatchObject({ status: 'pending', handledBy: null });
     expect(publicPosts().length).toBe(before);
   });
 
@@ -269,7 +269,7 @@ describe('the review queue', () => {
     h.fake.failNext({ method: 'POST', pathPattern: `/channels/${queue}/messages`, status: 403, body: { message: 'Missing Permissions', code: 50013 } });
     const student = newStudent();
     const asked = await ask(h, 'Who is Tommy?', student);
-    const orphan = await eventually(() => h.store.reviews.listPending(guild).find((review) => review.askerId === student.id), 'the pending review');
+    const orphan = await eventually(async () => (await h.store.reviews.listPending(guild)).find((review) => review.askerId === student.id), 'the pending review');
     expect(asked.answer).toBeDefined();
     expect(orphan.queueMessageId).toBeNull();
     const before = queueCount();
@@ -278,7 +278,7 @@ describe('the review queue', () => {
     expect(body.content).toMatch(/answers? (is|are) waiting for review\. I posted 1 that the queue was missing\./);
     expect(body.content).toContain(`**#${orphan.id}**`);
     expect(queueCount()).toBe(before + 1);
-    expect(h.store.reviews.get(orphan.id)?.queueMessageId).not.toBeNull();
+    expect((await h.store.reviews.get(orphan.id))?.queueMessageId).not.toBeNull();
   });
 
   it('a button on an item whose question was deleted (/forget) says so', async () => {
@@ -296,15 +296,15 @@ describe('the review queue', () => {
   it('pending items survive a restart: the buttons on the old queue message still work', async () => {
     const { item, reviewId, student } = await askForReview('What is the novel about?');
     await h.bot.stop(2000); // closes the store
-    const store = Store.open(h.dbFile);
+    const store = await Store.open(h.dbFile);
     const logs = captureLogs();
     restarted = createBot({ config: h.config, engine, logger: logs.logger, store });
     await restarted.start();
-    expect(store.reviews.get(reviewId)?.status).toBe('pending');
+    expect((await store.reviews.get(reviewId))?.status).toBe('pending');
     const before = publicPosts().length;
     await press(h, approveId(item), item, h.fake.members.teacher);
     const post = await h.fake.waitForChannelMessage(general, { nth: before + 1, predicate: (message) => message.source === 'channel' });
     expect(post.message.content).toContain(`<@${student.id}>`);
-    expect(store.reviews.get(reviewId)?.status).toBe('approved');
+    expect((await store.reviews.get(reviewId))?.status).toBe('approved');
   });
 });

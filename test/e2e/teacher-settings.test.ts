@@ -29,8 +29,8 @@ afterAll(async () => {
   removeDbFile(h);
 });
 
-beforeEach(() => {
-  h.store.settings.update(guild, {
+beforeEach(async () => {
+  await h.store.settings.update(guild, {
     allowedChannelIds: [],
     answerVisibility: 'public',
     reviewMode: 'off',
@@ -89,7 +89,7 @@ describe('who may use the teacher commands', () => {
       expect(body.flags, name).toBe(EPHEMERAL);
       expect(body.content, name).toMatch(/^Only teachers can .*Manage Server.*Nothing was changed\./s);
     }
-    expect(h.store.settings.get(guild).spoilerMode).toBe('off');
+    expect((await h.store.settings.get(guild)).spoilerMode).toBe('off');
   });
 
   it('permissions are checked on every call, in the channel: an override wins over the role', async () => {
@@ -114,12 +114,12 @@ describe('who may use the teacher commands', () => {
     expect((await run(h, 'stats', { member: tutor })).content).toMatch(/^Only teachers/);
     const set = await run(h, 'config', { subcommand: 'teacher-role', options: { role: role.id }, member: h.fake.members.teacher });
     expect(set.content).toContain(`<@&${role.id}>`);
-    expect(h.store.settings.get(guild).teacherRoleId).toBe(role.id);
+    expect((await h.store.settings.get(guild)).teacherRoleId).toBe(role.id);
     expect(((await run(h, 'stats', { member: tutor })).embeds as APIEmbed[])[0]!.title).toMatch(/Guidebot in the last 7 days/);
     const everyone = await run(h, 'config', { subcommand: 'teacher-role', options: { role: h.fake.guild.roles.everyone.id }, member: h.fake.members.teacher });
     expect(everyone.content).toMatch(/other than @everyone.*Nothing was changed/);
     await run(h, 'config', { subcommand: 'teacher-role', member: h.fake.members.teacher });
-    expect(h.store.settings.get(guild).teacherRoleId).toBeNull();
+    expect((await h.store.settings.get(guild)).teacherRoleId).toBeNull();
     expect((await run(h, 'stats', { member: tutor })).content).toMatch(/^Only teachers/);
   });
 });
@@ -145,7 +145,7 @@ describe('/config', () => {
   it('channels: /ask works only in the listed channels; students elsewhere get a private pointer', async () => {
     const added = await run(h, 'config', { subcommandGroup: 'channels', subcommand: 'add', options: { channel: study.id }, member: teacher() });
     expect(added.content).toContain(`/ask now works in <#${study.id}> (and only there`);
-    expect(h.store.settings.get(guild).allowedChannelIds).toEqual([study.id]);
+    expect((await h.store.settings.get(guild)).allowedChannelIds).toEqual([study.id]);
 
     const elsewhere = await ask(h, 'Who is Miss Lucy?', newStudent());
     expect(elsewhere.callback.body.flags).toBe(EPHEMERAL);
@@ -170,7 +170,7 @@ describe('/config', () => {
       const asked = await ask(h, 'Who is Miss Lucy?', newStudent(), { channelId: thread.id });
       expect(asked.callback.callbackType, thread.name).toBe(5);
       expect(embedDescription(asked.answer!)).toContain('Miss Lucy');
-      expect(h.store.log.findByAnswerId(asked.id)?.channelId).toBe(thread.id);
+      expect((await h.store.log.findByAnswerId(asked.id))?.channelId).toBe(thread.id);
     }
     const refused = await ask(h, 'Who is Miss Lucy?', newStudent(), { channelId: elsewhere.id });
     expect(refused.callback.body.content).toBe(`Questions for Guidebot go in <#${study.id}> in this server. Please ask there.`);
@@ -195,7 +195,7 @@ describe('/config', () => {
     expect(unknown.content).toMatch(/can't find the channel <#123456789012345678>.*Nothing was changed/);
     const notListed = await run(h, 'config', { subcommandGroup: 'channels', subcommand: 'remove', options: { channel: study.id }, member: teacher() });
     expect(notListed.content).toMatch(/is not on the list.*nothing was changed/);
-    expect(h.store.settings.get(guild).allowedChannelIds).toEqual([]);
+    expect((await h.store.settings.get(guild)).allowedChannelIds).toEqual([]);
   });
 
   it('answers: private makes every answer private', async () => {
@@ -216,7 +216,7 @@ describe('/config', () => {
       expect(body.content).toMatch(expected);
       expect(body.content).toMatch(/Nothing was changed/);
     }
-    expect(h.store.settings.get(guild)).toMatchObject({ rateLimitPerUser: 50, rateLimitWindowSeconds: 30 });
+    expect(await h.store.settings.get(guild)).toMatchObject({ rateLimitPerUser: 50, rateLimitWindowSeconds: 30 });
 
     const set = await run(h, 'config', { subcommand: 'limits', options: { per_user: 2, window: 60 }, member: teacher() });
     expect(set.content).toBe('Each student may now ask 2 questions per 60 seconds.');
@@ -259,7 +259,7 @@ describe('spoiler control', () => {
     const partOf = partOfCitation();
     const student = newStudent();
     const loggedParts = async (answerId: string) => {
-      const row = await eventually(() => h.store.log.findByAnswerId(answerId), 'the logged question');
+      const row = await eventually(async () => await h.store.log.findByAnswerId(answerId), 'the logged question');
       return row.passages.map((passage) => partOf(passage.citation) ?? 'note');
     };
 
@@ -271,7 +271,7 @@ describe('spoiler control', () => {
     expect(hint.content).toMatch(/haven't told me how far you've read/);
     const set = await run(h, 'progress', { options: { part: 'part-one' }, member: student });
     expect(set.content).toMatch(/you've read Part One \(Hailsham\).*Spoiler control is on/);
-    expect(h.store.progress.get(guild, student.id)?.progress).toBe('part-one');
+    expect((await h.store.progress.get(guild, student.id))?.progress).toBe('part-one');
 
     const second = await ask(h, 'Who is Miss Lucy?', student, { private: true });
     expect(embedDescription(second.answer!)).not.toContain('/progress part:');
@@ -282,9 +282,9 @@ describe('spoiler control', () => {
     // A question the filter leaves unanswered says why, and is not a gap for the teacher.
     const hidden = await ask(h, 'Who is Madame?', student, { private: true });
     expect(embedDescription(hidden.answer!)).toContain("don't go beyond Part One");
-    await eventually(() => h.store.log.findByAnswerId(hidden.id), 'the logged question');
+    await eventually(async () => await h.store.log.findByAnswerId(hidden.id), 'the logged question');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(h.store.gaps.search(guild, 'Madame')).toEqual([]);
+    expect(await h.store.gaps.search(guild, 'Madame')).toEqual([]);
 
     // Teachers are not filtered.
     const teacherAnswer = await ask(h, 'Who is Miss Lucy?', h.fake.members.teacher, { private: true });

@@ -35,7 +35,7 @@ describe('change events between processes', () => {
 
   it('on one database file, each process reads what the others published after it started', async () => {
     const file = dbFile();
-    const [one, two] = [Store.open(file), Store.open(file)];
+    const [one, two] = [await Store.open(file), await Store.open(file)];
     const logger = createLogger('silent');
     await one.changes.record({ kind: 'note', guildId: GUILD, subjectId: 99, origin: 'before' });
     const feeds = [new StoreChangeFeed(one, logger, 'one'), new StoreChangeFeed(two, logger, 'two')];
@@ -54,16 +54,16 @@ describe('change events between processes', () => {
     await Promise.all(feeds.map((feed) => feed.poll()));
     expect(heard[1]).toHaveLength(2);
     for (const feed of feeds) await feed.close();
-    one.close();
-    two.close();
+    await one.close();
+    await two.close();
   });
 });
 
 describe('state that survives a restart and is shared by shards', () => {
   it('"More passages" finds an answer given in a server in the question log when this process never saw it', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const answerId = '500000000000000001';
-    store.log.logQuestion({
+    await store.log.logQuestion({
       guildId: GUILD,
       channelId: '200000000000000001',
       userId: USER,
@@ -80,18 +80,18 @@ describe('state that survives a restart and is shared by shards', () => {
     expect(await cache.find('500000000000000002')).toBeUndefined();
     expect(await cache.find('not-an-id')).toBeUndefined();
     expect(await new AnswerCache(10).find(answerId)).toBeUndefined();
-    store.close();
+    await store.close();
   });
 
   it('/quiz does not repeat the last question, even when another process gave it', async () => {
     const file = dbFile();
-    const [one, two] = [Store.open(file), Store.open(file)];
+    const [one, two] = [await Store.open(file), await Store.open(file)];
     const questions = [0, 1].map((i) => ({ id: `guide:q${i}`, question: `Question ${i}?` }));
     const source = { studyQuestions: () => questions as never };
     const first = await new StudyQuestionLookup(source, one.quiz).pick(USER, () => 0);
     const second = await new StudyQuestionLookup(source, two.quiz).pick(USER, () => 0);
     expect([first?.id, second?.id]).toEqual(['guide:q0', 'guide:q1']);
-    one.close();
-    two.close();
+    await one.close();
+    await two.close();
   });
 });

@@ -29,9 +29,9 @@ export const answerCommand: CommandModule = {
 
   async autocomplete(interaction, { services }) {
     const store = services.store;
-    if (!store || !interaction.inGuild() || !interactionIsTeacher(interaction, store)) return interaction.respond([]);
+    if (!store || !interaction.inGuild() || !(await interactionIsTeacher(interaction, store))) return interaction.respond([]);
     const typed = String(interaction.options.getFocused() ?? '');
-    const gaps = store.gaps.search(interaction.guildId, typed, { limit: AUTOCOMPLETE_CHOICES_MAX });
+    const gaps = await store.gaps.search(interaction.guildId, typed, { limit: AUTOCOMPLETE_CHOICES_MAX });
     return interaction.respond(gaps.map((gap) => ({ name: truncate(`${gap.question}${gap.count > 1 ? ` (×${gap.count})` : ''}`, CHOICE_NAME_MAX), value: String(gap.id) })));
   },
 
@@ -42,14 +42,14 @@ export const answerCommand: CommandModule = {
     let gapId = intArg(typed);
     if (gapId === undefined) {
       // Typed text instead of choosing: take the one matching gap, if there is exactly one.
-      const matches = access.store.gaps.search(access.guildId, typed, { limit: 2 });
+      const matches = await access.store.gaps.search(access.guildId, typed, { limit: 2 });
       if (matches.length === 1) gapId = matches[0]!.id;
       else return send(interaction, { content: 'Choose one of the suggested questions (start typing to find it). `/gaps` lists them all.' }, { ephemeral: true });
     }
-    const gap = gapId > 0 ? access.store.gaps.get(gapId) : null;
+    const gap = gapId > 0 ? await access.store.gaps.get(gapId) : null;
     if (!gap || gap.guildId !== access.guildId) return send(interaction, { content: GAP_GONE }, { ephemeral: true });
     if (gap.status === 'answered') {
-      const note = gap.noteId ? access.store.notes.get(gap.noteId) : null;
+      const note = gap.noteId ? await access.store.notes.get(gap.noteId) : null;
       return send(
         interaction,
         { content: `That question was already answered${note ? ` (note #${note.id}, ${safeInline(noteCitation(note), 200)})` : ''}. \`/notes\` lets you edit notes.` },
@@ -66,14 +66,14 @@ export const answerCommand: CommandModule = {
         const access = await teacherAccess(interaction, services, 'answer unanswered questions');
         if (!access) return;
         const gapId = intArg(gapArg);
-        const gap = gapId ? access.store.gaps.get(gapId) : null;
+        const gap = gapId ? await access.store.gaps.get(gapId) : null;
         if (!gap || gap.guildId !== access.guildId) return send(interaction, { content: GAP_GONE }, { ephemeral: true });
         await defer(interaction, { ephemeral: true });
         const text = interaction.fields.getTextInputValue(NOTE_TEXT_FIELD);
         const question = interaction.fields.getTextInputValue(NOTE_QUESTION_FIELD) || gap.question;
         let note;
         try {
-          note = access.store.notes.create({ guildId: access.guildId, authorId: interaction.user.id, authorName: authorNameOf(interaction), text, question, gapId: gap.id });
+          note = await access.store.notes.create({ guildId: access.guildId, authorId: interaction.user.id, authorName: authorNameOf(interaction), text, question, gapId: gap.id });
         } catch (error) {
           if (error instanceof InvalidInputError) return send(interaction, { content: `${noteInputProblem(error)} Nothing was saved.` });
           throw error;
@@ -81,11 +81,11 @@ export const answerCommand: CommandModule = {
         try {
           await access.teacher.indexNote(note);
         } catch (error) {
-          access.store.notes.delete(note.id);
+          await access.store.notes.delete(note.id);
           log.error({ err: error, noteId: note.id }, 'could not index a teacher note; it was not kept');
           return send(interaction, { content: "Sorry, I couldn't add your answer to the search index, so it was not saved. Please try again." });
         }
-        const marked = access.store.gaps.markAnswered(gap.id, note.id);
+        const marked = await access.store.gaps.markAnswered(gap.id, note.id);
         log.info({ gapId: gap.id, noteId: note.id, askers: marked.userIds.length }, 'gap answered with a teacher note');
         const told = await tellAskers(access.teacher, gap, note, marked.userIds, interaction.guild?.name);
         const reached = told.dm + told['follow-up'];

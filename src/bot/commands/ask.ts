@@ -76,7 +76,7 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
     if (error instanceof InvalidQuestionError) return send(interaction, { content: error.message }, { ephemeral: true });
     throw error;
   }
-  const decision = services.questionLimiterFor(context.guildId).take(context.userId);
+  const decision = (await services.questionLimiterFor(context.guildId)).take(context.userId);
   if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
   for (const hook of services.askHooks) {
     const verdict = await hook.before?.(context);
@@ -89,11 +89,11 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   for (const hook of services.askHooks) if (hook.transform) answer = await hook.transform(answer, context);
   services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now() });
   // Write first, then tell: what the answer confirms is stored before the student sees it.
-  const record = () => {
-    for (const hook of services.askHooks) hook.record?.(answer, context);
+  const record = async () => {
+    for (const hook of services.askHooks) await hook.record?.(answer, context);
   };
-  if (services.store) services.store.transaction(record);
-  else record();
+  if (services.store) await services.store.transaction(record);
+  else await record();
   const shown = context.notices.length > 0 ? { ...answer, notices: [...answer.notices, ...context.notices] } : answer;
   await send(interaction, answerMessage(services, shown, context.answerId, context.render));
   log.info({ answered: answer.answered, confidence: answer.confidence, passages: answer.passages.length }, 'answered');
@@ -128,11 +128,11 @@ export const askCommand: CommandModule = {
         const cached = await services.answers.find(answerId);
         const offset = intArg(offsetArg);
         if (!cached || offset === undefined || offset > PASSAGES_MAX_OFFSET) return send(interaction, { content: MESSAGES.expiredAnswer }, { ephemeral: true });
-        const decision = services.questionLimiterFor(interaction.guildId).take(interaction.user.id);
+        const decision = (await services.questionLimiterFor(interaction.guildId)).take(interaction.user.id);
         if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
         // The passages are for whoever pressed: their reading progress, their server's spoiler setting.
         const reader = services.teacher
-          ? readerOptions(services.teacher, { guildId: interaction.guildId, userId: interaction.user.id, teacher: interactionIsTeacher(interaction, services.store), ephemeral: true })
+          ? await readerOptions(services.teacher, { guildId: interaction.guildId, userId: interaction.user.id, teacher: await interactionIsTeacher(interaction, services.store), ephemeral: true })
           : { askOptions: {}, render: {} };
         await defer(interaction, { ephemeral: true });
         const answer = await withTimeout(services.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset, ...reader.askOptions }), services.engineTimeoutMs, 'more passages');

@@ -45,7 +45,7 @@ async function reply(interaction: ChatInputCommandInteraction, access: GuildAcce
       content: message,
       embeds: [
         settingsEmbed(settings, {
-          pendingReviews: access.store.reviews.listPending(access.guildId, 1000).length,
+          pendingReviews: (await access.store.reviews.listPending(access.guildId, 1000)).length,
           retentionDays: access.teacher.retentionDays,
           defaults: { perUser: services.config.RATE_LIMIT_PER_USER, windowSeconds: services.config.RATE_LIMIT_WINDOW_SECONDS },
         }),
@@ -76,7 +76,7 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
 
   try {
     if (group === 'channels') {
-      if (sub === 'clear') return done('/ask now works in every channel.', store.settings.setAllowedChannels(guildId, []));
+      if (sub === 'clear') return done('/ask now works in every channel.', await store.settings.setAllowedChannels(guildId, []));
       const channelOption = interaction.options.get('channel')?.value;
       if ((sub === 'add' || sub === 'remove') && typeof channelOption !== 'string') throw new InvalidOptionError('channel');
       const channelId = String(channelOption);
@@ -86,14 +86,14 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
         if (access.settings.allowedChannelIds.includes(check.channel.id)) return done(`<#${check.channel.id}> was already on the list.`, access.settings);
         return done(
           `/ask now works in <#${check.channel.id}>${access.settings.allowedChannelIds.length > 0 ? ' as well' : ' (and only there, until you add more channels)'}.`,
-          store.settings.allowChannel(guildId, check.channel.id),
+          await store.settings.allowChannel(guildId, check.channel.id),
         );
       }
       if (sub === 'remove') {
         if (!access.settings.allowedChannelIds.includes(channelId)) {
           return refuse(interaction, `<#${channelId}> is not on the list of channels for /ask, so nothing was changed.`);
         }
-        const settings = store.settings.disallowChannel(guildId, channelId);
+        const settings = await store.settings.disallowChannel(guildId, channelId);
         return done(
           settings.allowedChannelIds.length === 0 ? `Removed <#${channelId}>. The list is empty, so /ask works in every channel again.` : `/ask no longer works in <#${channelId}>.`,
           settings,
@@ -108,7 +108,7 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
         if (!visibility) return refuse(interaction, 'Visibility must be `public` or `private`. Nothing was changed.');
         return done(
           visibility === 'public' ? 'Answers are now public in the channel by default.' : 'Answers are now private to the student who asked.',
-          store.settings.setAnswerVisibility(guildId, visibility),
+          await store.settings.setAnswerVisibility(guildId, visibility),
         );
       }
       case 'review': {
@@ -126,22 +126,22 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
           const check = await checkPostableChannel(interaction, access.settings.reviewChannelId);
           if (!check.ok) return refuse(interaction, `The review queue ${check.message.charAt(0).toLowerCase()}${check.message.slice(1)}`);
         }
-        const settings = store.settings.setReviewMode(guildId, mode, queueId);
+        const settings = await store.settings.setReviewMode(guildId, mode, queueId);
         return done(
           mode === 'on'
             ? `Review mode is on. Students' answers are private until a teacher approves them in <#${settings.reviewChannelId}>.${settings.answerVisibility === 'private' ? ' Note: answers are private in this server (`/config answers`), so nothing is posted in the channel and nothing waits for review until you make them public.' : ''}`
-            : `Review mode is off. Answers are shown at once.${store.reviews.listPending(guildId, 1).length > 0 ? ' Items already in the queue can still be approved or rejected.' : ''}`,
+            : `Review mode is off. Answers are shown at once.${(await store.reviews.listPending(guildId, 1)).length > 0 ? ' Items already in the queue can still be approved or rejected.' : ''}`,
           settings,
         );
       }
       case 'spoilers': {
         const mode = choice<SpoilerMode>(interaction.options.getString('mode'), ['off', 'tag', 'progress']);
         if (!mode) return refuse(interaction, 'Spoiler mode must be `off`, `tag` or `progress`. Nothing was changed.');
-        return done(`Spoiler mode is now ${SPOILER_MODE_LABELS[mode]}.`, store.settings.setSpoilerMode(guildId, mode));
+        return done(`Spoiler mode is now ${SPOILER_MODE_LABELS[mode]}.`, await store.settings.setSpoilerMode(guildId, mode));
       }
       case 'limits': {
         const reset = interaction.options.getBoolean('reset') ?? false;
-        if (reset) return done('The rate limit is back to the default.', store.settings.setRateLimit(guildId, null, null));
+        if (reset) return done('The rate limit is back to the default.', await store.settings.setRateLimit(guildId, null, null));
         const perUser = interaction.options.get('per_user')?.value;
         const window = interaction.options.get('window')?.value;
         if (perUser === undefined && window === undefined) return refuse(interaction, 'Give `per_user` (questions) and/or `window` (seconds), or `reset:true`. Nothing was changed.');
@@ -150,7 +150,7 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
           window !== undefined && !isIntIn(window, LIMITS.window) && `\`window\` must be a whole number of seconds from ${LIMITS.window.min} to ${LIMITS.window.max} (one day)`,
         ].filter(Boolean);
         if (problems.length > 0) return refuse(interaction, `${problems.join('; ')}. Nothing was changed.`);
-        const settings = store.settings.setRateLimit(
+        const settings = await store.settings.setRateLimit(
           guildId,
           perUser === undefined ? access.settings.rateLimitPerUser : (perUser as number),
           window === undefined ? access.settings.rateLimitWindowSeconds : (window as number),
@@ -159,10 +159,10 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
       }
       case 'teacher-role': {
         const role = interaction.options.get('role')?.value;
-        if (role === undefined) return done('The teacher role was removed: teachers are members with the Manage Server permission.', store.settings.setTeacherRole(guildId, null));
+        if (role === undefined) return done('The teacher role was removed: teachers are members with the Manage Server permission.', await store.settings.setTeacherRole(guildId, null));
         if (typeof role !== 'string' || role === guildId) return refuse(interaction, 'Choose a role other than @everyone. Nothing was changed.');
         if (interaction.guild && !interaction.guild.roles.cache.has(role)) return refuse(interaction, "I can't find that role in this server. Nothing was changed.");
-        return done(`Members with <@&${role}> can now use the teacher commands (so can anyone with Manage Server).`, store.settings.setTeacherRole(guildId, role));
+        return done(`Members with <@&${role}> can now use the teacher commands (so can anyone with Manage Server).`, await store.settings.setTeacherRole(guildId, role));
       }
       default:
         // A subcommand this version does not know (or none): answered below.

@@ -32,7 +32,7 @@ export const exportCommand: CommandModule = {
     const days = daysOption(interaction, access.teacher.retentionDays);
     if ('error' in days) return send(interaction, { content: days.error }, { ephemeral: true });
     await defer(interaction, { ephemeral: true });
-    const csv = access.store.export.logCsv(access.guildId, { days: days.days });
+    const csv = await access.store.export.logCsv(access.guildId, { days: days.days });
     const bytes = Buffer.from(UTF8_BOM + csv, 'utf8');
     const rows = csv.split('\r\n').length - 2; // header and the final line break
     if (bytes.length > EXPORT_MAX_BYTES) {

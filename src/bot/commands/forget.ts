@@ -42,7 +42,7 @@ export const forgetCommand: CommandModule = {
     if (!access) return;
     const userId = interaction.options.get('user')?.value;
     if (typeof userId !== 'string' || !SNOWFLAKE.test(userId)) throw new InvalidOptionError('user');
-    const result = access.store.privacy.forgetUser(access.guildId, userId);
+    const result = await access.store.privacy.forgetUser(access.guildId, userId);
     log.info({ guildId: access.guildId, forgotten: userId, rows: result.total }, 'forget');
     return send(interaction, { content: `<@${userId}>: ${forgetSummary(result)}` }, { ephemeral: true });
   },
@@ -59,7 +59,7 @@ export const forgetMeCommand: CommandModule = {
   async execute(interaction, { services, log }) {
     const access = await guildAccess(interaction, services);
     if (!access) return;
-    const result = access.store.privacy.forgetUser(access.guildId, interaction.user.id);
+    const result = await access.store.privacy.forgetUser(access.guildId, interaction.user.id);
     log.info({ guildId: access.guildId, rows: result.total }, 'forget-me');
     return send(interaction, { content: forgetSummary(result).replace('only they asked', 'only you asked').replace('their reading progress', 'your reading progress') }, { ephemeral: true });
   },

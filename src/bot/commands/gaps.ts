@@ -47,11 +47,12 @@ export const gapsCommand: CommandModule = {
   async execute(interaction, { services }) {
     const access = await teacherAccess(interaction, services, 'see the unanswered questions');
     if (!access) return;
-    const open = access.store.gaps.list(access.guildId, { limit: 100 });
-    const details = open
-      .slice(0, GAPS_SHOWN)
-      .map((gap) => access.store.gaps.get(gap.id))
-      .filter((gap): gap is GapDetail => gap !== null);
+    const open = await access.store.gaps.list(access.guildId, { limit: 100 });
+    const details: GapDetail[] = [];
+    for (const gap of open.slice(0, GAPS_SHOWN)) {
+      const detail = await access.store.gaps.get(gap.id);
+      if (detail !== null) details.push(detail);
+    }
     return send(interaction, { embeds: [gapsEmbed(details, open.length)] }, { ephemeral: true });
   },
 };

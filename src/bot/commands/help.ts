@@ -13,7 +13,7 @@ export const helpCommand: CommandModule = {
 
   async execute(interaction, { commands, services }) {
     // Students see their commands; teachers see theirs too.
-    const teacher = interactionIsTeacher(interaction, services.store);
+    const teacher = await interactionIsTeacher(interaction, services.store);
     const shown = commands.filter((command) => teacher || !isTeacherCommand(command));
     return send(interaction, { embeds: [helpEmbed(shown.map((command) => command.help))] }, { ephemeral: true });
   },

@@ -38,8 +38,8 @@ function notesEmbed(notes: Note[], page: number, pages: number, total: number): 
 }
 
 /** A page of the guild's notes with Edit / Delete buttons. */
-export function notesMessage(store: Store, guildId: string, requestedPage: number, notice?: string): MessageView {
-  const all = store.notes.list(guildId, { limit: NOTES_MAX });
+export async function notesMessage(store: Store, guildId: string, requestedPage: number, notice?: string): Promise<MessageView> {
+  const all = await store.notes.list(guildId, { limit: NOTES_MAX });
   const pages = Math.max(1, Math.ceil(all.length / NOTES_PER_PAGE));
   const page = Math.min(Math.max(0, requestedPage), pages - 1);
   const shown = all.slice(page * NOTES_PER_PAGE, (page + 1) * NOTES_PER_PAGE);
@@ -67,7 +67,7 @@ export const notesCommand: CommandModule = {
   async execute(interaction, { services }) {
     const access = await teacherAccess(interaction, services, 'manage teacher notes');
     if (!access) return;
-    return send(interaction, notesMessage(access.store, access.guildId, 0), { ephemeral: true });
+    return send(interaction, await notesMessage(access.store, access.guildId, 0), { ephemeral: true });
   },
 
   buttons: [
@@ -76,7 +76,7 @@ export const notesCommand: CommandModule = {
       async handle(interaction, [pageArg], { services }) {
         const access = await teacherAccess(interaction, services, 'manage teacher notes');
         if (!access) return;
-        return update(interaction, notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0));
+        return update(interaction, await notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0));
       },
     },
     {
@@ -84,12 +84,12 @@ export const notesCommand: CommandModule = {
       async handle(interaction, [idArg, pageArg], { services, log }) {
         const access = await teacherAccess(interaction, services, 'delete teacher notes');
         if (!access) return;
-        const note = idArg && intArg(idArg) ? access.store.notes.get(intArg(idArg)!) : null;
-        if (!note || note.guildId !== access.guildId) return update(interaction, notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0, NOTE_GONE));
-        access.store.notes.delete(note.id);
+        const note = idArg && intArg(idArg) ? await access.store.notes.get(intArg(idArg)!) : null;
+        if (!note || note.guildId !== access.guildId) return update(interaction, await notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0, NOTE_GONE));
+        await access.store.notes.delete(note.id);
         access.teacher.unindexNote(note);
         log.info({ noteId: note.id }, 'teacher note deleted');
-        return update(interaction, notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0, `Deleted note #${note.id}. I no longer quote it.`));
+        return update(interaction, await notesMessage(access.store, access.guildId, intArg(pageArg) ?? 0, `Deleted note #${note.id}. I no longer quote it.`));
       },
     },
     {
@@ -97,7 +97,7 @@ export const notesCommand: CommandModule = {
       async handle(interaction, [idArg], { services }) {
         const access = await teacherAccess(interaction, services, 'edit teacher notes');
         if (!access) return;
-        const note = idArg && intArg(idArg) ? access.store.notes.get(intArg(idArg)!) : null;
+        const note = idArg && intArg(idArg) ? await access.store.notes.get(intArg(idArg)!) : null;
         if (!note || note.guildId !== access.guildId) return send(interaction, { content: NOTE_GONE }, { ephemeral: true });
         return showModal(interaction, noteModal(customId(NOTE_EDIT_SUBMIT, note.id), `Edit note #${note.id}`, { question: note.question, text: note.text }));
       },
@@ -111,13 +111,13 @@ export const notesCommand: CommandModule = {
         const access = await teacherAccess(interaction, services, 'edit teacher notes');
         if (!access) return;
         const id = intArg(idArg);
-        const note = id ? access.store.notes.get(id) : null;
+        const note = id ? await access.store.notes.get(id) : null;
         if (!note || note.guildId !== access.guildId) return send(interaction, { content: NOTE_GONE }, { ephemeral: true });
         await defer(interaction, { ephemeral: true });
         const previous = note;
         let edited: Note;
         try {
-          edited = access.store.notes.update(note.id, {
+          edited = await access.store.notes.update(note.id, {
             text: interaction.fields.getTextInputValue(NOTE_TEXT_FIELD),
             question: interaction.fields.getTextInputValue(NOTE_QUESTION_FIELD) || null,
           });
@@ -128,7 +128,7 @@ export const notesCommand: CommandModule = {
         try {
           await access.teacher.indexNote(edited);
         } catch (error) {
-          access.store.notes.update(previous.id, { text: previous.text, question: previous.question });
+          await access.store.notes.update(previous.id, { text: previous.text, question: previous.question });
           log.error({ err: error, noteId: note.id }, 'could not re-index an edited note; the edit was undone');
           return send(interaction, { content: "Sorry, I couldn't update the search index, so the note was left as it was. Please try again." });
         }

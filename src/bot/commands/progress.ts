@@ -33,7 +33,7 @@ export const progressCommand: CommandModule = {
         ? 'Spoiler control is on in this server, so I only quote the guides up to there.'
         : 'Spoiler control by reading progress is not on in this server right now; your teacher can turn it on, and then I will use this.';
     if (part === null) {
-      const current = access.store.progress.get(access.guildId, interaction.user.id);
+      const current = await access.store.progress.get(access.guildId, interaction.user.id);
       const content = current
         ? `You've told me you've read ${PROGRESS_LABELS[current.progress]}. ${modeNote}`
         : `You haven't told me how far you've read. Set it with \`/progress part:<part-one|part-two|part-three|finished>\`. ${modeNote}`;
@@ -42,7 +42,7 @@ export const progressCommand: CommandModule = {
     if (!isReadingProgress(part)) {
       return send(interaction, { content: 'Choose one of: part-one, part-two, part-three or finished. Nothing was changed.' }, { ephemeral: true });
     }
-    access.store.progress.set(access.guildId, interaction.user.id, part);
+    await access.store.progress.set(access.guildId, interaction.user.id, part);
     return send(interaction, { content: `Got it: you've read ${PROGRESS_LABELS[part]}. ${modeNote}` }, { ephemeral: true });
   },
 };

@@ -28,7 +28,7 @@ export const quoteCommand: CommandModule = {
           : `I couldn't find a quote in the guides about “${safeInline(topic, TOPIC_MAX)}”. Try a character, place or theme (for example \`/quote topic:Hailsham\`), or \`/quote\` on its own for a highlighted quote.`;
       return send(interaction, { content }, { ephemeral: true });
     }
-    const gate = contentGate(services, interaction, partOfCitation(services, quotation.citation), false);
+    const gate = await contentGate(services, interaction, partOfCitation(services, quotation.citation), false);
     if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
     return send(interaction, { embeds: [quotationEmbed(quotation, topic === '' ? undefined : topic, { spoiler: gate.spoiler })] });
   },

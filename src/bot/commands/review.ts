@@ -48,7 +48,7 @@ async function reviewFor(interaction: Decidable, access: GuildAccess, idArg: str
     await send(interaction, { content: MESSAGES.unknownButton }, { ephemeral: true });
     return undefined;
   }
-  const review = access.store.reviews.get(id);
+  const review = await access.store.reviews.get(id);
   if (!review || review.guildId !== access.guildId) {
     await send(interaction, { content: REVIEW_GONE }, { ephemeral: true });
     return undefined;
@@ -68,7 +68,7 @@ async function updateQueueMessage(interaction: Decidable, view: MessageView): Pr
 async function lost(interaction: Decidable, result: Extract<DecideResult, { ok: false }>, access: GuildAccess, review: Review): Promise<void> {
   await send(interaction, { content: alreadyHandledMessage(result) }, { ephemeral: true });
   // Bring a stale queue message up to date (someone decided from another copy, or before a restart).
-  const current = access.store.reviews.get(review.id);
+  const current = await access.store.reviews.get(review.id);
   const message = interaction.message;
   if (current && current.status !== 'pending' && message && message.components.length > 0) {
     try {
@@ -88,7 +88,7 @@ async function undoUnless(access: GuildAccess, decided: Review, step: () => Prom
   try {
     await step();
   } catch (error) {
-    access.store.reviews.reopen(decided.id, decided.handledBy ?? '');
+    await access.store.reviews.reopen(decided.id, decided.handledBy ?? '');
     throw error;
   }
 }
@@ -99,14 +99,14 @@ async function approve(interaction: Decidable, access: GuildAccess, review: Revi
     await send(interaction, { content: 'This review item is damaged and cannot be posted. Nothing was changed.' }, { ephemeral: true });
     return;
   }
-  const result = access.store.reviews.decide(review.id, { decision: 'approved', teacherId: interaction.user.id, note });
+  const result = await access.store.reviews.decide(review.id, { decision: 'approved', teacherId: interaction.user.id, note });
   if (!result.ok) return lost(interaction, result, access, review);
   const decided = result.review;
   await undoUnless(access, decided, () => deferUpdate(interaction));
   try {
-    await postInChannel(interaction.client, decided.originChannelId, approvedPublicMessage(services, decided, payload, publicSpoilerParts(access.store, access.guildId)));
+    await postInChannel(interaction.client, decided.originChannelId, approvedPublicMessage(services, decided, payload, await publicSpoilerParts(access.store, access.guildId)));
   } catch (error) {
-    access.store.reviews.reopen(decided.id, interaction.user.id);
+    await access.store.reviews.reopen(decided.id, interaction.user.id);
     log.warn({ err: error, reviewId: decided.id }, 'approved answer could not be posted; the item is pending again');
     await send(
       interaction,
@@ -122,7 +122,7 @@ async function approve(interaction: Decidable, access: GuildAccess, review: Revi
 }
 
 async function reject(interaction: ModalSubmitInteraction, access: GuildAccess, review: Review, note: string | null, { log }: HandlerContext): Promise<void> {
-  const result = access.store.reviews.decide(review.id, { decision: 'rejected', teacherId: interaction.user.id, note });
+  const result = await access.store.reviews.decide(review.id, { decision: 'rejected', teacherId: interaction.user.id, note });
   if (!result.ok) return lost(interaction, result, access, review);
   await undoUnless(access, result.review, () => deferUpdate(interaction));
   const payload = readPayload(result.review);
@@ -176,7 +176,7 @@ export const reviewCommand: CommandModule = {
   async execute(interaction, { services, log }) {
     const access = await teacherAccess(interaction, services, WHAT);
     if (!access) return;
-    const pending = access.store.reviews.listPending(access.guildId, 100);
+    const pending = await access.store.reviews.listPending(access.guildId, 100);
     if (pending.length === 0) {
       return send(
         interaction,
@@ -189,7 +189,7 @@ export const reviewCommand: CommandModule = {
       const payload = readPayload(review);
       if (payload && (await postQueueItem(access.store, interaction.client, log, review, payload))) reposted += 1;
     }
-    const lines = access.store.reviews.listPending(access.guildId, 20).map((review) => {
+    const lines = (await access.store.reviews.listPending(access.guildId, 20)).map((review) => {
       const link = review.queueMessageId ? `https://discord.com/channels/${review.guildId}/${review.queueChannelId}/${review.queueMessageId}` : null;
       return `• **#${review.id}** “${safeInline(review.question, 120)}” from <@${review.askerId}> <t:${Math.floor(review.createdAt / 1000)}:R>${link ? ` · [open](${link})` : ' · not in the queue channel (I could not post it there)'}`;
     });

@@ -56,7 +56,7 @@ export const sectionCommand: CommandModule = {
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     const found = services.sections.resolve(name);
     if (found.entry) {
-      const gate = contentGate(services, interaction, found.entry.paragraphs.length > 0 ? found.entry.part : undefined, ephemeral);
+      const gate = await contentGate(services, interaction, found.entry.paragraphs.length > 0 ? found.entry.part : undefined, ephemeral);
       if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
       return send(interaction, sectionMessage(services, found.entry, 0, { spoiler: gate.spoiler }), { ephemeral });
     }
@@ -81,7 +81,7 @@ export const sectionCommand: CommandModule = {
         const entry = services.sections.byShortId(id);
         const page = intArg(pageArg);
         if (!entry || page === undefined) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
-        const gate = contentGate(services, interaction, entry.part, interaction.message.flags.has(MessageFlags.Ephemeral));
+        const gate = await contentGate(services, interaction, entry.part, interaction.message.flags.has(MessageFlags.Ephemeral));
         if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
         return update(interaction, sectionMessage(services, entry, page, { spoiler: gate.spoiler }));
       },
@@ -91,7 +91,7 @@ export const sectionCommand: CommandModule = {
       async handle(interaction, [id = ''], { services }) {
         const entry = services.sections.byShortId(id);
         if (!entry) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
-        const gate = contentGate(services, interaction, entry.paragraphs.length > 0 ? entry.part : undefined, true);
+        const gate = await contentGate(services, interaction, entry.paragraphs.length > 0 ? entry.part : undefined, true);
         if (gate.refuse !== undefined) return send(interaction, { content: gate.refuse }, { ephemeral: true });
         return send(interaction, sectionMessage(services, entry, 0, { spoiler: gate.spoiler }), { ephemeral: true });
       },

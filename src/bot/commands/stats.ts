@@ -23,8 +23,7 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /** The bot as a whole, for the last field: servers and memory across the shards counted. */
 export function totalsLine(totals: BotTotals): string {
-  const shards =
-    totals.shardCount === 1 ? '1 shard' : totals.shardsCounted === totals.shardCount ? `all ${totals.shardCount} shards` : `${totals.shardsCounted} of ${totals.shardCount} shards (this machine's)`;
+  const shards = totals.shardCount === 1 ? '1 shard' : totals.shardsCounted === totals.shardCount ? `all ${totals.shardCount} shards` : `${totals.shardsCounted} of ${totals.shardCount} shards (this machine's)`;
   const memory = `${Math.round(totals.rssBytes / MEGABYTE)} MB in ${totals.processes} process${totals.processes === 1 ? '' : 'es'}`;
   return `${totals.servers} server${totals.servers === 1 ? '' : 's'} on ${shards} · ${memory}`;
 }
@@ -85,7 +84,7 @@ export const statsCommand: CommandModule = {
     if (!access) return;
     const days = daysOption(interaction, 7);
     if ('error' in days) return send(interaction, { content: days.error }, { ephemeral: true });
-    const stats = access.store.stats.get(access.guildId, { days: days.days, top: 5, bySection: true });
+    const stats = await access.store.stats.get(access.guildId, { days: days.days, top: 5, bySection: true });
     const totals = await botTotals(interaction.client);
     return send(interaction, { embeds: [statsEmbed(stats, access.teacher.retentionDays, totals)] }, { ephemeral: true });
   },

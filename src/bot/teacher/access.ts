@@ -42,11 +42,11 @@ export function isTeacher(facts: MemberFacts, settings: Pick<GuildSettings, 'tea
   return role !== null && role !== undefined && memberRoleIds(facts.member).includes(role);
 }
 
-export function interactionIsTeacher(interaction: Interaction, store: Store | undefined): boolean {
+export async function interactionIsTeacher(interaction: Interaction, store: Store | undefined): Promise<boolean> {
   if (!interaction.inGuild()) return false;
   let settings: GuildSettings | null = null;
   try {
-    settings = store ? store.settings.get(interaction.guildId) : null;
+    settings = store ? await store.settings.get(interaction.guildId) : null;
   } catch {
     settings = null;
   }
@@ -75,7 +75,7 @@ export async function guildAccess(interaction: RepliableInteraction, services: B
     await send(interaction, { content: ACCESS_MESSAGES.noStore }, { ephemeral: true });
     return undefined;
   }
-  return { guildId: interaction.guildId, store, teacher, settings: store.settings.get(interaction.guildId) };
+  return { guildId: interaction.guildId, store, teacher, settings: await store.settings.get(interaction.guildId) };
 }
 
 /** Like guildAccess, and the member must be a teacher; `what` completes "Only teachers can …". */

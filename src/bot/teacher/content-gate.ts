@@ -11,15 +11,15 @@ export type GateResult = { refuse: string } | { refuse?: undefined; spoiler: boo
  * student cannot open text beyond how far they have read; in tag mode (and for public messages in
  * progress mode) Part Two and Part Three text goes behind spoiler tags. Teachers are not filtered.
  */
-export function contentGate(services: BotServices, interaction: Interaction, part: BookPart | undefined, ephemeral: boolean): GateResult {
+export async function contentGate(services: BotServices, interaction: Interaction, part: BookPart | undefined, ephemeral: boolean): Promise<GateResult> {
   const { store, teacher } = services;
   if (!store || !teacher || !interaction.inGuild() || part === undefined) return { spoiler: false };
-  const settings = store.settings.get(interaction.guildId);
+  const settings = await store.settings.get(interaction.guildId);
   if (settings.spoilerMode === 'off') return { spoiler: false };
-  const isTeacher = interactionIsTeacher(interaction, store);
+  const isTeacher = await interactionIsTeacher(interaction, store);
   if (settings.spoilerMode === 'progress' && !isTeacher) {
-    const progress = store.progress.get(interaction.guildId, interaction.user.id);
-    const reader = teacher.readerPart(interaction.guildId, interaction.user.id);
+    const progress = await store.progress.get(interaction.guildId, interaction.user.id);
+    const reader = await teacher.readerPart(interaction.guildId, interaction.user.id);
     if (!isWithin(part, reader.part)) {
       const read = progress ? `you've told me you've read ${PROGRESS_LABELS[progress.progress]}` : "you haven't told me how far you've read (`/progress`)";
       return {

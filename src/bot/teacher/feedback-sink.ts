@@ -15,13 +15,13 @@ export class SqliteFeedbackSink implements FeedbackSink {
     private readonly logger: Logger,
   ) {}
 
-  record(entry: FeedbackEntry): FeedbackResult {
-    const row = entry.guildId ? this.store.log.findByAnswerId(entry.answerId) : null;
+  async record(entry: FeedbackEntry): Promise<FeedbackResult> {
+    const row = entry.guildId ? await this.store.log.findByAnswerId(entry.answerId) : null;
     if (!row || row.guildId !== entry.guildId) {
       this.logger.debug({ answerId: entry.answerId, guildId: entry.guildId }, 'vote on an answer that is not logged; not kept');
       return 'not-kept';
     }
-    const result = this.store.feedback.vote(row.id, entry.userId, entry.helpful, entry.at);
+    const result = await this.store.feedback.vote(row.id, entry.userId, entry.helpful, entry.at);
     return result === 'created' ? 'recorded' : result === 'updated' ? 'changed' : 'unchanged';
   }
 }

@@ -17,12 +17,12 @@ export class GuildRateLimiters {
   ) {}
 
   /** The limiter for questions asked in this server (the default one outside servers). */
-  for(guildId: string | null): RateLimiter {
+  async for(guildId: string | null): Promise<RateLimiter> {
     if (!guildId) return this.fallback;
     let limit: number;
     let windowMs: number;
     try {
-      const settings = this.store.settings.get(guildId);
+      const settings = await this.store.settings.get(guildId);
       limit = settings.rateLimitPerUser;
       windowMs = settings.rateLimitWindowSeconds * 1000;
     } catch (error) {

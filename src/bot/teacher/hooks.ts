@@ -47,13 +47,13 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
 
   const serverSettings: AskHook = {
     name: 'server-settings',
-    before(context) {
+    async before(context) {
       if (!context.guildId) {
         context.askOptions.skip = runtime.skipFor(null);
         return;
       }
-      const settings = settingsOf(context.guildId);
-      const teacher = context.interaction ? interactionIsTeacher(context.interaction, store) : false;
+      const settings = await settingsOf(context.guildId);
+      const teacher = context.interaction ? await interactionIsTeacher(context.interaction, store) : false;
       const channelId = context.interaction ? settingsChannelId(context.interaction) : context.channelId;
       if (!teacher && channelId && !isChannelAllowed(settings, channelId)) return { refuse: channelPointer(settings) };
       let ephemeral = context.ephemeral || settings.answerVisibility === 'private';
@@ -62,7 +62,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
         ephemeral = true;
         context.notices.push(REVIEW_NOTICE);
       }
-      const options = readerOptions(runtime, { guildId: context.guildId, userId: context.userId, teacher, ephemeral }, settings);
+      const options = await readerOptions(runtime, { guildId: context.guildId, userId: context.userId, teacher, ephemeral }, settings);
       Object.assign(context.askOptions, options.askOptions);
       context.render = options.render;
       if (!options.progressSet) context.notices.push(PROGRESS_NOTICE);
@@ -79,9 +79,9 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
 
   const questionLog: AskHook = {
     name: 'question-log',
-    record(answer, context) {
+    async record(answer, context) {
       if (!context.guildId || !context.channelId) return;
-      context.logId = store.log.logQuestion({
+      context.logId = await store.log.logQuestion({
         guildId: context.guildId,
         channelId: context.channelId,
         userId: context.userId,
@@ -108,7 +108,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
         if (unfiltered.answered) return;
       }
       const similarity = await runtime.gapSimilarity(context.guildId, answer.question);
-      const gap = store.gaps.record(
+      const gap = await store.gaps.record(
         { guildId: context.guildId, channelId: context.channelId, userId: context.userId, question: answer.question, logId: context.logId ?? null },
         { similarity, threshold: GAP_SIMILARITY_THRESHOLD },
       );
@@ -118,9 +118,9 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
 
   const reviewQueue: AskHook = {
     name: 'review-queue',
-    record(answer, context) {
+    async record(answer, context) {
       if (!context.review || !context.guildId || !context.channelId) return;
-      const review = store.reviews.create({
+      const review = await store.reviews.create({
         logId: context.logId ?? null,
         guildId: context.guildId,
         originChannelId: context.channelId,
@@ -134,7 +134,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
     async after(_answer, context) {
       const reviewId = context.review?.reviewId;
       if (reviewId === undefined) return;
-      const review = store.reviews.get(reviewId);
+      const review = await store.reviews.get(reviewId);
       const payload = review && readPayload(review);
       if (!review || !payload) return;
       const posted = await postQueueItem(store, runtime.client, logger, review, payload);

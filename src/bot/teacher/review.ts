@@ -131,7 +131,7 @@ export async function postQueueItem(store: Store, client: Client | undefined, lo
   if (!client) return false;
   try {
     const message = await postInChannel(client, review.queueChannelId, pendingQueueMessage(review, payload));
-    store.reviews.setQueueMessage(review.id, message.id);
+    await store.reviews.setQueueMessage(review.id, message.id);
     return true;
   } catch (error) {
     logger.error({ err: error, reviewId: review.id, queueChannelId: review.queueChannelId }, 'could not post in the review queue; the item stays pending (/review posts it again)');
@@ -149,7 +149,7 @@ export async function tellRejected(store: Store, client: Client | undefined, log
   lines.push('You can ask your teacher about it, or try asking in a different way.');
   const delivery = await tellPrivately(client, review.askerId, { content: lines.join('\n') }, { handle: payload?.interaction ?? null, logger: logger.child({ reviewId: review.id }) });
   try {
-    store.reviews.setNotified(review.id, delivery);
+    await store.reviews.setNotified(review.id, delivery);
   } catch (error) {
     logger.warn({ err: error, reviewId: review.id }, 'could not record how the student was told');
   }
@@ -158,6 +158,6 @@ export async function tellRejected(store: Store, client: Client | undefined, log
 }
 
 /** Which parts to hide behind spoiler tags in a public post, with the server's current setting. */
-export function publicSpoilerParts(store: Store, guildId: string): readonly BookPart[] {
-  return taggedPartsFor(store.settings.get(guildId).spoilerMode, false);
+export async function publicSpoilerParts(store: Store, guildId: string): Promise<readonly BookPart[]> {
+  return taggedPartsFor((await store.settings.get(guildId)).spoilerMode, false);
 }

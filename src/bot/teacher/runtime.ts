@@ -85,12 +85,12 @@ export class TeacherRuntime {
     // Listen first: a note another shard writes while this one indexes is not missed.
     this.unsubscribe = this.events?.subscribe((change) => (change.kind === 'note' && change.origin !== this.events?.origin ? this.applyNoteChange(change.guildId, change.subjectId) : undefined));
     await this.indexAllNotes();
-    const housekeeping = () => {
-      this.purge();
-      void this.pruneSharedState();
+    const housekeeping = async () => {
+      await this.purge();
+      await this.pruneSharedState();
     };
-    housekeeping();
-    this.timer = setInterval(housekeeping, this.retentionIntervalMs);
+    await housekeeping();
+    this.timer = setInterval(() => void housekeeping(), this.retentionIntervalMs);
     this.timer.unref();
   }
 
@@ -113,7 +113,7 @@ export class TeacherRuntime {
   /** Another process changed note `noteId`: index it as it is stored now, or drop it if it was deleted. */
   private async applyNoteChange(guildId: string, noteId: number): Promise<void> {
     try {
-      const note = this.store.notes.get(noteId);
+      const note = await this.store.notes.get(noteId);
       if (note && note.guildId === guildId) await this.engine.addNote?.(toTeacherNote(note));
       else this.engine.removeNote?.(noteEngineId({ guildId, id: noteId }));
       this.logger.info({ noteId, guildId, indexed: note !== null }, 'teacher note changed on another shard');
@@ -132,9 +132,9 @@ export class TeacherRuntime {
   }
 
   /** Deletes logged questions (and their votes) older than RETENTION_DAYS. Never throws. */
-  purge(now = Date.now()): PurgeResult | undefined {
+  async purge(now = Date.now()): Promise<PurgeResult | undefined> {
     try {
-      const result = this.store.privacy.purgeOlderThan(this.retentionDays, now);
+      const result = await this.store.privacy.purgeOlderThan(this.retentionDays, now);
       if (result.total > 0) this.logger.info({ ...result, retentionDays: this.retentionDays }, 'retention: old log rows deleted');
       return result;
     } catch (error) {
@@ -146,7 +146,7 @@ export class TeacherRuntime {
   async indexAllNotes(): Promise<number> {
     if (!this.engine.addNote) return 0;
     let count = 0;
-    for (const note of this.store.notes.all()) {
+    for (const note of await this.store.notes.all()) {
       try {
         await this.engine.addNote(toTeacherNote(note));
         count += 1;
@@ -179,8 +179,8 @@ export class TeacherRuntime {
   }
 
   /** How far a student has read, as a book part (`none` when they have not said). */
-  readerPart(guildId: string, userId: string): { part: BookPart; set: boolean } {
-    const progress = this.store.progress.get(guildId, userId);
+  async readerPart(guildId: string, userId: string): Promise<{ part: BookPart; set: boolean }> {
+    const progress = await this.store.progress.get(guildId, userId);
     return { part: readerPartOf(progress?.progress), set: progress !== null };
   }
 
@@ -191,7 +191,7 @@ export class TeacherRuntime {
    * cosine alone is not enough.)
    */
   async gapSimilarity(guildId: string, question: string): Promise<SimilarityFn> {
-    const open = this.store.gaps.list(guildId, { limit: GAP_CANDIDATES });
+    const open = await this.store.gaps.list(guildId, { limit: GAP_CANDIDATES });
     if (!this.engine.embed || open.length === 0) return combinedSimilarity(new Map(), 1);
     const texts = [question, ...open.map((gap) => gap.question)];
     const vectors = await this.engine.embed(texts);
