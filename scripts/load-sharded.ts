@@ -8,7 +8,7 @@
  * Memory is each process's resident set as its own /metrics reports it (process_resident_memory_bytes),
  * idle after start-up and the highest seen while the load runs.
  * Options: --n N (default 1000), --shards S (default 2), --rest-proxy (send REST through the shared
- * proxy, started here), --questions FILE (JSON lines with a "question" field; default: the evaluation files).
+ * proxy, `dist/rest-proxy-main.js` started as a process of its own), --questions FILE (JSON lines with a "question" field; default: the evaluation files).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,8 +17,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InteractionResponseType } from 'discord.js';
 import { PROJECT_ROOT } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { startRestProxy } from '../src/sharding/rest-proxy.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
 import { registerCommands } from './register.js';
@@ -59,8 +57,8 @@ function percentile(values: number[], p: number): number {
 
 const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
-function startShard(shard: number, env: Record<string, string>): ShardProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(PROJECT_ROOT, 'dist', 'main.js')], {
+function startProcess(shard: number, entry: string, env: Record<string, string>): ShardProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(PROJECT_ROOT, 'dist', entry)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -68,6 +66,13 @@ function startShard(shard: number, env: Record<string, string>): ShardProcess {
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return { shard, child, stderr: () => stderr };
+}
+
+async function startProxyProcess(apiUrl: string): Promise<ShardProcess & { url: string }> {
+  const run = startProcess(-1, 'rest-proxy-main.js', { DISCORD_API_URL: apiUrl, REST_PROXY_PORT: '0', LOG_FORMAT: 'json' });
+  await waitFor(() => logLines(run).some((line) => line.msg === 'REST proxy listening') || run.child.exitCode !== null, 'the REST proxy', START_TIMEOUT_MS);
+  if (run.child.exitCode !== null) throw new Error(`the REST proxy exited:\n${run.stderr()}`);
+  return { ...run, url: String(logLines(run).find((line) => line.msg === 'REST proxy listening')!.url) };
 }
 
 function logLines(run: ShardProcess): Array<Record<string, unknown>> {
@@ -95,7 +100,7 @@ async function rssOf(run: ShardProcess): Promise<number> {
 
 function outcomes(fake: FakeDiscord, ids: string[]): Map<string, { ackMs?: number; answerMs?: number; ok: boolean }> {
   const wanted = new Set(ids);
-  const result = new Map(ids.map((id) => [id, { ok: true }]));
+  const result = new Map<string, { ackMs?: number; answerMs?: number; ok: boolean }>(ids.map((id) => [id, { ok: true }]));
   for (const request of fake.requests) {
     if (!request.interactionId || !wanted.has(request.interactionId) || request.status === 0) continue;
     const outcome = result.get(request.interactionId)!;
@@ -130,7 +135,8 @@ async function main() {
   const guilds = Array.from({ length: shards }, (_, shard) => guildOnShard(shard, shards));
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000, guildId: guilds[0]!, extraGuildIds: guilds.slice(1), recommendedShards: shards });
   for (const guildId of guilds) await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId, apiUrl: fake.apiUrl });
-  const proxy = options['rest-proxy'] ? await startRestProxy({ apiUrl: fake.apiUrl, host: '127.0.0.1', port: 0, logger: createLogger('silent') }) : undefined;
+  // The proxy in a process of its own, as in production (not in this busy one).
+  const proxy = options['rest-proxy'] ? await startProxyProcess(fake.apiUrl) : undefined;
 
   const env = {
     MODEL_ID: 'offline',
@@ -150,7 +156,7 @@ async function main() {
   try {
     // One after another: the first builds the search index, the others load it.
     for (let shard = 0; shard < shards; shard++) {
-      const run = startShard(shard, { ...env, SHARD_IDS: String(shard) });
+      const run = startProcess(shard, 'main.js', { ...env, SHARD_IDS: String(shard) });
       runs.push(run);
       await waitFor(() => logLines(run).some((line) => line.msg === 'ready') || run.child.exitCode !== null, `shard ${shard} to be ready`, START_TIMEOUT_MS);
       if (run.child.exitCode !== null) throw new Error(`shard ${shard} exited:\n${run.stderr()}`);
@@ -217,7 +223,7 @@ async function main() {
         await exited;
       }),
     );
-    await proxy?.close();
+    proxy?.child.kill('SIGTERM');
     await fake.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
