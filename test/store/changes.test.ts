@@ -15,10 +15,10 @@ describe('the change feed', () => {
     recordChange(db, { kind: 'note', guildId: GUILD, subjectId: 3, origin: 'a' }, 30);
     expect(first).toEqual({ id: first.id, kind: 'note', guildId: GUILD, subjectId: 1, origin: 'a', createdAt: 10 });
     expect(latestChangeId(db)).toBe(first.id + 2);
-    expect((changesAfter(db, first.id, 1)).map((change) => change.subjectId)).toEqual([2]);
-    expect((changesAfter(db, second.id, 10)).map((change) => change.subjectId)).toEqual([3]);
+    expect(changesAfter(db, first.id, 1).map((change) => change.subjectId)).toEqual([2]);
+    expect(changesAfter(db, second.id, 10).map((change) => change.subjectId)).toEqual([3]);
     expect(pruneChanges(db, 25)).toBe(2);
-    expect((changesAfter(db, 0, 10)).map((change) => change.subjectId)).toEqual([3]);
+    expect(changesAfter(db, 0, 10).map((change) => change.subjectId)).toEqual([3]);
   });
 
   it('rejects what it cannot carry', () => {

@@ -23,7 +23,8 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /** The bot as a whole, for the last field: servers and memory across the shards counted. */
 export function totalsLine(totals: BotTotals): string {
-  const shards = totals.shardCount === 1 ? '1 shard' : totals.shardsCounted === totals.shardCount ? `all ${totals.shardCount} shards` : `${totals.shardsCounted} of ${totals.shardCount} shards (this machine's)`;
+  const shards =
+    totals.shardCount === 1 ? '1 shard' : totals.shardsCounted === totals.shardCount ? `all ${totals.shardCount} shards` : `${totals.shardsCounted} of ${totals.shardCount} shards (this machine's)`;
   const memory = `${Math.round(totals.rssBytes / MEGABYTE)} MB in ${totals.processes} process${totals.processes === 1 ? '' : 'es'}`;
   return `${totals.servers} server${totals.servers === 1 ? '' : 's'} on ${shards} · ${memory}`;
 }
