@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   }
   logger.info({ file: config.DB_PATH }, 'database opened');
 
-  const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 }, shard: shardLabel });
+  const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 }, ...(sharded ? { shard: shardLabel } : {}) });
   const healthPort = config.HEALTH_PORT === undefined ? undefined : healthPortOf(config.HEALTH_PORT, config.shards, process.env);
   if (!consoleMode && healthPort !== undefined) {
     const opened = store;

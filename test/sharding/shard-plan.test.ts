@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { BotMetrics } from '../../src/ops/metrics.js';
 import { healthPortOf } from '../../src/sharding/health-port.js';
 import { describeShards, parseShardIds, shardOfGuild, shardPlan } from '../../src/sharding/shard-plan.js';
 
@@ -37,6 +38,14 @@ describe('shard plans', () => {
     expect(healthPortOf(9100, plan, { SHARDING_MANAGER: 'true' })).toBe(9105);
     expect(healthPortOf(0, plan, { SHARDING_MANAGER: 'true' })).toBe(0);
     expect(healthPortOf(9100, { ids: [4, 5, 6, 7], count: 8 }, {})).toBe(9100);
+  });
+
+  it("labels a shard process's metrics with its shards, and a single process's not at all", async () => {
+    const sharded = await new BotMetrics({ shard: '0-3', indexSize: () => ({ guides: 2, sections: 3, chunks: 4 }) }).text();
+    expect(sharded).toMatch(/^guidebot_index_chunks\{shard="0-3"\} 4$/m);
+    expect(sharded).toMatch(/^process_resident_memory_bytes\{shard="0-3"\} \d+$/m);
+    const single = await new BotMetrics({ indexSize: () => ({ guides: 2, sections: 3, chunks: 4 }) }).text();
+    expect(single).toMatch(/^guidebot_index_chunks 4$/m);
   });
 
   it("finds a guild's shard as Discord does, and names ranges compactly", () => {
