@@ -20,6 +20,9 @@ import { healthChecks } from './ops/health-checks.js';
 import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
 import { createProgressReporter, loadEmbedderWithProgress, silentProgress } from './progress.js';
+import { clusterEvents } from './sharding/cluster-events.js';
+import { describeShards } from './sharding/shard-plan.js';
+import { healthPortOf } from './sharding/health-port.js';
 import { installShutdown } from './shutdown.js';
 import { Store, StoreError } from './store/index.js';
 
@@ -44,7 +47,10 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const consoleMode = !config.DISCORD_TOKEN;
-  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
+  const sharded = config.shards.count > 1;
+  const shardLabel = describeShards(config.shards.ids);
+  const baseLogger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
+  const logger = sharded ? baseLogger.child({ shard: shardLabel }) : baseLogger;
   let bot: Bot | undefined;
   let store: Store | undefined;
   let engine: BookEngine | undefined;
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
     drain: async () => {
       library?.close();
       if (bot) await bot.stop();
+      await bot?.services.teacher?.events?.close();
       await health?.close();
     },
   });
@@ -74,19 +81,20 @@ async function main(): Promise<void> {
   }
   logger.info({ file: config.DB_PATH }, 'database opened');
 
-  const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 } });
-  if (!consoleMode && config.HEALTH_PORT !== undefined) {
+  const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 }, ...(sharded ? { shard: shardLabel } : {}) });
+  const healthPort = config.HEALTH_PORT === undefined ? undefined : healthPortOf(config.HEALTH_PORT, config.shards, process.env);
+  if (!consoleMode && healthPort !== undefined) {
     const opened = store;
     try {
       health = await startHealthServer({
         host: config.HEALTH_HOST,
-        port: config.HEALTH_PORT,
+        port: healthPort,
         checks: healthChecks({ bot: () => bot, index: () => engine?.stats(), db: () => opened.db }),
         metrics: metrics && { text: () => metrics.text(), contentType: METRICS_CONTENT_TYPE },
         logger,
       });
     } catch (error) {
-      fail(new ConfigError([`HEALTH_PORT: cannot listen on ${config.HEALTH_HOST}:${config.HEALTH_PORT} (${(error as Error).message})`]), logger);
+      fail(new ConfigError([`HEALTH_PORT: cannot listen on ${config.HEALTH_HOST}:${healthPort} (${(error as Error).message})`]), logger);
     }
   }
 
@@ -120,9 +128,11 @@ async function main(): Promise<void> {
     process.exit(0);
   }
 
+  const events = await clusterEvents(config, store, logger);
   try {
     bot = await startBot({
       config,
+      events,
       engine: metrics ? countEngineErrors(engine, (method) => metrics.engineError(method)) : engine,
       logger,
       store,

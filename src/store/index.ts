@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { openDatabase, type Database, type OpenOptions } from './db.js';
+import * as changes from './changes.js';
 import * as exporter from './export.js';
 import * as feedback from './feedback.js';
 import * as gaps from './gaps.js';
 import * as notes from './notes.js';
 import * as privacy from './privacy.js';
 import * as log from './question-log.js';
+import * as quiz from './quiz-memory.js';
 import * as progress from './reading-progress.js';
 import * as reviews from './reviews.js';
 import * as settings from './settings.js';
@@ -26,6 +28,7 @@ export type { GapSummary, GapDetail, GapAsk, GapStatus, SimilarityFn, RecordGapI
 export type { Note, CreateNoteInput } from './notes.js';
 export type { GuildStats, StatsOptions } from './stats.js';
 export type { ForgetResult, PurgeResult } from './privacy.js';
+export { CHANGE_KINDS, type Change, type ChangeKind, type RecordChangeInput } from './changes.js';
 
 /** Binds `db` as the first argument of each function; every bound function returns a Promise. */
 type Bound<T> = { [K in keyof T]: T[K] extends (db: Database, ...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
@@ -47,6 +50,8 @@ export class Store {
   readonly stats;
   readonly export;
   readonly privacy;
+  readonly quiz;
+  readonly changes;
 
   constructor(
     readonly db: Database,
@@ -109,6 +114,8 @@ export class Store {
     this.stats = bind(db, { get: stats.getStats });
     this.export = bind(db, { logCsv: exporter.exportLogCsv });
     this.privacy = bind(db, { forgetUser: privacy.forgetUser, purgeOlderThan: privacy.purgeOlderThan });
+    this.quiz = bind(db, { last: quiz.lastQuizQuestion, setLast: quiz.setLastQuizQuestion, purge: quiz.purgeQuizMemory });
+    this.changes = bind(db, { record: changes.recordChange, after: changes.changesAfter, latestId: changes.latestChangeId, prune: changes.pruneChanges });
   }
 
   /** Opens (or creates) the database file and wraps it. Errors are StoreErrors naming the file and the fix. */

@@ -157,6 +157,29 @@ export const migrations: readonly Migration[] = [
     name: 'question keys from the search tokenizer',
     run: rekeyGaps,
   },
+  {
+    // State that several shard processes share: the last quiz question per user (so /quiz does not
+    // repeat it on another shard or after a restart) and the change feed of notes (see changes.ts).
+    name: 'shared state for shards',
+    sql: `
+      CREATE TABLE quiz_last (
+        user_id TEXT PRIMARY KEY,
+        question_id TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX quiz_last_time ON quiz_last (updated_at);
+
+      CREATE TABLE changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('note')),
+        guild_id TEXT NOT NULL,
+        subject_id INTEGER NOT NULL,
+        origin TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX changes_time ON changes (created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -13,7 +13,7 @@ import { CHANNEL, collect, GUILD, removeTempDirs, spawnFixture, tempDir, USER, U
 
 afterEach(removeTempDirs);
 
-const TABLES = ['feedback', 'gap_asks', 'gaps', 'guild_settings', 'notes', 'question_log', 'reading_progress', 'reviews'];
+const TABLES = ['changes', 'feedback', 'gap_asks', 'gaps', 'guild_settings', 'notes', 'question_log', 'quiz_last', 'reading_progress', 'reviews'];
 
 function tables(db: BetterSqlite3.Database): string[] {
   return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
