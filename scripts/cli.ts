@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv, PROJECT_ROOT, type Config } from '../src/config.js';
 import { ModelUnavailableError } from '../src/embed/embedder.js';
 import { IndexUnavailableError } from '../src/engine.js';
+import { IngestError } from '../src/guide/ingest/types.js';
 import { CorpusError } from '../src/guide/load.js';
 import { chooseLogFormat, createLogger, type Logger } from '../src/log.js';
 
@@ -22,7 +23,7 @@ export function startCli(overrides: Partial<Record<string, string>> = {}): { con
 
 /** Prints a friendly message for errors a person can fix, a stack trace for anything else. */
 export function exitWithError(error: unknown): never {
-  const known = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError].some((type) => error instanceof type);
+  const known = [ConfigError, CorpusError, IngestError, ModelUnavailableError, IndexUnavailableError].some((type) => error instanceof type);
   process.stderr.write(`${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
   process.exit(1);
 }

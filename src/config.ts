@@ -59,6 +59,12 @@ export const configSchema = z.object({
     .optional(),
   /** PostgreSQL connections each bot process keeps open (at most). */
   DATABASE_POOL_SIZE: positiveInt(DEFAULT_DATABASE_POOL_SIZE, MAX_DATABASE_POOL_SIZE),
+  /** Servers' own guide libraries, one folder per server. */
+  LIBRARY_DIR: z.string().trim().min(1).default('data/libraries'),
+  /** Memory for loaded server libraries (MB); the least recently used are unloaded past it. */
+  LIBRARY_MEMORY_MB: positiveInt(256, 65_536),
+  /** Re-index the corpus folder live when a guide there is added, changed or removed. */
+  CORPUS_WATCH: z.enum(['on', 'off']).default('on'),
   /** Unset: `info` for the bot and tools, `warn` in the console mode (where logs would crowd the answers). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** Unset: readable lines in a terminal and in the console mode, JSON lines otherwise (see chooseLogFormat). */
@@ -77,9 +83,10 @@ type RawConfig = z.infer<typeof configSchema>;
 /** Every variable's default, for code that may be given a partial configuration. */
 export const CONFIG_DEFAULTS = configSchema.parse({});
 
-export interface Config extends Omit<RawConfig, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODELS_DIR' | 'DB_PATH' | 'MODEL_DIR'> {
+export interface Config extends Omit<RawConfig, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODELS_DIR' | 'DB_PATH' | 'MODEL_DIR' | 'LIBRARY_DIR'> {
   /** Absolute paths, resolved against the project root. */
   CORPUS_DIR: string;
+  LIBRARY_DIR: string;
   INDEX_DIR: string;
   MODELS_DIR: string;
   DB_PATH: string;
@@ -109,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     INDEX_DIR: resolve(raw.INDEX_DIR),
     MODELS_DIR: resolve(raw.MODELS_DIR),
     DB_PATH: raw.DB_PATH === ':memory:' ? raw.DB_PATH : resolve(raw.DB_PATH),
+    LIBRARY_DIR: resolve(raw.LIBRARY_DIR),
     MODEL_DIR: raw.MODEL_DIR === undefined ? undefined : resolve(raw.MODEL_DIR),
   };
 }

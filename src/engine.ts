@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { loadEmbedder, type Embedder } from './embed/embedder.js';
 import { citation, sectionCitation } from './guide/chunk.js';
-import { loadCorpus } from './guide/load.js';
+import { loadCorpus, loadGuideFiles } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
 import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
@@ -14,12 +14,12 @@ import { fromChatRegister } from './search/chat-register.js';
 import { levelOf, probability, unknownMass, type AnswerSignals } from './search/confidence.js';
 import { loadEnglishDictionary } from './search/english.js';
 import { selectQuotes, type QuoteSentence } from './search/quotes.js';
-import { nameTerms } from './search/names.js';
 import { ScopeGuard } from './search/scope.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
-import { terms, words } from './search/tokenize.js';
+import { terms } from './search/tokenize.js';
+import { bookNameWords, booksAndAuthors } from './search/corpus-terms.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
-import { chunkEmbeddingText, corpusHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
+import { chunkEmbeddingText, corpusHash, filesHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { SpellingCorrector } from './search/spelling.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
 import { QuotationFinder, type Quotation } from './tutor/quotations.js';
@@ -42,6 +42,8 @@ export interface EngineOptions {
   embedder?: Embedder;
   /** Overrides of retrieval weights, for evaluation experiments. */
   tuning?: Partial<RetrievalTuning>;
+  /** An explicit set of guide files instead of every guide in CORPUS_DIR (a server's library of one book). */
+  guideFiles?: string[];
 }
 
 export interface RetrievalTuning {
@@ -160,8 +162,11 @@ export class Engine {
       const map = spoilers.get(source);
       return map ? sectionPart(map, sectionPath) : 'part-three';
     };
+    // The terms were computed when the index was built (see corpus-terms.ts): loading does not tokenize the corpus again.
+    const chunkTerms = index.terms.chunks;
     index.chunks.forEach((chunk, label) => {
       const start = index.sentenceStart[label]!;
+      const stored = chunkTerms[label]!;
       this.addDocument(label, {
         id: chunk.id,
         source: chunk.source,
@@ -173,17 +178,17 @@ export class Engine {
         sentenceVectors: index.sentenceVectors.slice(start, start + chunk.sentences.length),
         citation: citation(chunk),
         part: partOf(chunk.source, chunk.path),
+        terms: new Set([...stored.heading, ...stored.text]),
+        sentenceTerms: stored.sentences.map((list) => new Set(list)),
       });
     });
     const weights = { headingWeight: this.tuning.headingWeight, contextWeight: this.tuning.contextWeight };
     const sameSection = (a: Chunk | undefined, b: Chunk) => a !== undefined && a.source === b.source && a.path.join('\0') === b.path.join('\0');
-    this.lexical = new Bm25Index(
-      index.chunks.map((chunk, i) => {
-        const neighbours = [index.chunks[i - 1], index.chunks[i + 1]].filter((other) => sameSection(other, chunk)).map((other) => other!.text);
-        return { id: chunk.id, text: chunk.text, heading: chunk.path, context: neighbours.join(' ') };
-      }),
-      weights,
-    );
+    this.lexical = new Bm25Index([], weights);
+    index.chunks.forEach((chunk, i) => {
+      const context = [i - 1, i + 1].filter((other) => sameSection(index.chunks[other], chunk)).flatMap((other) => chunkTerms[other]!.text);
+      this.lexical.addTerms(chunk.id, { text: chunkTerms[i]!.text, heading: chunkTerms[i]!.heading, context });
+    });
     this.sectionList = guides.flatMap((guide) =>
       guide.sections.map((section) => ({
         key: sectionKey(guide.source, section.path),
@@ -195,23 +200,17 @@ export class Engine {
         part: partOf(guide.source, section.path),
       })),
     );
-    this.sectionLexical = new Bm25Index(
-      this.sectionList.filter((entry) => entry.paragraphs.length > 0).map((entry) => ({ id: entry.key, text: entry.paragraphs.join(' '), heading: entry.path })),
-      { headingWeight: this.tuning.headingWeight, contextWeight: 0 },
-    );
+    this.sectionLexical = new Bm25Index([], { headingWeight: this.tuning.headingWeight, contextWeight: 0 });
+    this.sectionList.filter((entry) => entry.paragraphs.length > 0).forEach((entry, i) => this.sectionLexical.addTerms(entry.key, { ...index.terms.sections[i]!, context: [] }));
     this.quotationFinder = new QuotationFinder(guides);
-    this.spelling = new SpellingCorrector(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])));
+    this.spelling = SpellingCorrector.fromCounts(index.terms.wordCounts);
     this.studyQuestionList = studyQuestions(guides);
-    const authors = guides.map((guide) => guide.meta.book_author).filter((author): author is string => typeof author === 'string');
-    this.scope = new ScopeGuard(guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs])).join(' '), authors);
-    const books = guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string');
+    const { books, authors } = booksAndAuthors(guides);
+    this.scope = ScopeGuard.fromMentioned(index.terms.mentionedWorks, authors);
     this.bookTitle = books[0];
     this.title = books[0] ? new BookTitle(books[0]) : undefined;
-    this.bookNameWords = new Set([...books, ...authors].flatMap((name) => words(name)));
-    this.names = nameTerms(
-      guides.flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs)),
-      this.bookNameWords,
-    );
+    this.bookNameWords = bookNameWords(guides);
+    this.names = new Set(index.terms.names);
     loadEnglishDictionary();
   }
 
@@ -219,9 +218,9 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const { config, logger } = options;
     const started = performance.now();
-    const guides = loadCorpus(config.CORPUS_DIR);
+    const guides = options.guideFiles ? await loadGuideFiles(options.guideFiles) : await loadCorpus(config.CORPUS_DIR);
     const embedder = options.embedder ?? (await loadEmbedder(config, logger));
-    const hash = corpusHash(config.CORPUS_DIR);
+    const hash = options.guideFiles ? filesHash(options.guideFiles) : corpusHash(config.CORPUS_DIR);
     const mode = options.rebuild ?? 'auto';
 
     const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.identity, corpusHash: hash });
@@ -448,11 +447,11 @@ export class Engine {
     return true;
   }
 
-  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sentenceTerms' | 'sectionKey'>): void {
+  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sentenceTerms' | 'sectionKey'> & Partial<Pick<Document, 'terms' | 'sentenceTerms'>>): void {
     const document = {
       ...fields,
-      terms: new Set(terms([...fields.path, fields.text].join(' '))),
-      sentenceTerms: fields.sentences.map((sentence) => new Set(terms(sentence.normalised))),
+      terms: fields.terms ?? new Set(terms([...fields.path, fields.text].join(' '))),
+      sentenceTerms: fields.sentenceTerms ?? fields.sentences.map((sentence) => new Set(terms(sentence.normalised))),
       sectionKey: sectionKey(fields.source, fields.path) + (fields.source === NOTE_SOURCE ? `#${fields.id}` : ''),
     };
     this.documents[label] = document;

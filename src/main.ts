@@ -9,17 +9,21 @@ import { TOKEN_REJECTED_EXIT_CODE, TOKEN_REJECTED_MESSAGE, TokenRejectedError } 
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { runConsole } from './console.js';
 import { ModelUnavailableError } from './embed/embedder.js';
-import { IndexUnavailableError, type Engine } from './engine.js';
+import { IndexUnavailableError } from './engine.js';
 import { CorpusError } from './guide/load.js';
+import type { BookEngine } from './library/engine-factory.js';
+import { LibraryFileError } from './library/state.js';
+import { startLibrary, type LibraryRuntime } from './library/runtime.js';
+import { guideParser } from './library/parser.js';
 import { chooseLogFormat, createLogger, type Logger } from './log.js';
 import { healthChecks } from './ops/health-checks.js';
 import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
-import { createProgressReporter, openEngineWithProgress, silentProgress } from './progress.js';
+import { createProgressReporter, loadEmbedderWithProgress, silentProgress } from './progress.js';
 import { installShutdown } from './shutdown.js';
 import { Store, StoreError } from './store/index.js';
 
-const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError, TokenRejectedError];
+const FRIENDLY_ERRORS = [ConfigError, CorpusError, ModelUnavailableError, IndexUnavailableError, StoreError, TokenRejectedError, LibraryFileError];
 
 function fail(error: unknown, logger?: Logger): never {
   const known = FRIENDLY_ERRORS.some((type) => error instanceof type);
@@ -43,12 +47,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode }));
   let bot: Bot | undefined;
   let store: Store | undefined;
-  let engine: Engine | undefined;
+  let engine: BookEngine | undefined;
+  let library: LibraryRuntime | undefined;
   let health: HealthServer | undefined;
 
   const shutdown = installShutdown({
     logger,
     drain: async () => {
+      library?.close();
       if (bot) await bot.stop();
       await health?.close();
     },
@@ -91,17 +97,20 @@ async function main(): Promise<void> {
   try {
     // A person watching (a terminal, or the console mode) sees each slow step and the embedding progress.
     const progress = consoleMode || process.stderr.isTTY ? createProgressReporter(process.stderr) : silentProgress;
-    engine = await openEngineWithProgress(
-      {
-        config,
-        logger,
-        onProgress: (event) => {
-          if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
-          else if (event.stage === 'load') logger.info(event, 'guides loaded');
-        },
+    const embedder = await loadEmbedderWithProgress(config, logger, progress);
+    // The host's corpus is the shared library; servers' own guides load when first asked.
+    library = await startLibrary({
+      config: consoleMode ? { ...config, CORPUS_WATCH: 'off' } : config,
+      logger,
+      embedder,
+      onProgress: (event) => {
+        progress.onBuild(event);
+        if (event.stage === 'ready') logger.info(event, event.rebuilt ? 'search index built' : 'search index loaded');
+        else if (event.stage === 'load') logger.info(event, 'guides loaded');
       },
-      progress,
-    );
+    });
+    engine = library.library.sharedEngine();
+    if (!engine) throw new CorpusError(`The corpus folder ${config.CORPUS_DIR} has no guides (.md or .txt files).`);
   } catch (error) {
     fail(error, logger);
   }
@@ -121,6 +130,8 @@ async function main(): Promise<void> {
       engine: metrics ? countEngineErrors(engine, (method) => metrics.engineError(method)) : engine,
       logger,
       store,
+      library: library.library,
+      parser: guideParser,
       metrics,
       onTokenRevoked: () => {
         process.stderr.write(`${TOKEN_REJECTED_MESSAGE}\n`);

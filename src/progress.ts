@@ -1,4 +1,4 @@
-import { loadEmbedder } from './embed/embedder.js';
+import { loadEmbedder, type Embedder } from './embed/embedder.js';
 import { Engine, type BuildEvent, type EngineOptions } from './engine.js';
 
 /**
@@ -63,15 +63,18 @@ export function createProgressReporter(output: ProgressOutput, options: { intera
 /** A reporter that prints nothing (a service whose standard error is a log collector). */
 export const silentProgress: ProgressReporter = { step: () => undefined, onBuild: () => undefined };
 
+/** Loads the model, saying so (and when the offline model is built first). */
+export async function loadEmbedderWithProgress(config: EngineOptions['config'], logger: EngineOptions['logger'], progress: ProgressReporter): Promise<Embedder> {
+  progress.step(`Loading the embedding model (${config.MODEL_DIR ?? config.MODEL_ID})`);
+  return loadEmbedder(config, logger, { onBuildOfflineModel: () => progress.step('Building the offline word-vector model (the first time only, a few seconds)') });
+}
+
 /**
  * Engine.open with each slow step reported: loading (or first building) the model, then building the
  * index with a progress bar when the guides or the model changed. The caller's onProgress still runs.
  */
 export async function openEngineWithProgress(options: EngineOptions, progress: ProgressReporter): Promise<Engine> {
-  const { config, logger } = options;
-  progress.step(`Loading the embedding model (${config.MODEL_DIR ?? config.MODEL_ID})`);
-  const embedder =
-    options.embedder ?? (await loadEmbedder(config, logger, { onBuildOfflineModel: () => progress.step('Building the offline word-vector model (the first time only, a few seconds)') }));
+  const embedder = options.embedder ?? (await loadEmbedderWithProgress(options.config, options.logger, progress));
   return Engine.open({
     ...options,
     embedder,

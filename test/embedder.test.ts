@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
-import { loadEmbedder, ModelUnavailableError } from '../src/embed/embedder.js';
+import { hubCacheDir, loadEmbedder, loadPipeline, ModelUnavailableError } from '../src/embed/embedder.js';
 import { OFFLINE_MODEL_ID } from '../src/embed/offline-model.js';
 import { tempDir } from './helpers/engine.js';
 
@@ -52,5 +52,20 @@ describe('loadEmbedder', () => {
     const embedder = await loadEmbedder({ MODEL_ID: 'offline', MODEL_DIR: undefined, MODELS_DIR }, capturingLogger().logger);
     const [vector] = await embedder.embed(['zxqvbn']);
     expect(Array.from(vector!).every((value) => value === 0)).toBe(true);
+  });
+});
+
+describe('embed', () => {
+  it('gives the vectors of the pipeline’s own mean pooling, one text at a time, in the order given', async () => {
+    const embedder = await loadEmbedder({ MODEL_ID: 'offline', MODEL_DIR: undefined, MODELS_DIR }, pino({ level: 'silent' }));
+    const extractor = await loadPipeline(OFFLINE_MODEL_ID, MODELS_DIR, hubCacheDir(MODELS_DIR), embedder.dtype);
+    // Lengths in no order, so that sorting them into batches and back is exercised; more than one batch.
+    const texts = Array.from({ length: 70 }, (_, i) => `Tommy ${'draws animals at Hailsham '.repeat((i * 7) % 11)}and Kathy remembers ${i}`);
+    const vectors = await embedder.embed(texts);
+    for (const [i, text] of texts.entries()) {
+      const expected = (await extractor([text], { pooling: 'mean', normalize: true })).data as Float32Array;
+      const worst = Math.max(...vectors[i]!.map((value, k) => Math.abs(value - expected[k]!)));
+      expect(worst).toBeLessThan(1e-6);
+    }
   });
 });

@@ -5,16 +5,15 @@ import { loadEmbedder, type Embedder } from '../src/embed/embedder.js';
 import { Engine, IndexUnavailableError, type BuildEvent } from '../src/engine.js';
 import { loadCorpus } from '../src/guide/load.js';
 import { normaliseText } from '../src/guide/normalise.js';
-import { INDEX_FILES } from '../src/search/index-store.js';
+import { INDEX_FILES, INDEX_FORMAT_VERSION } from '../src/search/index-store.js';
+import { hnswParameters } from '../src/search/vector-index.js';
 import { InvalidQuestionError } from '../src/question.js';
 import { withoutParagraph } from '../src/render/view.js';
 import { CORPUS_DIR, openTestEngine, silentLogger, tempDir, testConfig } from './helpers/engine.js';
 
 let embedder: Embedder;
 let engine: Engine;
-const corpusText = loadCorpus(CORPUS_DIR)
-  .flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs))
-  .join('\n');
+const corpusText = (await loadCorpus(CORPUS_DIR)).flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs)).join('\n');
 
 beforeAll(async () => {
   const config = testConfig();
@@ -134,8 +133,16 @@ describe('index lifecycle', () => {
   });
 
   it('writes a manifest describing the index', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.manifest), 'utf8')) as { chunkCount: number; corpusHash: string; builtAt: string };
-    expect(manifest).toMatchObject({ formatVersion: 1, modelId: 'guidebot/glove-6b-100d@q8+build2', dimension: 100, guideCount: 2 });
+    const manifest = JSON.parse(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.manifest), 'utf8')) as {
+      chunkCount: number;
+      corpusHash: string;
+      builtAt: string;
+      hnsw: unknown;
+      files: object;
+    };
+    expect(manifest.hnsw).toEqual(hnswParameters(manifest.chunkCount));
+    expect(Object.keys(manifest.files)).toContain(INDEX_FILES.terms);
+    expect(manifest).toMatchObject({ formatVersion: INDEX_FORMAT_VERSION, modelId: 'guidebot/glove-6b-100d@q8+build2', dimension: 100, guideCount: 2 });
     expect(manifest.chunkCount).toBeGreaterThan(100);
     expect(manifest.corpusHash).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(manifest.builtAt)).not.toBeNaN();

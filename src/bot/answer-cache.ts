@@ -6,6 +6,8 @@ export interface CachedAnswer {
   userId: string;
   guildId: string | null;
   createdAt: number;
+  /** The book it was answered from, when the server has several. */
+  book?: string;
 }
 
 /** A small LRU of recent answers, keyed by answer id. Lost on restart: buttons then say the answer expired. */

@@ -1,4 +1,6 @@
 import { DiscordAPIError, DiscordjsErrorCodes, RESTJSONErrorCodes } from 'discord.js';
+import { IngestError } from '../guide/ingest/types.js';
+import { LibraryError } from '../library/errors.js';
 import { InvalidQuestionError } from '../question.js';
 import { TimeoutError } from './timeout.js';
 
@@ -15,7 +17,7 @@ export const MESSAGES = {
 
 /** What to tell the person when a handler failed: the friendly message of errors they can fix, a general apology otherwise. */
 export function friendlyMessage(error: unknown): string {
-  if (error instanceof InvalidQuestionError) return error.message;
+  if (error instanceof InvalidQuestionError || error instanceof LibraryError || error instanceof IngestError) return error.message;
   if (error instanceof TimeoutError) return MESSAGES.slow;
   return MESSAGES.failed;
 }

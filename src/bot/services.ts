@@ -1,9 +1,12 @@
 import { CONFIG_DEFAULTS, type Config } from '../config.js';
 import type { Engine } from '../engine.js';
+import type { Library } from '../library/library.js';
+import type { GuideParser } from '../library/parser.js';
 import type { Logger } from '../log.js';
 import { SectionLookup } from '../section-lookup.js';
 import type { Store } from '../store/index.js';
 import { AnswerCache } from './answer-cache.js';
+import { PendingImports } from './library/pending.js';
 import type { AskHook } from './ask-hooks.js';
 import { MemoryFeedbackSink, type FeedbackSink } from './feedback.js';
 import { ENGINE_TIMEOUT_MS, MENTION_REPLIES_PER_USER, MENTION_REPLY_WINDOW_SECONDS } from './limits.js';
@@ -49,6 +52,12 @@ export interface BotServices {
   store?: Store;
   /** The teacher features (settings, review queue, notes, retention), present with a store. */
   teacher?: TeacherRuntime;
+  /** Every server's library of guides by book (`/guides`, the `book` option); without it every server answers from `engine`. */
+  library?: Library;
+  /** Reads uploaded guide files (with a library). */
+  parser?: GuideParser;
+  /** Uploads previewed and waiting for Add or Cancel, and those being indexed (with a library). */
+  imports?: PendingImports;
 }
 
 export interface ServiceOptions {
@@ -62,6 +71,8 @@ export interface ServiceOptions {
   questionLimiter?: RateLimiter;
   /** How often old log rows are purged (default hourly); tests shorten it. */
   retentionIntervalMs?: number;
+  library?: Library;
+  parser?: GuideParser;
 }
 
 /**
@@ -97,5 +108,7 @@ export function createServices(options: ServiceOptions): BotServices {
     engineTimeoutMs: options.engineTimeoutMs ?? ENGINE_TIMEOUT_MS,
     ...(store ? { store } : {}),
     ...(teacher ? { teacher } : {}),
+    ...(options.library ? { library: options.library, imports: new PendingImports() } : {}),
+    ...(options.parser ? { parser: options.parser } : {}),
   };
 }

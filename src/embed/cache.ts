@@ -55,6 +55,22 @@ export class EmbeddingCache {
     return { vectors: vectors as Float32Array[], computed: missing.length };
   }
 
+  /** Deletes every vector whose text is not among `texts` (e.g. of a guide that was removed). Returns how many went. */
+  retainOnly(modelIdentity: string, texts: readonly string[]): number {
+    const keep = new Set(texts.map((text) => EmbeddingCache.key(modelIdentity, text)));
+    const all = this.db.prepare<[], { key: string }>('SELECT key FROM embeddings').all();
+    const remove = this.db.prepare<[string]>('DELETE FROM embeddings WHERE key = ?');
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const { key } of all)
+        if (!keep.has(key)) {
+          remove.run(key);
+          removed++;
+        }
+    })();
+    return removed;
+  }
+
   close(): void {
     this.db.close();
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@huggingface/transformers';
 import { OFFLINE_MODEL_ALIAS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { importedModelDir, readProvenance } from './import/local-models.js';
@@ -30,6 +31,14 @@ export class ModelUnavailableError extends Error {
 }
 
 const BATCH_SIZE = 32;
+
+/**
+ * ONNX Runtime's threads, set rather than left to its defaults: one operator runs on every core (what a
+ * build needs: its batches are large enough to split), and operators run one after another (a BERT encoder
+ * is a chain, so parallel operators would only compete for the same cores).
+ */
+export const INTRA_OP_THREADS = os.availableParallelism();
+export const INTER_OP_THREADS = 1;
 
 type ModelSettings = Pick<Config, 'MODEL_ID' | 'MODEL_DIR' | 'MODELS_DIR'> & Partial<Pick<Config, 'MODEL_DTYPE'>>;
 
@@ -62,7 +71,10 @@ export async function loadPipeline(modelId: string, localDir: string | undefined
   } else {
     env.allowRemoteModels = true;
   }
-  return pipeline<'feature-extraction'>('feature-extraction', modelId, { dtype });
+  return pipeline<'feature-extraction'>('feature-extraction', modelId, {
+    dtype,
+    session_options: { intraOpNumThreads: INTRA_OP_THREADS, interOpNumThreads: INTER_OP_THREADS, executionMode: 'sequential' },
+  });
 }
 
 async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype, hooks: LoadHooks): Promise<FeatureExtractionPipeline> {
@@ -73,6 +85,47 @@ async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype,
     await buildOfflineModel({ modelsDir });
   }
   return loadPipeline(OFFLINE_MODEL_ID, modelsDir, hubCacheDir(modelsDir), dtype);
+}
+
+/**
+ * The model's token vectors averaged over each text's real (unpadded) tokens, then L2-normalised: what the
+ * pipeline's `pooling: 'mean', normalize: true` computes, in one pass over contiguous memory rather than
+ * one strided pass per dimension with a BigInt conversion per element.
+ */
+async function meanPooled(extractor: FeatureExtractionPipeline, texts: string[], dimension: number): Promise<Float32Array[]> {
+  const inputs = extractor.tokenizer(texts, { padding: true, truncation: true }) as { attention_mask: Tensor };
+  const outputs = (await extractor.model(inputs)) as Record<string, Tensor | undefined>;
+  const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+  if (!hidden) throw new Error('the model returned no token vectors');
+  const [rows, length, width] = hidden.dims as [number, number, number];
+  if (width !== dimension || rows !== texts.length) throw new Error(`the model returned ${rows}×${width} vectors for ${texts.length} texts of ${dimension} dimensions`);
+  const data = hidden.data as Float32Array;
+  const mask = inputs.attention_mask.data as BigInt64Array;
+  const sum = new Float64Array(width);
+  const vectors: Float32Array[] = [];
+  for (let row = 0; row < rows; row++) {
+    sum.fill(0);
+    let count = 0;
+    for (let token = 0; token < length; token++) {
+      if (mask[row * length + token] === 0n) continue;
+      count++;
+      const base = (row * length + token) * width;
+      for (let k = 0; k < width; k++) sum[k]! += data[base + k]!;
+    }
+    const vector = new Float32Array(width);
+    let squares = 0;
+    for (let k = 0; k < width; k++) {
+      vector[k] = sum[k]! / count;
+      squares += vector[k]! * vector[k]!;
+    }
+    const norm = Math.sqrt(squares);
+    // A text with no word the model knows pools to the zero vector: "no meaning", kept as zeros.
+    if (norm > 0 && Number.isFinite(norm)) for (let k = 0; k < width; k++) vector[k]! /= norm;
+    else vector.fill(0);
+    vectors.push(vector);
+  }
+  hidden.dispose();
+  return vectors;
 }
 
 function wrap(extractor: FeatureExtractionPipeline, modelId: string, dtype: ModelDtype, offline: boolean, dimension: number, localFingerprint?: string): Embedder {
@@ -87,18 +140,17 @@ function wrap(extractor: FeatureExtractionPipeline, modelId: string, dtype: Mode
     dimension,
     profile: profileFor(modelId, offline),
     async embed(texts) {
-      const vectors: Float32Array[] = [];
-      for (let start = 0; start < texts.length; start += BATCH_SIZE) {
-        const batch = texts.slice(start, start + BATCH_SIZE);
-        const output = await extractor(batch, { pooling: 'mean', normalize: true });
-        const data = output.data as Float32Array;
-        for (let row = 0; row < batch.length; row++) {
-          const vector = data.slice(row * dimension, (row + 1) * dimension);
-          // A text with no word the model knows pools to 0/0; it is "no meaning", i.e. the zero vector.
-          if (!vector.every(Number.isFinite)) vector.fill(0);
-          vectors.push(vector);
-        }
-        output.dispose?.();
+      // Texts of similar length share a batch, so little of a batch is padding; the vectors come back in the given order.
+      const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length || a - b);
+      const vectors = new Array<Float32Array>(texts.length);
+      for (let start = 0; start < order.length; start += BATCH_SIZE) {
+        const rows = order.slice(start, start + BATCH_SIZE);
+        const pooled = await meanPooled(
+          extractor,
+          rows.map((row) => texts[row]!),
+          dimension,
+        );
+        rows.forEach((row, i) => (vectors[row] = pooled[i]!));
       }
       return vectors;
     },

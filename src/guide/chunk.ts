@@ -53,6 +53,7 @@ export function chunkGuide(guide: Guide): Chunk[] {
   for (const section of guide.sections) {
     section.paragraphs.forEach((paragraphText, index) => {
       const paragraph = index + 1;
+      const page = section.pages?.[index];
       sentenceRuns(splitSentences(paragraphText)).forEach((run, runIndex) => {
         const part = runIndex + 1;
         const text = run.join(' ');
@@ -63,6 +64,7 @@ export function chunkGuide(guide: Guide): Chunk[] {
           path: section.path,
           paragraph,
           part,
+          ...(page !== undefined ? { page } : {}),
           text,
           sentences: run.map((sentence) => ({ text: sentence, normalised: normaliseText(sentence) })),
         });
@@ -72,10 +74,13 @@ export function chunkGuide(guide: Guide): Chunk[] {
   return chunks;
 }
 
-/** `Guide › Section › Subsection ¶2`, the citation shown beside every quote. */
-export function citation(chunk: Pick<Chunk, 'guide' | 'path' | 'paragraph'>): string {
-  return [chunk.guide, ...chunk.path].join(' › ') + ` ¶${chunk.paragraph}`;
+/** `Guide › Section › Subsection ¶2`, the citation shown beside every quote; `…¶2, p. 12` for a guide with pages (a PDF). */
+export function citation(chunk: Pick<Chunk, 'guide' | 'path' | 'paragraph' | 'page'>): string {
+  return [chunk.guide, ...chunk.path].join(' › ') + ` ¶${chunk.paragraph}` + (chunk.page !== undefined ? `, p. ${chunk.page}` : '');
 }
+
+/** The end of a citation that names the paragraph (and page): ` ¶2`, ` ¶2, p. 12`. */
+export const CITED_PARAGRAPH = / ¶\d+(?:, p\. \d+)?$/;
 
 /** `Guide › Section › Subsection`, without the paragraph. */
 export function sectionCitation(guide: string, path: string[]): string {

@@ -15,6 +15,8 @@ export interface Section {
   path: string[];
   /** Paragraph texts exactly as the guide wrote them (markup such as list markers removed). */
   paragraphs: string[];
+  /** The source page of each paragraph (guides from PDFs, or Markdown with `<!-- page N -->` markers). */
+  pages?: number[];
 }
 
 export interface Sentence {
@@ -35,6 +37,8 @@ export interface Chunk {
   paragraph: number;
   /** 1-based part number when a long paragraph is split; 1 otherwise. */
   part: number;
+  /** The source page of the paragraph, for guides that have pages. */
+  page?: number;
   /** Exactly as the guide wrote it. */
   text: string;
   sentences: Sentence[];

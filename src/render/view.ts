@@ -1,3 +1,4 @@
+import { CITED_PARAGRAPH } from '../guide/chunk.js';
 import type { BookPart } from '../guide/spoilers.js';
 import type { Answer, Passage } from '../search/answer.js';
 
@@ -61,8 +62,8 @@ export interface AnswerView {
   bestSection: SectionRef | undefined;
 }
 
-/** `Guide › Section › Subsection ¶3` → `Guide › Section › Subsection`. */
-export const withoutParagraph = (citation: string) => citation.replace(/ ¶\d+$/, '');
+/** `Guide › Section › Subsection ¶3` (or `¶3, p. 12`) → `Guide › Section › Subsection`. */
+export const withoutParagraph = (citation: string) => citation.replace(CITED_PARAGRAPH, '');
 
 function sectionOf(passage: Passage): SectionRef {
   return { source: passage.source, path: passage.section, citation: withoutParagraph(passage.citation) };

@@ -73,12 +73,17 @@ export class Bm25Index {
   }
 
   add(document: LexicalDocument): void {
-    if (this.positionById.has(document.id)) this.remove(document.id);
+    this.addTerms(document.id, { text: terms(document.text), heading: terms(document.heading.join(' ')), context: document.context ? terms(document.context) : [] });
+  }
+
+  /** Adds a document given as the search terms of its text, heading and context (as `terms` makes them). */
+  addTerms(id: string, fields: { text: readonly string[]; heading: readonly string[]; context: readonly string[] }): void {
+    if (this.positionById.has(id)) this.remove(id);
     const position = this.ids.length;
     const counts = new Map<string, number>();
-    for (const term of terms(document.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const term of terms(document.heading.join(' '))) counts.set(term, (counts.get(term) ?? 0) + this.weights.headingWeight);
-    if (document.context) for (const term of terms(document.context)) counts.set(term, (counts.get(term) ?? 0) + this.weights.contextWeight);
+    for (const term of fields.text) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const term of fields.heading) counts.set(term, (counts.get(term) ?? 0) + this.weights.headingWeight);
+    for (const term of fields.context) counts.set(term, (counts.get(term) ?? 0) + this.weights.contextWeight);
     let length = 0;
     for (const [term, count] of counts) {
       let posting = this.postings.get(term);
@@ -88,11 +93,11 @@ export class Bm25Index {
       posting.live++;
       length += count;
     }
-    this.ids.push(document.id);
+    this.ids.push(id);
     this.lengths.push(length);
     this.termsOf.push([...counts.keys()]);
     this.champions.clear();
-    this.positionById.set(document.id, position);
+    this.positionById.set(id, position);
     this.totalLength += length;
   }
 

@@ -4,6 +4,7 @@ import { EmbeddingCache } from '../embed/cache.js';
 import type { Embedder } from '../embed/embedder.js';
 import { chunkGuide } from '../guide/chunk.js';
 import type { Guide } from '../guide/types.js';
+import { computeCorpusTerms } from './corpus-terms.js';
 import { chunkEmbeddingText, INDEX_FILES, writeIndex, type StoredIndex } from './index-store.js';
 
 /** The index cannot be used and cannot be rebuilt; the message says what to do. */
@@ -52,6 +53,7 @@ export async function buildIndex(guides: Guide[], hash: string, embedder: Embedd
       chunks,
       chunkVectors: vectors.slice(0, chunks.length),
       sentenceVectors: vectors.slice(chunks.length),
+      terms: computeCorpusTerms(guides, chunks),
       buildStartedAt,
     });
     return { index, computed };

@@ -4,14 +4,15 @@ import path from 'node:path';
 import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk } from '../guide/types.js';
-import { VectorIndex } from './vector-index.js';
+import { decodeCorpusTerms, encodeCorpusTerms, type CorpusTerms } from './corpus-terms.js';
+import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 /** Bump when loading, chunking or the text each chunk is embedded as changes what the same corpus produces. */
-export const CHUNKING_VERSION = 1;
+export const CHUNKING_VERSION = 2;
 
-export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', cache: 'embedding-cache.sqlite' } as const;
+export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', terms: 'terms.bin', cache: 'embedding-cache.sqlite' } as const;
 
 export interface Manifest {
   formatVersion: number;
@@ -22,6 +23,8 @@ export interface Manifest {
   sectionCount: number;
   chunkCount: number;
   sentenceCount: number;
+  /** The HNSW graph's parameters, chosen from the chunk count when it was built. */
+  hnsw: HnswParameters;
   builtAt: string;
   buildMs: number;
   /** sha256 of each data file, checked on load. */
@@ -36,6 +39,8 @@ export interface StoredIndex {
   /** One vector per sentence, chunk by chunk, in order; `sentenceStart[i]` is chunk i's first. */
   sentenceVectors: Float32Array[];
   sentenceStart: number[];
+  /** The chunks' and sections' search terms and the guides' word counts, as computed at build time. */
+  terms: CorpusTerms;
 }
 
 export type IndexReadResult = { status: 'ok'; index: StoredIndex } | { status: 'missing' | 'stale' | 'corrupt'; reason: string };
@@ -51,13 +56,13 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 
 /** A hash of every guide file (names and bytes) and of the chunking rules. */
 export function corpusHash(corpusDir: string): string {
+  return filesHash(listGuideFiles(corpusDir).map((name) => path.join(corpusDir, name)));
+}
+
+/** A hash of the given guide files (names and bytes, in the order given) and of the chunking rules. */
+export function filesHash(files: readonly string[]): string {
   const hash = createHash('sha256').update(`chunking:${CHUNKING_VERSION}\n`);
-  for (const name of listGuideFiles(corpusDir))
-    hash
-      .update(name)
-      .update('\0')
-      .update(fs.readFileSync(path.join(corpusDir, name)))
-      .update('\0');
+  for (const file of files) hash.update(path.basename(file)).update('\0').update(fs.readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 
@@ -82,17 +87,19 @@ export interface IndexContent {
   chunks: Chunk[];
   chunkVectors: Float32Array[];
   sentenceVectors: Float32Array[];
+  terms: CorpusTerms;
   buildStartedAt: number;
 }
 
 /** Builds the HNSW graph and writes every file, manifest last, so a crash never leaves a valid-looking index. */
 export function writeIndex(indexDir: string, content: IndexContent): StoredIndex {
   fs.mkdirSync(indexDir, { recursive: true });
-  const dense = VectorIndex.create(content.dimension, content.chunks.length);
+  const dense = VectorIndex.create(content.dimension, content.chunks.length, hnswParameters(content.chunks.length));
   content.chunkVectors.forEach((vector, label) => dense.add(label, vector));
 
   const chunksJson = JSON.stringify(content.chunks);
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
+  const termsBin = encodeCorpusTerms(content.terms);
   const densePath = path.join(indexDir, INDEX_FILES.dense);
   const temporaryDense = `${densePath}.${process.pid}.tmp`;
   dense.write(temporaryDense);
@@ -100,6 +107,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   fs.renameSync(temporaryDense, densePath);
   writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksJson);
   writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -110,16 +118,18 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     sectionCount: content.sectionCount,
     chunkCount: content.chunks.length,
     sentenceCount: content.sentenceVectors.length,
+    hnsw: dense.parameters,
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
     files: {
       [INDEX_FILES.chunks]: sha256(chunksJson),
       [INDEX_FILES.dense]: sha256(denseBytes),
       [INDEX_FILES.sentences]: sha256(sentencesBin),
+      [INDEX_FILES.terms]: sha256(termsBin),
     },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
-  return { manifest, chunks: content.chunks, dense, sentenceVectors: content.sentenceVectors, sentenceStart: sentenceStarts(content.chunks) };
+  return { manifest, chunks: content.chunks, dense, sentenceVectors: content.sentenceVectors, sentenceStart: sentenceStarts(content.chunks), terms: content.terms };
 }
 
 function sentenceStarts(chunks: Chunk[]): number[] {
@@ -159,6 +169,9 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   if (manifest.modelId !== expected.modelId) return { status: 'stale', reason: `index built with ${manifest.modelId}, the model now is ${expected.modelId}` };
   if (manifest.corpusHash !== expected.corpusHash) return { status: 'stale', reason: 'the corpus changed since the index was built' };
 
+  const hnsw = manifest.hnsw as Partial<HnswParameters> | undefined;
+  if (typeof hnsw?.m !== 'number' || typeof hnsw.efConstruction !== 'number' || typeof hnsw.efSearch !== 'number')
+    return { status: 'corrupt', reason: 'the manifest does not give the HNSW parameters' };
   const bytes: Record<string, Buffer> = {};
   for (const [name, hash] of Object.entries(manifest.files ?? {})) {
     const file = path.join(indexDir, name);
@@ -168,16 +181,26 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   }
   const chunksBytes = bytes[INDEX_FILES.chunks];
   const sentenceBytes = bytes[INDEX_FILES.sentences];
-  if (!chunksBytes || !sentenceBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
+  const termsBytes = bytes[INDEX_FILES.terms];
+  if (!chunksBytes || !sentenceBytes || !termsBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
 
   const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
   if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
   const flat = new Float32Array(sentenceBytes.buffer.slice(sentenceBytes.byteOffset, sentenceBytes.byteOffset + sentenceBytes.byteLength));
   if (flat.length !== manifest.sentenceCount * manifest.dimension) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
 
+  let terms: CorpusTerms;
+  try {
+    terms = decodeCorpusTerms(termsBytes);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.terms} could not be read: ${(error as Error).message}` };
+  }
+  if (terms.chunks.length !== chunks.length || terms.chunks.some((chunk, i) => chunk.sentences.length !== chunks[i]!.sentences.length))
+    return { status: 'corrupt', reason: `${INDEX_FILES.terms} does not match ${INDEX_FILES.chunks}` };
+
   let dense: VectorIndex;
   try {
-    dense = VectorIndex.read(path.join(indexDir, INDEX_FILES.dense), manifest.dimension);
+    dense = VectorIndex.read(path.join(indexDir, INDEX_FILES.dense), manifest.dimension, manifest.hnsw);
   } catch (error) {
     return { status: 'corrupt', reason: `${INDEX_FILES.dense} could not be read: ${(error as Error).message}` };
   }
@@ -185,5 +208,5 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
 
   const sentenceVectors: Float32Array[] = [];
   for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
-  return { status: 'ok', index: { manifest, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks) } };
+  return { status: 'ok', index: { manifest, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms } };
 }

@@ -52,6 +52,16 @@ movie|movies|the film|film version|directed|director|screenplay|box office|flore
 const AUTHOR_LIFE =
   / (born|age|old|alive|married|wife|husband|children|kids|live|lives|lived|nationality|religion|net worth|died|dead|birthday|height|school did|university|nobel|prize|award|awards|other books|books has|novels has|wrote other|written other) /;
 
+const allWorks = () => [...new Set(OTHER_WORKS.map(normaliseForMatch))].filter((work) => work !== '');
+
+/** The well-known works that the text (every guide's text) mentions itself, normalised. */
+export function mentionedWorks(corpusText: string): string[] {
+  const corpus = ` ${normaliseForMatch(corpusText)} `;
+  const vocabulary = new Set(corpus.split(' '));
+  // Only a work whose every word the guides use can be named in them: the phrase search (a scan of the whole corpus) is for those few.
+  return allWorks().filter((work) => work.split(' ').every((word) => vocabulary.has(word)) && corpus.includes(` ${work} `));
+}
+
 export class ScopeGuard {
   private readonly otherWorks: string[];
 
@@ -61,13 +71,15 @@ export class ScopeGuard {
    * `corpusText`: every guide's text; works the guides mention themselves stay in scope.
    * `authors`: the studied book's authors, whose life (not their book) the guides do not cover.
    */
-  constructor(corpusText: string, authors: string[] = []) {
-    const corpus = ` ${normaliseForMatch(corpusText)} `;
-    const vocabulary = new Set(corpus.split(' '));
-    // Only a work whose every word the guides use can be named in them: the phrase search (a scan of the whole corpus) is for those few.
-    const mentioned = (work: string) => work.split(' ').every((word) => vocabulary.has(word)) && corpus.includes(` ${work} `);
-    this.otherWorks = [...new Set(OTHER_WORKS.map(normaliseForMatch))].filter((work) => work !== '' && !mentioned(work));
+  constructor(corpusText: string, authors: string[] = [], mentioned: readonly string[] = mentionedWorks(corpusText)) {
+    const inGuides = new Set(mentioned);
+    this.otherWorks = allWorks().filter((work) => !inGuides.has(work));
     this.authorNames = authors.flatMap((author) => normaliseForMatch(author).split(' ')).filter((name) => name.length > 2);
+  }
+
+  /** A guard for guides known to mention these works (as `mentionedWorks` found them when the index was built). */
+  static fromMentioned(mentioned: readonly string[], authors: string[] = []): ScopeGuard {
+    return new ScopeGuard('', authors, mentioned);
   }
 
   /** Why a question is off topic whatever the guides say, or undefined when it may be about them. */

@@ -1,4 +1,5 @@
 import { isFiller } from './chat-register.js';
+import { DeleteIndex } from './delete-index.js';
 import { inCommonUse, isEnglishWord } from './english.js';
 import { stem } from './stem.js';
 import { STOPWORDS, words } from './tokenize.js';
@@ -41,17 +42,24 @@ export function editDistance(a: string, b: string, limit: number): number {
  */
 export class SpellingCorrector {
   private readonly counts = new Map<string, number>();
-  private readonly byLength = new Map<number, string[]>();
   private readonly stems = new Set<string>();
+  /** The guide words in the order they first appear (ties between equally close, equally frequent words go to the shorter, then the earlier). */
+  private readonly vocabulary: string[];
+  private readonly nearby: DeleteIndex;
 
-  constructor(texts: Iterable<string>) {
+  constructor(texts: Iterable<string>, counted?: Iterable<[string, number]>) {
+    if (counted) for (const [word, count] of counted) this.counts.set(word, count);
     for (const text of texts) for (const word of words(text)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
     for (const word of this.counts.keys()) this.stems.add(stem(word));
-    for (const word of this.counts.keys()) {
-      const list = this.byLength.get(word.length) ?? [];
-      list.push(word);
-      this.byLength.set(word.length, list);
-    }
+    this.vocabulary = [...this.counts.keys()];
+    // A word is looked up two edits away only for question words of TWO_EDITS_FROM letters or more, so only
+    // words at least two letters shorter than that need their two-letter deletes stored.
+    this.nearby = new DeleteIndex(this.vocabulary, (word) => (word.length >= TWO_EDITS_FROM - 2 ? 2 : 1));
+  }
+
+  /** A corrector for words already counted (in order of first use), as the index stores them. */
+  static fromCounts(counts: Iterable<[string, number]>): SpellingCorrector {
+    return new SpellingCorrector([], counts);
   }
 
   /** The correction of one lowercase word, or undefined when it is known, too short, or has no close match. */
@@ -64,23 +72,36 @@ export class SpellingCorrector {
     const rareEnglish = english && !inCommonUse(word);
     if (english && !rareEnglish) return undefined;
     const limit = rareEnglish ? 1 : word.length >= TWO_EDITS_FROM ? 2 : 1;
-    const minimumCount = rareEnglish ? RARE_WORD_MIN_GUIDE_COUNT : 1;
+    return this.closest(word, limit, rareEnglish ? RARE_WORD_MIN_GUIDE_COUNT : 1);
+  }
+
+  /**
+   * The guide word used at least `minimumCount` times that is fewest edits (at most `limit`, 1 or 2, and 2
+   * only for words of TWO_EDITS_FROM letters or more) from `word`; of equally close ones the most frequent,
+   * then the shortest, then the first in the guides.
+   */
+  closest(word: string, limit: number, minimumCount: number): string | undefined {
     let best: string | undefined;
     let bestDistance = limit + 1;
     let bestCount = 0;
-    for (let length = word.length - limit; length <= word.length + limit; length++) {
-      for (const candidate of this.byLength.get(length) ?? []) {
-        const count = this.counts.get(candidate)!;
-        if (count < minimumCount) continue;
-        const distance = editDistance(word, candidate, limit);
-        if (distance < bestDistance || (distance === bestDistance && distance <= limit && count > bestCount)) {
-          best = candidate;
-          bestDistance = distance;
-          bestCount = count;
-        }
+    let bestRank = Infinity;
+    for (const rank of this.nearby.candidates(word, limit)) {
+      const candidate = this.nearby.word(rank);
+      const count = this.counts.get(candidate)!;
+      if (count < minimumCount) continue;
+      const distance = editDistance(word, candidate, limit);
+      if (distance > limit) continue;
+      const better =
+        distance < bestDistance ||
+        (distance === bestDistance && (count > bestCount || (count === bestCount && (candidate.length < best!.length || (candidate.length === best!.length && rank < bestRank)))));
+      if (better) {
+        best = candidate;
+        bestDistance = distance;
+        bestCount = count;
+        bestRank = rank;
       }
     }
-    return bestDistance <= limit ? best : undefined;
+    return best;
   }
 
   /**

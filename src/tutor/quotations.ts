@@ -31,7 +31,7 @@ export class QuotationFinder {
         section.paragraphs.forEach((text, index) => {
           if (!highlighted && !QUOTED_LINE.test(text.trim())) return;
           const id = String(this.quotations.length);
-          this.quotations.push({ text, highlighted, citation: chunkCitation({ guide: guide.title, path: section.path, paragraph: index + 1 }) });
+          this.quotations.push({ text, highlighted, citation: chunkCitation({ guide: guide.title, path: section.path, paragraph: index + 1, page: section.pages?.[index] }) });
           const context = [section.paragraphs[index - 1], section.paragraphs[index + 1]].filter((paragraph) => paragraph !== undefined).join(' ');
           documents.push({ id, text, heading: section.path, context });
         });

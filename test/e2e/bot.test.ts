@@ -99,6 +99,7 @@ describe('registration', () => {
       'forget',
       'forget-me',
       'gaps',
+      'guides',
       'help',
       'notes',
       'progress',
@@ -404,7 +405,7 @@ describe('/sections, /quote, /help', () => {
     expect(names).toEqual(['/ask', '/section', '/sections', '/quote', '/quiz', '/progress', '/forget-me', '/help']);
     const teacher = h.fake.sendInteraction(h.fake.chatInputInteraction({ name: 'help', member: h.fake.members.teacher }));
     const teacherNames = ((await h.fake.waitForResponse(teacher)).body.embeds as APIEmbed[])[0]!.fields!.map((field) => String(field.name).split(' ')[0]);
-    expect(teacherNames).toEqual([...names, '/config', '/review', '/stats', '/gaps', '/answer', '/notes', '/export', '/forget']);
+    expect(teacherNames).toEqual([...names, '/config', '/review', '/stats', '/gaps', '/answer', '/notes', '/export', '/forget', '/guides']);
   });
 });
 
@@ -467,7 +468,7 @@ describe('missing or invalid options get the usage of the command, privately', (
       '/ask with no options',
       'ask',
       {},
-      /^`\/ask` needs `question` \(your question, for example: Who is Miss Lucy\?\)\. Use it like this: `\/ask question:<text> \[private\]`, for example `\/ask question:Who is Miss Lucy\?`\.$/,
+      /^`\/ask` needs `question` \(your question, for example: Who is Miss Lucy\?\)\. Use it like this: `\/ask question:<text> \[private\] \[book\]`, for example `\/ask question:Who is Miss Lucy\?`\.$/,
     ],
     ['/section with no options', 'section', {}, /^`\/section` needs `name` .*for example `\/section name:Miss Lucy`\.$/],
     ['/section with an empty name', 'section', { name: '' }, /^`\/section` needs `name` /],
@@ -488,7 +489,7 @@ describe('missing or invalid options get the usage of the command, privately', (
     const callback = await h.fake.waitForResponse(id);
     expect(callback.body.flags).toBe(EPHEMERAL);
     expect(callback.body.content).toMatch(
-      /^The form came back without its `answer` field, so nothing was done\. Please open it again and fill it in\. \(It comes from `\/quiz`\. Use it like this: `\/quiz`/,
+      /^The form came back without its `answer` field, so nothing was done\. Please open it again and fill it in\. \(It comes from `\/quiz`\. Use it like this: `\/quiz \[book\]`/,
     );
     expect(failedLogs(id)).toEqual([]);
   });

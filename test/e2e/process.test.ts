@@ -71,7 +71,7 @@ describe('npm start with DISCORD_TOKEN (against the fake Discord)', () => {
         .split('\n')
         .filter((line) => line.includes('"msg":"ready"'))
         .map((line) => JSON.parse(line) as LooseJson)[0]!;
-      expect(ready).toMatchObject({ guides: 2, commands: 16 });
+      expect(ready).toMatchObject({ guides: 2, commands: 17 });
       expect(ready.sections).toBeGreaterThan(0);
       expect(ready.chunks).toBeGreaterThan(0);
 
@@ -116,8 +116,8 @@ describe('npm run register', () => {
       expect(fake.guildCommands()).toBeNull();
       const guild = await register({ ...env, DISCORD_GUILD_ID: fake.guild.id });
       expect(guild.code).toBe(0);
-      expect(guild.stderr).toContain(`Registered 16 commands for server ${fake.guild.id}`);
-      expect(fake.guildCommands()?.length).toBe(16);
+      expect(guild.stderr).toContain(`Registered 17 commands for server ${fake.guild.id}`);
+      expect(fake.guildCommands()?.length).toBe(17);
       expect(guild.stderr).not.toContain(fake.token);
       const missing = await register({ DISCORD_API_URL: fake.apiUrl });
       expect(missing.code).toBe(1);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chunkGuide, citation, MAX_CHUNK_WORDS } from '../../src/guide/chunk.js';
-import { loadCorpus, parseMarkdownGuide } from '../../src/guide/load.js';
+import { parseMarkdownGuide } from '../../src/guide/ingest/markdown.js';
+import { loadCorpus } from '../../src/guide/load.js';
 import { CORPUS_DIR } from '../helpers/engine.js';
 
 const words = (text: string) => text.split(/\s+/).length;
 
+const guides = await loadCorpus(CORPUS_DIR);
+
 describe('chunkGuide', () => {
-  const guides = loadCorpus(CORPUS_DIR);
   const chunks = guides.flatMap(chunkGuide);
 
   it('never crosses a section and covers every paragraph exactly', () => {

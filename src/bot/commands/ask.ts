@@ -16,6 +16,7 @@ import { interactionIsTeacher } from '../teacher/access.js';
 import { readerOptions } from '../teacher/reader-options.js';
 import { authorNameOf } from '../teacher/notes.js';
 import { withTimeout } from '../timeout.js';
+import { autocompleteBook, BOOK_OPTION, BOOK_OPTION_DESCRIPTION, bookNotice, bookOptionOf, scoped } from '../library-scope.js';
 import { SECTION_READ } from './section.js';
 
 export const ASK_MORE = 'ask-more';
@@ -85,9 +86,14 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   }
 
   await defer(interaction, { ephemeral: context.ephemeral });
-  let answer = await withTimeout(services.engine.ask(question, { k: PASSAGES_PER_PAGE, ...context.askOptions }), services.engineTimeoutMs, 'answering');
+  // The book's engine may need loading: after the acknowledgement, so Discord's 3 seconds never run out.
+  const scope = await scoped(interaction, services, bookOptionOf(interaction));
+  const book = scope.services;
+  context.services = book;
+  context.notices.push(...bookNotice(scope));
+  let answer = await withTimeout(book.engine.ask(question, { k: PASSAGES_PER_PAGE, ...context.askOptions }), services.engineTimeoutMs, 'answering');
   for (const hook of services.askHooks) if (hook.transform) answer = await hook.transform(answer, context);
-  services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now() });
+  services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now(), ...(scope.book ? { book: scope.book } : {}) });
   // Write first, then tell: what the answer confirms is stored before the student sees it.
   const record = async () => {
     for (const hook of services.askHooks) await hook.record?.(answer, context);
@@ -95,7 +101,7 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   if (services.store) await services.store.transaction(record);
   else await record();
   const shown = context.notices.length > 0 ? { ...answer, notices: [...answer.notices, ...context.notices] } : answer;
-  await send(interaction, answerMessage(services, shown, context.answerId, context.render));
+  await send(interaction, answerMessage(book, shown, context.answerId, context.render));
   log.info({ answered: answer.answered, confidence: answer.confidence, passages: answer.passages.length }, 'answered');
 
   for (const hook of services.askHooks) {
@@ -113,13 +119,15 @@ export const askCommand: CommandModule = {
     .setDescription('Ask about the study guides; I answer with passages quoted word for word')
     .addStringOption((option) => option.setName('question').setDescription('Your question, for example: Who is Miss Lucy?').setRequired(true).setMinLength(QUESTION_MIN).setMaxLength(QUESTION_MAX))
     .addBooleanOption((option) => option.setName('private').setDescription('Only you see the answer (default: everyone in the channel)'))
+    .addStringOption((option) => option.setName(BOOK_OPTION).setDescription(BOOK_OPTION_DESCRIPTION).setAutocomplete(true).setMaxLength(100))
     .toJSON(),
   help: {
-    usage: '/ask question:<text> [private]',
+    usage: '/ask question:<text> [private] [book]',
     example: '/ask question:Who is Miss Lucy?',
     description: 'Answers with the best passages quoted word for word, each with where it comes from (guide › section). Buttons: More passages, Read the section, Helpful / Not helpful.',
   },
   execute: runAsk,
+  autocomplete: (interaction, { services }) => autocompleteBook(interaction, services),
 
   buttons: [
     {
@@ -135,8 +143,9 @@ export const askCommand: CommandModule = {
           ? await readerOptions(services.teacher, { guildId: interaction.guildId, userId: interaction.user.id, teacher: await interactionIsTeacher(interaction, services.store), ephemeral: true })
           : { askOptions: {}, render: {} };
         await defer(interaction, { ephemeral: true });
-        const answer = await withTimeout(services.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset, ...reader.askOptions }), services.engineTimeoutMs, 'more passages');
-        await send(interaction, passagesMessage(services, answer, answerId, offset, reader.render));
+        const book = (await scoped(interaction, services, cached.book)).services;
+        const answer = await withTimeout(book.engine.ask(cached.question, { k: PASSAGES_PER_PAGE, offset, ...reader.askOptions }), services.engineTimeoutMs, 'more passages');
+        await send(interaction, passagesMessage(book, answer, answerId, offset, reader.render));
       },
     },
     {

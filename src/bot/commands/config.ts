@@ -7,6 +7,7 @@ import { send } from '../respond.js';
 import { teacherAccess, type GuildAccess } from '../teacher/access.js';
 import { checkPostableChannel, POSTABLE_CHANNEL_TYPES } from '../teacher/channels.js';
 import { SPOILER_MODE_LABELS } from '../teacher/spoilers.js';
+import { autocompleteBook } from '../library-scope.js';
 
 export const SETTINGS_COLOUR = 0x5d4037;
 const LIMITS = { perUser: { min: 1, max: 1000 }, window: { min: 1, max: 86_400 } } as const;
@@ -101,6 +102,24 @@ async function run(interaction: ChatInputCommandInteraction, { services, log }: 
       }
     }
     switch (sub) {
+      case 'book': {
+        const library = services.library;
+        if (!library) return refuse(interaction, 'This bot was started without a guide library, so there is only one book. Nothing was changed.');
+        const book = interaction.options.getString('book');
+        const channelOption = interaction.options.get('channel')?.value;
+        const channelId = typeof channelOption === 'string' ? channelOption : interaction.channelId;
+        const chosen = await library.setChannelBook(guildId, channelId, book);
+        log.info({ guildId, channelId, book: chosen }, 'channel book set');
+        return send(
+          interaction,
+          {
+            content: chosen
+              ? `Questions in <#${channelId}> now go to *${chosen}* unless a student picks another book.`
+              : `<#${channelId}> has no default book now: questions go to the server's first book unless a student picks one.`,
+          },
+          { ephemeral: true },
+        );
+      }
       case 'show':
         return reply(interaction, access, services, '', access.settings);
       case 'answers': {
@@ -262,15 +281,28 @@ export const configCommand: CommandModule = {
     )
     .addSubcommand((sub) =>
       sub
+        .setName('book')
+        .setDescription("A channel's default book, when the server studies several (leave empty to clear)")
+        .addStringOption((option) => option.setName('book').setDescription('The book').setAutocomplete(true).setMaxLength(100))
+        .addChannelOption((option) =>
+          option
+            .setName('channel')
+            .setDescription('The channel (default: this one)')
+            .addChannelTypes(...POSTABLE_CHANNEL_TYPES),
+        ),
+    )
+    .addSubcommand((sub) =>
+      sub
         .setName('teacher-role')
         .setDescription('A role whose members may use the teacher commands (leave empty to remove it)')
         .addRoleOption((option) => option.setName('role').setDescription('The teacher role')),
     )
     .toJSON(),
   help: {
-    usage: '/config show|channels|answers|review|spoilers|limits|teacher-role',
+    usage: '/config show|channels|answers|review|spoilers|limits|book|teacher-role',
     example: '/config review mode:on queue:#teachers',
-    description: "Teachers: this server's settings: where /ask works, public or private answers, review mode, spoiler control, the rate limit and the teacher role.",
+    description: "Teachers: this server's settings: where /ask works, public or private answers, review mode, spoiler control, the rate limit, a channel's default book and the teacher role.",
   },
   execute: run,
+  autocomplete: (interaction, { services }) => autocompleteBook(interaction, services),
 };

@@ -5,6 +5,7 @@ import { configCommand } from './config.js';
 import { exportCommand } from './export.js';
 import { forgetCommand, forgetMeCommand } from './forget.js';
 import { gapsCommand } from './gaps.js';
+import { guidesCommand } from './guides.js';
 import { helpCommand } from './help.js';
 import { notesCommand } from './notes.js';
 import { progressCommand } from './progress.js';
@@ -19,7 +20,7 @@ import { statsCommand } from './stats.js';
 export const STUDENT_COMMANDS: readonly CommandModule[] = [askCommand, sectionCommand, sectionsCommand, quoteCommand, quizCommand, progressCommand, forgetMeCommand, helpCommand];
 
 /** Teacher commands (Manage Server or the teacher role; Discord hides them from others). */
-export const TEACHER_COMMANDS: readonly CommandModule[] = [configCommand, reviewCommand, statsCommand, gapsCommand, answerCommand, notesCommand, exportCommand, forgetCommand];
+export const TEACHER_COMMANDS: readonly CommandModule[] = [configCommand, reviewCommand, statsCommand, gapsCommand, answerCommand, notesCommand, exportCommand, forgetCommand, guidesCommand];
 
 /** Every command, in the order `/help` lists them. A new command is one file plus one line here. */
 export const COMMANDS: readonly CommandModule[] = [...STUDENT_COMMANDS, ...TEACHER_COMMANDS];

@@ -9,20 +9,28 @@ import { QUIZ_ANSWER_MAX, QUIZ_ANSWER_MIN, TEXT_INPUT_PLACEHOLDER_MAX } from '..
 import { rateLimitNotice } from '../rate-limit.js';
 import { defer, send, showModal } from '../respond.js';
 import { withTimeout } from '../timeout.js';
+import { autocompleteBook, BOOK_OPTION, BOOK_OPTION_DESCRIPTION, bookOptionOf, scoped, scopedById } from '../library-scope.js';
 
 export const QUIZ_ANSWER = 'quiz-answer';
 export const QUIZ_SUBMIT = 'quiz-submit';
 export const QUIZ_FIELD = 'answer';
 
 export const quizCommand: CommandModule = {
-  data: new SlashCommandBuilder().setName('quiz').setDescription('Tutor mode: answer a study question and see which key points you covered').toJSON(),
+  data: new SlashCommandBuilder()
+    .setName('quiz')
+    .setDescription('Tutor mode: answer a study question and see which key points you covered')
+    .addStringOption((option) => option.setName(BOOK_OPTION).setDescription(BOOK_OPTION_DESCRIPTION).setAutocomplete(true).setMaxLength(100))
+    .toJSON(),
   help: {
-    usage: '/quiz',
+    usage: '/quiz [book]',
     example: '/quiz',
     description: "Gives you one of the guides' own study questions. Press Answer, write your answer, and see which key points of the guide's answer you covered and missed.",
   },
 
-  async execute(interaction, { services }) {
+  autocomplete: (interaction, { services }) => autocompleteBook(interaction, services),
+
+  async execute(interaction, context) {
+    const { services } = await scoped(interaction, context.services, bookOptionOf(interaction));
     const question = services.studyQuestions.pick(interaction.user.id);
     if (!question) return send(interaction, { content: 'The guides have no study questions yet.' }, { ephemeral: true });
     const id = services.studyQuestions.idOf(question);
@@ -32,7 +40,8 @@ export const quizCommand: CommandModule = {
   buttons: [
     {
       prefix: QUIZ_ANSWER,
-      async handle(interaction, [id = ''], { services }) {
+      async handle(interaction, [id = ''], context) {
+        const services = scopedById(interaction, context.services, (scope) => scope.studyQuestions.get(id) !== undefined) ?? context.services;
         const question = services.studyQuestions.get(id);
         if (!question) return send(interaction, { content: MESSAGES.missingQuizQuestion }, { ephemeral: true });
         const input = new TextInputBuilder()
@@ -51,7 +60,8 @@ export const quizCommand: CommandModule = {
   modals: [
     {
       prefix: QUIZ_SUBMIT,
-      async handle(interaction, [id = ''], { services }) {
+      async handle(interaction, [id = ''], context) {
+        const services = scopedById(interaction, context.services, (scope) => scope.studyQuestions.get(id) !== undefined) ?? context.services;
         const question = services.studyQuestions.get(id);
         if (!question) return send(interaction, { content: MESSAGES.missingQuizQuestion }, { ephemeral: true });
         const studentAnswer = interaction.fields.getTextInputValue(QUIZ_FIELD);

@@ -4,6 +4,7 @@ import { quotationEmbed, safeInline } from '../../render/discord.js';
 import type { CommandModule } from '../command.js';
 import { send } from '../respond.js';
 import { contentGate, partOfCitation } from '../teacher/content-gate.js';
+import { autocompleteBook, BOOK_OPTION, BOOK_OPTION_DESCRIPTION, bookOptionOf, scoped } from '../library-scope.js';
 
 const TOPIC_MAX = 100;
 
@@ -12,10 +13,14 @@ export const quoteCommand: CommandModule = {
     .setName('quote')
     .setDescription("A highlighted quote from the guides, or the guide's best quoted line about a topic")
     .addStringOption((option) => option.setName('topic').setDescription('A character, place or theme, for example: Hailsham').setMaxLength(TOPIC_MAX))
+    .addStringOption((option) => option.setName(BOOK_OPTION).setDescription(BOOK_OPTION_DESCRIPTION).setAutocomplete(true).setMaxLength(100))
     .toJSON(),
-  help: { usage: '/quote [topic]', example: '/quote topic:Hailsham', description: "Shows a highlighted quote from the guides, or the guide's most relevant quoted line about a topic." },
+  help: { usage: '/quote [topic] [book]', example: '/quote topic:Hailsham', description: "Shows a highlighted quote from the guides, or the guide's most relevant quoted line about a topic." },
 
-  async execute(interaction, { services }) {
+  autocomplete: (interaction, { services }) => autocompleteBook(interaction, services),
+
+  async execute(interaction, context) {
+    const { services } = await scoped(interaction, context.services, bookOptionOf(interaction));
     const topic = stripInvisible(interaction.options.getString('topic') ?? '')
       .replace(/\s+/g, ' ')
       .trim()

@@ -11,6 +11,7 @@ import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX, SECTION_PA
 import { send, update, type MessageView } from '../respond.js';
 import type { BotServices } from '../services.js';
 import { contentGate } from '../teacher/content-gate.js';
+import { autocompleteBook, BOOK_OPTION, BOOK_OPTION_DESCRIPTION, bookOptionOf, scoped, scopedById } from '../library-scope.js';
 
 export const SECTION_PAGE = 'sec-page';
 export const SECTION_READ = 'sec-read';
@@ -44,16 +45,18 @@ export const sectionCommand: CommandModule = {
       option.setName('name').setDescription('The section (start typing to see matching headings)').setRequired(true).setAutocomplete(true).setMinLength(1).setMaxLength(NAME_MAX),
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Only you see the section (default: everyone in the channel)'))
+    .addStringOption((option) => option.setName(BOOK_OPTION).setDescription(BOOK_OPTION_DESCRIPTION).setAutocomplete(true).setMaxLength(100))
     .toJSON(),
   help: {
-    usage: '/section name:<heading> [private]',
+    usage: '/section name:<heading> [private] [book]',
     example: '/section name:Miss Lucy',
     description: 'Shows one section of a guide in full, word for word. Start typing a heading and pick it from the list.',
   },
 
-  async execute(interaction, { services }) {
+  async execute(interaction, context) {
     const name = requiredText(interaction, 'name');
     const ephemeral = interaction.options.getBoolean('private') ?? false;
+    const { services } = await scoped(interaction, context.services, bookOptionOf(interaction));
     const found = services.sections.resolve(name);
     if (found.entry) {
       const gate = await contentGate(services, interaction, found.entry.paragraphs.length > 0 ? found.entry.part : undefined, ephemeral);
@@ -68,7 +71,9 @@ export const sectionCommand: CommandModule = {
     return send(interaction, { content }, { ephemeral: true });
   },
 
-  async autocomplete(interaction, { services }) {
+  async autocomplete(interaction, context) {
+    if (interaction.options.getFocused(true).name === BOOK_OPTION) return autocompleteBook(interaction, context.services);
+    const { services } = await scoped(interaction, context.services, interaction.options.getString(BOOK_OPTION));
     const typed = String(interaction.options.getFocused() ?? '');
     const entries = services.sections.find(typed.slice(0, NAME_MAX), AUTOCOMPLETE_CHOICES_MAX);
     await interaction.respond(entries.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((entry) => ({ name: choiceName(entry), value: services.sections.idOf(entry).slice(0, CHOICE_VALUE_MAX) })));
@@ -77,7 +82,8 @@ export const sectionCommand: CommandModule = {
   buttons: [
     {
       prefix: SECTION_PAGE,
-      async handle(interaction, [id = '', pageArg], { services }) {
+      async handle(interaction, [id = '', pageArg], context) {
+        const services = scopedById(interaction, context.services, (scope) => scope.sections.byShortId(id) !== undefined) ?? context.services;
         const entry = services.sections.byShortId(id);
         const page = intArg(pageArg);
         if (!entry || page === undefined) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
@@ -88,7 +94,8 @@ export const sectionCommand: CommandModule = {
     },
     {
       prefix: SECTION_READ,
-      async handle(interaction, [id = ''], { services }) {
+      async handle(interaction, [id = ''], context) {
+        const services = scopedById(interaction, context.services, (scope) => scope.sections.byShortId(id) !== undefined) ?? context.services;
         const entry = services.sections.byShortId(id);
         if (!entry) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
         const gate = await contentGate(services, interaction, entry.paragraphs.length > 0 ? entry.part : undefined, true);

@@ -1,4 +1,5 @@
 import type { Interaction } from 'discord.js';
+import { CITED_PARAGRAPH } from '../../guide/chunk.js';
 import { isWithin, type BookPart } from '../../guide/spoilers.js';
 import type { BotServices } from '../services.js';
 import { interactionIsTeacher } from './access.js';
@@ -32,6 +33,6 @@ export async function contentGate(services: BotServices, interaction: Interactio
 
 /** The part of the novel a citation's section reveals (`Guide › Section ¶n` or `Guide › Section`). */
 export function partOfCitation(services: BotServices, citation: string): BookPart | undefined {
-  const section = citation.replace(/ ¶\d+$/, '');
+  const section = citation.replace(CITED_PARAGRAPH, '');
   return services.sections.all().find((entry) => entry.citation === section)?.part;
 }

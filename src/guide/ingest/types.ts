@@ -23,7 +23,7 @@ export interface IngestResult {
 }
 
 /** Why a file cannot become a guide. */
-export type IngestErrorCode = 'unsupported-type' | 'too-large' | 'too-long' | 'encrypted' | 'corrupt' | 'empty' | 'scanned' | 'not-prose';
+export type IngestErrorCode = 'unsupported-type' | 'too-large' | 'too-long' | 'encrypted' | 'corrupt' | 'empty' | 'scanned' | 'not-prose' | 'invalid-front-matter';
 
 /** A file that cannot become a guide: `message` is one friendly sentence for the teacher, saying what to do. */
 export class IngestError extends Error {
@@ -34,4 +34,11 @@ export class IngestError extends Error {
     super(message);
     this.name = 'IngestError';
   }
+}
+
+/** What one format's adapter returns, before the checks every format shares. */
+export interface ParsedDocument {
+  guide: Guide;
+  warnings: string[];
+  pageCount?: number;
 }

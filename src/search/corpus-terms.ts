@@ -1,0 +1,131 @@
+import type { Chunk, Guide } from '../guide/types.js';
+import { nameTerms } from './names.js';
+import { mentionedWorks } from './scope.js';
+import { terms, words } from './tokenize.js';
+
+/**
+ * The corpus as search terms, computed when the index is built and stored with it, so that loading an index
+ * does not split, normalise and stem the whole corpus again.
+ */
+export interface CorpusTerms {
+  /** Per chunk, in index order: the terms of its text, of its heading path, and of each of its sentences. */
+  chunks: { text: string[]; heading: string[]; sentences: string[][] }[];
+  /** Per section that has paragraphs, in guide and reading order: the terms of its paragraphs and of its heading path. */
+  sections: { text: string[]; heading: string[] }[];
+  /** Every word of the guides' headings and paragraphs (unstemmed) and how often it is used, in order of first use. */
+  wordCounts: [string, number][];
+  /** The well-known other works the guides mention themselves (see scope.ts). */
+  mentionedWorks: string[];
+  /** The names the guides use, as search terms (see names.ts). */
+  names: string[];
+}
+
+/** The studied books and their authors, as the guides' front matter names them. */
+export function booksAndAuthors(guides: Guide[]): { books: string[]; authors: string[] } {
+  return {
+    books: guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string'),
+    authors: guides.map((guide) => guide.meta.book_author).filter((author): author is string => typeof author === 'string'),
+  };
+}
+
+/** The words of the book's title and author: capitalised in every guide, yet never the answer to "who". */
+export function bookNameWords(guides: Guide[]): Set<string> {
+  const { books, authors } = booksAndAuthors(guides);
+  return new Set([...books, ...authors].flatMap((name) => words(name)));
+}
+
+/** The texts the spelling corrector learns the guides' words from: every heading and paragraph. */
+export const guideTexts = (guides: Guide[]) => guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs]));
+
+export function computeCorpusTerms(guides: Guide[], chunks: Chunk[]): CorpusTerms {
+  const counts = new Map<string, number>();
+  for (const text of guideTexts(guides)) for (const word of words(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return {
+    chunks: chunks.map((chunk) => ({ text: terms(chunk.text), heading: terms(chunk.path.join(' ')), sentences: chunk.sentences.map((sentence) => terms(sentence.normalised)) })),
+    sections: guides.flatMap((guide) =>
+      guide.sections.filter((section) => section.paragraphs.length > 0).map((section) => ({ text: terms(section.paragraphs.join(' ')), heading: terms(section.path.join(' ')) })),
+    ),
+    wordCounts: [...counts],
+    mentionedWorks: mentionedWorks(guideTexts(guides).join(' ')),
+    names: [
+      ...nameTerms(
+        guides.flatMap((guide) => guide.sections.flatMap((section) => section.paragraphs)),
+        bookNameWords(guides),
+      ),
+    ],
+  };
+}
+
+/**
+ * The stored form: a length-prefixed JSON header (the distinct terms, the word counts, how many lists each
+ * chunk has) followed by every term list as 32-bit numbers (the list's length, then its terms' positions in
+ * the header), chunk by chunk (text, heading, sentences), then section by section (text, heading).
+ */
+export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
+  const vocabulary = new Map<string, number>();
+  const numbers: number[] = [];
+  const push = (list: string[]) => {
+    numbers.push(list.length);
+    for (const term of list) {
+      let id = vocabulary.get(term);
+      if (id === undefined) vocabulary.set(term, (id = vocabulary.size));
+      numbers.push(id);
+    }
+  };
+  for (const chunk of corpus.chunks) {
+    push(chunk.text);
+    push(chunk.heading);
+    chunk.sentences.forEach(push);
+  }
+  for (const section of corpus.sections) {
+    push(section.text);
+    push(section.heading);
+  }
+  const header = Buffer.from(
+    JSON.stringify({
+      terms: [...vocabulary.keys()],
+      sentenceCounts: corpus.chunks.map((chunk) => chunk.sentences.length),
+      sections: corpus.sections.length,
+      wordCounts: corpus.wordCounts,
+      mentionedWorks: corpus.mentionedWorks,
+      names: corpus.names,
+    }),
+  );
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  // Pad so the numbers start on a 4-byte boundary.
+  const padding = Buffer.alloc((4 - ((4 + header.length) % 4)) % 4);
+  return Buffer.concat([length, header, padding, Buffer.from(Int32Array.from(numbers).buffer)]);
+}
+
+/** Reads what `encodeCorpusTerms` wrote; throws when the bytes do not hold it. */
+export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
+  const headerLength = bytes.readUInt32LE(0);
+  const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as {
+    terms: string[];
+    sentenceCounts: number[];
+    sections: number;
+    wordCounts: [string, number][];
+    mentionedWorks: string[];
+    names: string[];
+  };
+  if (![header.terms, header.sentenceCounts, header.wordCounts, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
+  const start = 4 + headerLength + ((4 - ((4 + headerLength) % 4)) % 4);
+  const numbers = new Int32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength));
+  let at = 0;
+  const next = (): string[] => {
+    const length = numbers[at++];
+    if (length === undefined || at + length > numbers.length) throw new Error('the term lists end early');
+    const list = new Array<string>(length);
+    for (let i = 0; i < length; i++) {
+      const term = header.terms[numbers[at++]!];
+      if (term === undefined) throw new Error('a term list refers to no term');
+      list[i] = term;
+    }
+    return list;
+  };
+  const chunks = header.sentenceCounts.map((sentences) => ({ text: next(), heading: next(), sentences: Array.from({ length: sentences }, next) }));
+  const sections = Array.from({ length: header.sections }, () => ({ text: next(), heading: next() }));
+  if (at !== numbers.length) throw new Error('the term lists do not end where they should');
+  return { chunks, sections, wordCounts: header.wordCounts, mentionedWorks: header.mentionedWorks, names: header.names };
+}
