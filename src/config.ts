@@ -18,6 +18,10 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** PostgreSQL connections per process: the default, and the most DATABASE_POOL_SIZE may ask for. */
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
+export const MAX_DATABASE_POOL_SIZE = 100;
+
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback);
 
 const snowflake = z
@@ -41,6 +45,21 @@ export const configSchema = z.object({
   INDEX_DIR: z.string().trim().min(1).default('embeddings'),
   MODELS_DIR: z.string().trim().min(1).default('models'),
   DB_PATH: z.string().trim().min(1).default('data/guidebot.db'),
+  /** Set: the store runs on this PostgreSQL server instead of the SQLite file (DB_PATH is then unused). */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a PostgreSQL URL such as postgres://user:password@localhost:5432/guidebot')
+    .optional(),
+  /** PostgreSQL connections each bot process keeps open (at most). */
+  DATABASE_POOL_SIZE: positiveInt(DEFAULT_DATABASE_POOL_SIZE, MAX_DATABASE_POOL_SIZE),
   /** Servers' own guide libraries, one folder per server. */
   LIBRARY_DIR: z.string().trim().min(1).default('data/libraries'),
   /** Memory for loaded server libraries (MB); the least recently used are unloaded past it. */

@@ -75,11 +75,15 @@ async function main(): Promise<void> {
   // The database first: a missing, read-only or damaged file stops start-up with a message naming
   // the file and the fix, before the slower index work (and the file is never reset).
   try {
-    store = await Store.open(config.DB_PATH, { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
+    store = await Store.open(config.DB_PATH, {
+      databaseUrl: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+      defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
+    });
   } catch (error) {
     fail(error, logger);
   }
-  logger.info({ file: config.DB_PATH }, 'database opened');
+  logger.info(config.DATABASE_URL ? { postgres: store.db.location, poolSize: config.DATABASE_POOL_SIZE } : { file: config.DB_PATH }, 'database opened');
 
   const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 }, ...(sharded ? { shard: shardLabel } : {}) });
   const healthPort = config.HEALTH_PORT === undefined ? undefined : healthPortOf(config.HEALTH_PORT, config.shards, process.env);
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
       health = await startHealthServer({
         host: config.HEALTH_HOST,
         port: healthPort,
-        checks: healthChecks({ bot: () => bot, index: () => engine?.stats(), db: () => opened.db }),
+        checks: healthChecks({ bot: () => bot, index: () => engine?.stats(), db: () => opened }),
         metrics: metrics && { text: () => metrics.text(), contentType: METRICS_CONTENT_TYPE },
         logger,
       });

@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { InvalidInputError } from './errors.js';
 import { rowId, snowflake } from './validate.js';
 
@@ -42,34 +42,34 @@ interface ChangeRow {
 
 const toChange = (row: ChangeRow): Change => ({ id: row.id, kind: row.kind, guildId: row.guild_id, subjectId: row.subject_id, origin: row.origin, createdAt: row.created_at });
 
-export function recordChange(db: Database, input: RecordChangeInput, now = Date.now()): Change {
+export async function recordChange(db: SqlDatabase, input: RecordChangeInput, now = Date.now()): Promise<Change> {
   if (!(CHANGE_KINDS as readonly string[]).includes(input.kind)) throw new InvalidInputError('kind', `kind must be one of: ${CHANGE_KINDS.join(', ')}.`);
   snowflake(input.guildId, 'guildId');
   rowId(input.subjectId, 'subjectId');
   if (typeof input.origin !== 'string' || input.origin === '' || input.origin.length > ORIGIN_MAX) throw new InvalidInputError('origin', `origin must be 1 to ${ORIGIN_MAX} characters.`);
-  const row = sql(db, 'INSERT INTO changes (kind, guild_id, subject_id, origin, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *').get(
+  const row = await db.get<ChangeRow>('INSERT INTO changes (kind, guild_id, subject_id, origin, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *', [
     input.kind,
     input.guildId,
     input.subjectId,
     input.origin,
     now,
-  ) as ChangeRow;
-  return toChange(row);
+  ]);
+  return toChange(row!);
 }
 
 /** The changes after `afterId`, oldest first, at most `limit`. */
-export function changesAfter(db: Database, afterId: number, limit: number): Change[] {
-  const rows = sql(db, 'SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as ChangeRow[];
+export async function changesAfter(db: SqlDatabase, afterId: number, limit: number): Promise<Change[]> {
+  const rows = await db.all<ChangeRow>('SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
   return rows.map(toChange);
 }
 
 /** The id of the newest change (0 when there is none): where a process that starts now begins reading. */
-export function latestChangeId(db: Database): number {
-  const row = sql(db, 'SELECT coalesce(max(id), 0) AS id FROM changes').get() as { id: number };
-  return row.id;
+export async function latestChangeId(db: SqlDatabase): Promise<number> {
+  const row = await db.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM changes');
+  return row?.id ?? 0;
 }
 
 /** Deletes changes older than `before` (every process has long read them). Returns how many. */
-export function pruneChanges(db: Database, before: number): number {
-  return sql(db, 'DELETE FROM changes WHERE created_at < ?').run(before).changes;
+export async function pruneChanges(db: SqlDatabase, before: number): Promise<number> {
+  return (await db.run('DELETE FROM changes WHERE created_at < ?', [before])).changes;
 }

@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { InvalidInputError } from './errors.js';
 import { snowflake } from './validate.js';
 
@@ -6,24 +6,24 @@ import { snowflake } from './validate.js';
 export const QUIZ_QUESTION_ID_MAX = 200;
 
 /** The study question a user was given last by `/quiz` (so the next one differs, on any shard), or null. */
-export function lastQuizQuestion(db: Database, userId: string): string | null {
-  const row = sql(db, 'SELECT question_id FROM quiz_last WHERE user_id = ?').get(snowflake(userId, 'userId')) as { question_id: string } | undefined;
+export async function lastQuizQuestion(db: SqlDatabase, userId: string): Promise<string | null> {
+  const row = await db.get<{ question_id: string }>('SELECT question_id FROM quiz_last WHERE user_id = ?', [snowflake(userId, 'userId')]);
   return row?.question_id ?? null;
 }
 
-export function setLastQuizQuestion(db: Database, userId: string, questionId: string, now = Date.now()): void {
+export async function setLastQuizQuestion(db: SqlDatabase, userId: string, questionId: string, now = Date.now()): Promise<void> {
   snowflake(userId, 'userId');
   if (typeof questionId !== 'string' || questionId === '' || questionId.length > QUIZ_QUESTION_ID_MAX) {
     throw new InvalidInputError('questionId', `questionId must be 1 to ${QUIZ_QUESTION_ID_MAX} characters.`);
   }
-  sql(
-    db,
+  await db.run(
     `INSERT INTO quiz_last (user_id, question_id, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (user_id) DO UPDATE SET question_id = excluded.question_id, updated_at = excluded.updated_at`,
-  ).run(userId, questionId, now);
+    [userId, questionId, now],
+  );
 }
 
 /** Forgets quiz memories not touched since `before` (ms since the epoch). Returns how many. */
-export function purgeQuizMemory(db: Database, before: number): number {
-  return sql(db, 'DELETE FROM quiz_last WHERE updated_at < ?').run(before).changes;
+export async function purgeQuizMemory(db: SqlDatabase, before: number): Promise<number> {
+  return (await db.run('DELETE FROM quiz_last WHERE updated_at < ?', [before])).changes;
 }
