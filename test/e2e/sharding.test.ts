@@ -1,6 +1,6 @@
 /**
  * Two shard processes (`npm start` with SHARD_IDS=0 and SHARD_IDS=1 of SHARD_COUNT=2) against the
- * fake Discord, on one database file, with the guilds spread across the shards: each guild's
+ * fake Discord, on one database (PostgreSQL when TEST_DATABASE_URL is set, else one SQLite file), with the guilds spread across the shards: each guild's
  * interactions reach the process that owns its shard; a teacher note written through shard 0 is
  * quoted by shard 1; a review item queued on shard 0 is approved after that process restarts; the
  * "More passages" button of an answer from a process that has restarted since still works. Then
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../scripts/register.js';
 import { Store } from '../../src/store/index.js';
+import { createPostgresDatabase, REQUIRE_POSTGRES, TEST_DATABASE_URL } from '../store/helpers.js';
 import { buttonsOf, CORPUS_DIR, embedText, openTestEngine, tempDir } from './bot-harness.js';
 import { FakeDiscord, startFakeDiscord, type LooseJson } from './fake-discord.js';
 
@@ -32,6 +33,8 @@ let indexDir = '';
 let work = '';
 let fake: FakeDiscord;
 const runs: Run[] = [];
+/** The shared PostgreSQL database, when the tests have a server. */
+let postgres: { url: string; drop(): Promise<void> } | undefined;
 
 function start(entry: 'src/main.ts' | 'src/shards.ts', env: Record<string, string>): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -100,6 +103,8 @@ async function handledBy(interactionId: string, candidates: Record<string, Run>)
 }
 
 beforeAll(async () => {
+  if (REQUIRE_POSTGRES && TEST_DATABASE_URL === undefined) throw new Error('REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set: start a server with scripts/postgres-for-tests.sh start.');
+  if (TEST_DATABASE_URL !== undefined) postgres = await createPostgresDatabase(TEST_DATABASE_URL);
   ({ indexDir } = await openTestEngine());
   work = tempDir('guidebot-shards-');
   fake = await startFakeDiscord({ heartbeatIntervalMs: 1000, guildId: GUILD_ON_SHARD_0, extraGuildIds: [GUILD_ON_SHARD_1], recommendedShards: SHARDS });
@@ -110,12 +115,14 @@ afterAll(async () => {
   for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
   await Promise.all(runs.map((run) => run.exit));
   await fake?.close();
+  await postgres?.drop();
   for (const dir of [indexDir, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('two shard processes, one database', () => {
   const dbFile = () => path.join(work, 'guidebot.db');
-  const shardEnv = (id: number) => ({ SHARD_IDS: String(id), SHARD_COUNT: String(SHARDS), DB_PATH: dbFile() });
+  const shardEnv = (id: number) => ({ SHARD_IDS: String(id), SHARD_COUNT: String(SHARDS), DB_PATH: dbFile(), ...(postgres ? { DATABASE_URL: postgres.url } : {}) });
+  const openStore = () => Store.open(dbFile(), postgres ? { databaseUrl: postgres.url } : {});
   let shard0: Run;
   let shard1: Run;
 
@@ -188,7 +195,7 @@ describe('two shard processes, one database', () => {
   }, 90_000);
 
   it('a review item queued on shard 0 is approved after shard 0 restarts', async () => {
-    const setup = await Store.open(dbFile());
+    const setup = await openStore();
     await setup.settings.setReviewMode(GUILD_ON_SHARD_0, 'on', fake.guild.channels.reviewQueue.id);
     await setup.close();
     const queue = fake.guild.channels.reviewQueue.id;
@@ -207,7 +214,7 @@ describe('two shard processes, one database', () => {
     await fake.waitForResponse(pressed, { timeoutMs: 15_000 });
     expect(await handledBy(pressed, { shard0, shard1 })).toEqual(['shard0']);
     await fake.waitFor(() => /Approved/.test(String(fake.message(item.id)?.message.content ?? '')), { description: 'the queue message marked approved', timeoutMs: 15_000 });
-    const reviews = await Store.open(dbFile());
+    const reviews = await openStore();
     try {
       expect(await reviews.reviews.listPending(GUILD_ON_SHARD_0)).toEqual([]);
     } finally {

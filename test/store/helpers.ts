@@ -130,3 +130,21 @@ export function collect(child: ChildProcessWithoutNullStreams): Promise<{ code: 
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/** A new, empty PostgreSQL database on the test server (for tests that start bot processes on PostgreSQL); drop() removes it. */
+export async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const database = `guidebot_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${database}`);
+  const target = new URL(serverUrl);
+  target.pathname = `/${database}`;
+  return { url: target.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
+}
