@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_FORMATS } from './log.js';
+import { MAX_SHARD_COUNT, shardPlan, type ShardPlan } from './sharding/shard-plan.js';
 
 /** The only module that reads process.env. Every variable is listed in .env.example. */
 
@@ -26,6 +27,10 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** PostgreSQL connections per process: the default, and the most DATABASE_POOL_SIZE may ask for. */
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
+export const MAX_DATABASE_POOL_SIZE = 100;
+
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback);
 
 const snowflake = z
@@ -49,6 +54,21 @@ export const configSchema = z.object({
   INDEX_DIR: z.string().trim().min(1).default('embeddings'),
   MODELS_DIR: z.string().trim().min(1).default('models'),
   DB_PATH: z.string().trim().min(1).default('data/guidebot.db'),
+  /** Set: the store runs on this PostgreSQL server instead of the SQLite file (DB_PATH is then unused). */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a PostgreSQL URL such as postgres://user:password@localhost:5432/guidebot')
+    .optional(),
+  /** PostgreSQL connections each bot process keeps open (at most). */
+  DATABASE_POOL_SIZE: positiveInt(DEFAULT_DATABASE_POOL_SIZE, MAX_DATABASE_POOL_SIZE),
   /** Servers' own guide libraries, one folder per server. */
   LIBRARY_DIR: z.string().trim().min(1).default('data/libraries'),
   /** Memory for loaded server libraries (MB); the least recently used are unloaded past it. */
@@ -78,6 +98,16 @@ export const configSchema = z.object({
     .default(() => defaultEngineWorkers(os.availableParallelism())),
   /** Where the health listener binds; the default keeps it to this machine. */
   HEALTH_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** Shards across every machine; unset: one (or, with SHARD_IDS unset too, `npm start` is shard 0 of 1). */
+  SHARD_COUNT: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_SHARD_COUNT, `must be at most ${MAX_SHARD_COUNT}`).optional(),
+  /** The shard ids this machine runs ("0-3", "0,2"); unset: all of SHARD_COUNT. */
+  SHARD_IDS: optionalText,
+  /** A shared REST proxy (`npm run rest-proxy`) every process sends Discord requests through; unset: straight to DISCORD_API_URL. */
+  REST_PROXY_URL: z.url('must be a URL such as http://127.0.0.1:8080').optional(),
+  /** The port `npm run rest-proxy` listens on. */
+  REST_PROXY_PORT: z.coerce.number().int('must be a whole number').min(0, 'must be a port number (0-65535)').max(65_535, 'must be a port number (0-65535)').default(8080),
+  /** Where the REST proxy binds; the default keeps it to this machine. */
+  REST_PROXY_HOST: z.string().trim().min(1).default('127.0.0.1'),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -86,6 +116,8 @@ type RawConfig = z.infer<typeof configSchema>;
 export const CONFIG_DEFAULTS = configSchema.parse({});
 
 export interface Config extends Omit<RawConfig, 'CORPUS_DIR' | 'INDEX_DIR' | 'MODELS_DIR' | 'DB_PATH' | 'MODEL_DIR' | 'LIBRARY_DIR'> {
+  /** The gateway shards this process runs (see shard-plan.ts). */
+  shards: ShardPlan;
   /** Absolute paths, resolved against the project root. */
   CORPUS_DIR: string;
   LIBRARY_DIR: string;
@@ -111,9 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const raw = parsed.data;
+  // A shard process started by the sharding launcher is told its one shard by discord.js's ShardingManager.
+  const launched = env.SHARDING_MANAGER === 'true' && env.SHARDS !== undefined;
+  const shards = launched ? shardPlan(String(Number(env.SHARDS)), raw.SHARD_COUNT) : shardPlan(raw.SHARD_IDS, raw.SHARD_COUNT);
+  if (Array.isArray(shards)) throw new ConfigError(shards);
   const resolve = (value: string) => path.resolve(PROJECT_ROOT, value);
   return {
     ...raw,
+    shards,
     CORPUS_DIR: resolve(raw.CORPUS_DIR),
     INDEX_DIR: resolve(raw.INDEX_DIR),
     MODELS_DIR: resolve(raw.MODELS_DIR),

@@ -18,6 +18,9 @@ import { healthChecks } from './ops/health-checks.js';
 import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
 import type { ProgressReporter } from './progress-reporter.js';
+import { clusterEvents } from './sharding/cluster-events.js';
+import { describeShards } from './sharding/shard-plan.js';
+import { healthPortOf } from './sharding/health-port.js';
 import { installShutdown } from './shutdown.js';
 import { Store } from './store/index.js';
 
@@ -67,8 +70,11 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const consoleMode = !config.DISCORD_TOKEN;
+  const sharded = config.shards.count > 1;
+  const shardLabel = describeShards(config.shards.ids);
   const logFormat = chooseLogFormat(config.LOG_FORMAT, { terminal: process.stderr.isTTY, consoleMode });
-  const logger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, logFormat);
+  const baseLogger = createLogger(config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, logFormat);
+  const logger = sharded ? baseLogger.child({ shard: shardLabel }) : baseLogger;
   let bot: Bot | undefined;
   let store: Store | undefined;
   let engine: BookEngine | undefined;
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
     drain: async () => {
       library?.close();
       if (bot) await bot.stop();
+      await bot?.services.teacher?.events?.close();
       // The answers in flight are delivered by now: the workers can stop.
       await pool?.close();
       await health?.close();
@@ -95,25 +102,30 @@ async function main(): Promise<void> {
   // The database first: a missing, read-only or damaged file stops start-up with a message naming
   // the file and the fix, before the slower index work (and the file is never reset).
   try {
-    store = await Store.open(config.DB_PATH, { defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS } });
+    store = await Store.open(config.DB_PATH, {
+      databaseUrl: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+      defaults: { rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
+    });
   } catch (error) {
     fail(error, logger);
   }
-  logger.info({ file: config.DB_PATH }, 'database opened');
+  logger.info(config.DATABASE_URL ? { postgres: store.db.location, poolSize: config.DATABASE_POOL_SIZE } : { file: config.DB_PATH }, 'database opened');
 
-  const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 } });
-  if (!consoleMode && config.HEALTH_PORT !== undefined) {
+  const metrics = consoleMode ? undefined : new BotMetrics({ indexSize: () => engine?.stats() ?? { guides: 0, sections: 0, chunks: 0 }, ...(sharded ? { shard: shardLabel } : {}) });
+  const healthPort = config.HEALTH_PORT === undefined ? undefined : healthPortOf(config.HEALTH_PORT, config.shards, process.env);
+  if (!consoleMode && healthPort !== undefined) {
     const opened = store;
     try {
       health = await startHealthServer({
         host: config.HEALTH_HOST,
-        port: config.HEALTH_PORT,
-        checks: healthChecks({ bot: () => bot, index: () => engine?.stats(), db: () => opened.db }),
+        port: healthPort,
+        checks: healthChecks({ bot: () => bot, index: () => engine?.stats(), db: () => opened }),
         metrics: metrics && { text: () => metrics.text(), contentType: METRICS_CONTENT_TYPE },
         logger,
       });
     } catch (error) {
-      fail(new ConfigError([`HEALTH_PORT: cannot listen on ${config.HEALTH_HOST}:${config.HEALTH_PORT} (${(error as Error).message})`]), logger);
+      fail(new ConfigError([`HEALTH_PORT: cannot listen on ${config.HEALTH_HOST}:${healthPort} (${(error as Error).message})`]), logger);
     }
   }
 
@@ -152,9 +164,11 @@ async function main(): Promise<void> {
     process.exit(0);
   }
 
+  const events = await clusterEvents(config, store, logger);
   try {
     bot = await startBot({
       config,
+      events,
       engine: metrics ? countEngineErrors(engine, (method) => metrics.engineError(method)) : engine,
       logger,
       store,

@@ -15,7 +15,7 @@ import { createServices, type BotServices, type ServiceOptions } from './service
 import { GATEWAY_AUTHENTICATION_FAILED, isTokenRejection, TOKEN_REJECTED_MESSAGE, TokenRejectedError } from './token.js';
 
 export interface BotOptions extends Omit<ServiceOptions, 'config'> {
-  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL' | 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS'> & Partial<Pick<Config, 'RETENTION_DAYS'>>;
+  config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL' | 'RATE_LIMIT_PER_USER' | 'RATE_LIMIT_WINDOW_SECONDS'> & Partial<Pick<Config, 'RETENTION_DAYS' | 'shards' | 'REST_PROXY_URL'>>;
   /** Defaults to every command in `commands/index.ts`. */
   commands?: readonly CommandModule[];
   clientOptions?: Partial<ClientOptions>;

@@ -55,7 +55,7 @@ export const QUIZ_ANSWER_MIN = 1;
 export const ENGINE_TIMEOUT_MS = 15_000;
 /** How long shutdown waits for interactions in flight. */
 export const SHUTDOWN_GRACE_MS = 10_000;
-/** Recent answers kept for "More passages" (an in-memory LRU). */
+/** Recent answers kept in memory for "More passages" (an LRU in front of the question log). */
 export const ANSWER_CACHE_MAX = 2000;
 /** Users tracked at once by a rate limiter; the least recently seen are forgotten first. */
 export const RATE_LIMIT_TRACKED_USERS_MAX = 10_000;

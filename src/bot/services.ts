@@ -9,7 +9,8 @@ import { AnswerCache } from './answer-cache.js';
 import { PendingImports } from './library/pending.js';
 import type { AskHook } from './ask-hooks.js';
 import { MemoryFeedbackSink, type FeedbackSink } from './feedback.js';
-import { ENGINE_TIMEOUT_MS, MENTION_REPLIES_PER_USER, MENTION_REPLY_WINDOW_SECONDS } from './limits.js';
+import type { ClusterEvents } from '../sharding/events.js';
+import { ANSWER_CACHE_MAX, ENGINE_TIMEOUT_MS, MENTION_REPLIES_PER_USER, MENTION_REPLY_WINDOW_SECONDS } from './limits.js';
 import { SlidingWindowRateLimiter, type RateLimiter } from './rate-limit.js';
 import { StudyQuestionLookup } from './study-questions.js';
 import { SqliteFeedbackSink } from './teacher/feedback-sink.js';
@@ -78,6 +79,8 @@ export interface ServiceOptions {
   retentionIntervalMs?: number;
   library?: Library;
   parser?: GuideParser;
+  /** How shard processes tell each other about changed notes; unset: this process only. */
+  events?: ClusterEvents;
 }
 
 /**
@@ -95,6 +98,7 @@ export function createServices(options: ServiceOptions): BotServices {
         logger: options.logger,
         retentionDays: options.config.RETENTION_DAYS ?? CONFIG_DEFAULTS.RETENTION_DAYS,
         ...(options.retentionIntervalMs ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
+        ...(options.events ? { events: options.events } : {}),
       })
     : undefined;
   const guildLimiters = store && !options.questionLimiter ? new GuildRateLimiters(store, questionLimiter, options.logger) : undefined;
@@ -106,9 +110,9 @@ export function createServices(options: ServiceOptions): BotServices {
     questionLimiterFor: async (guildId) => (guildLimiters ? guildLimiters.for(guildId) : questionLimiter),
     mentionLimiter: new SlidingWindowRateLimiter({ limit: MENTION_REPLIES_PER_USER, windowMs: MENTION_REPLY_WINDOW_SECONDS * 1000 }),
     feedback: options.feedback ?? (store ? new SqliteFeedbackSink(store, options.logger) : new MemoryFeedbackSink()),
-    answers: new AnswerCache(),
+    answers: new AnswerCache(ANSWER_CACHE_MAX, store?.log),
     sections: new SectionLookup(options.engine),
-    studyQuestions: new StudyQuestionLookup(options.engine),
+    studyQuestions: new StudyQuestionLookup(options.engine, store?.quiz),
     askHooks: [...(teacher ? teacherAskHooks(teacher) : []), ...(options.askHooks ?? [])],
     engineTimeoutMs: options.engineTimeoutMs ?? ENGINE_TIMEOUT_MS,
     ...(store ? { store } : {}),

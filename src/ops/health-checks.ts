@@ -2,14 +2,13 @@
  * What `/healthz` checks: the Discord gateway session is up, the search index is loaded, and the
  * database takes writes. Each check says in a sentence what is wrong when it fails.
  */
-import type { Database } from 'better-sqlite3';
 import type { HealthCheck } from './health-server.js';
 
 export interface HealthSubjects {
   /** The bot, once it has logged in. */
   bot: () => { gatewayConnected: boolean; acceptingInteractions: boolean } | undefined;
   index: () => { chunks: number } | undefined;
-  db: () => Database | undefined;
+  db: () => { writable(): Promise<true | string> } | undefined;
 }
 
 export function healthChecks(subjects: HealthSubjects): Record<string, HealthCheck> {
@@ -29,12 +28,8 @@ export function healthChecks(subjects: HealthSubjects): Record<string, HealthChe
   };
 }
 
-/** Opens and rolls back a write transaction: the file is open, not read-only, and its write lock can be taken. */
-export function databaseWritable(db: Database | undefined): true | string {
-  if (!db?.open) return 'the database is not open';
-  if (db.readonly) return 'the database is open read-only';
-  if (db.inTransaction) return true;
-  db.exec('BEGIN IMMEDIATE');
-  db.exec('ROLLBACK');
-  return true;
+/** The store's own check: SQLite opens an empty write transaction (the write lock can be taken); PostgreSQL checks the session is not read-only. */
+export async function databaseWritable(db: { writable(): Promise<true | string> } | undefined): Promise<true | string> {
+  if (db === undefined) return 'the database is not open';
+  return db.writable();
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
 
 /** A check passes with `true`, or fails with a sentence saying what is wrong. */
-export type HealthCheck = () => true | string;
+export type HealthCheck = () => true | string | Promise<true | string>;
 
 export interface HealthServerOptions {
   host: string;
@@ -32,12 +32,12 @@ export interface HealthReport {
   checks: Record<string, { ok: true } | { ok: false; error: string }>;
 }
 
-export function runChecks(checks: Record<string, HealthCheck>): HealthReport {
+export async function runChecks(checks: Record<string, HealthCheck>): Promise<HealthReport> {
   const report: HealthReport = { ok: true, checks: {} };
   for (const [name, check] of Object.entries(checks)) {
     let result: true | string;
     try {
-      result = check();
+      result = await check();
     } catch (error) {
       result = (error as Error)?.message ?? String(error);
     }
@@ -61,7 +61,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       return sendJson(response, 405, { error: 'only GET and HEAD are served' });
     }
     if (path === '/healthz') {
-      const report = runChecks(options.checks);
+      const report = await runChecks(options.checks);
       return sendJson(response, report.ok ? 200 : 503, report);
     }
     if (path === '/metrics' && options.metrics) {

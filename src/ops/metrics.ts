@@ -25,6 +25,8 @@ export interface MetricsOptions {
   indexSize?: () => IndexSize;
   /** prom-client's default process metrics (default true). */
   defaultMetrics?: boolean;
+  /** The shard ids this process runs ("0", "0-3"): a `shard` label on every series, so the shards' scrapes stay apart. */
+  shard?: string;
 }
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -41,6 +43,7 @@ export class BotMetrics {
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
+    if (options.shard !== undefined) this.registry.setDefaultLabels({ shard: options.shard });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     this.interactions = new Counter({
       name: 'guidebot_interactions_total',

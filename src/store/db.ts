@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { StoreError, type StoreErrorCode } from './errors.js';
+import { migrate, newerSchema } from './migrate.js';
 import { migrations as defaultMigrations, type Migration } from './migrations.js';
+import { SqliteDatabase } from './sqlite-database.js';
 
 export type Database = BetterSqlite3.Database;
-export type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
 export interface OpenOptions {
   /** Open without writing anything: no migrations, no WAL switch. Writes then fail with SQLITE_READONLY. */
@@ -20,7 +21,7 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
- * Opens (creating if needed) the Guidebot database and brings its schema up to date.
+ * Opens (creating if needed) the Guidebot SQLite database and brings its schema up to date.
  *
  * Durability: WAL with `synchronous = NORMAL`. A commit is in the WAL file (the OS page cache) when
  * the call returns, so a write the bot has confirmed survives `kill -9` or a crash of the process
@@ -32,7 +33,7 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
  * Any problem at startup becomes a StoreError whose message names the file and the fix.
  * The file is never deleted, reset or overwritten because of a problem.
  */
-export function openDatabase(file: string, options: OpenOptions = {}): Database {
+export async function openDatabase(file: string, options: OpenOptions = {}): Promise<SqliteDatabase> {
   const readonly = options.readonly ?? false;
   const list = options.migrations ?? defaultMigrations;
   const inMemory = file === ':memory:' || file === '';
@@ -40,27 +41,20 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
 
   if (!inMemory) preflight(where, readonly);
 
-  let db: Database;
+  let raw: Database;
   try {
-    db = new BetterSqlite3(where, { readonly, fileMustExist: readonly });
+    raw = new BetterSqlite3(where, { readonly, fileMustExist: readonly });
   } catch (error) {
     throw toStoreError(error, where);
   }
 
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
     // Read-only checks first: a damaged file must be reported before anything is written to it.
-    quickCheck(db, where);
-    const version = userVersion(db);
-    if (version > list.length) {
-      throw new StoreError(
-        'newer-schema',
-        where,
-        `The database "${where}" was created by a newer version of Guidebot (schema version ${version}; this version knows up to ${list.length}). ` +
-          'It was left untouched. Upgrade Guidebot, or set DB_PATH to a different file.',
-      );
-    }
-    if (version === 0 && hasForeignTables(db)) {
+    quickCheck(raw, where);
+    const version = userVersion(raw);
+    if (version > list.length) throw newerSchema(where, version, list.length, 'set DB_PATH to a different file');
+    if (version === 0 && hasForeignTables(raw)) {
       throw new StoreError(
         'foreign-database',
         where,
@@ -78,59 +72,31 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
       }
     } else {
       if (!inMemory) {
-        const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
+        const mode = String(raw.pragma('journal_mode = WAL', { simple: true }));
         if (mode.toLowerCase() !== 'wal') {
           throw new StoreError('unknown', where, `Could not switch the database "${where}" to WAL mode (it stayed in "${mode}" mode).`);
         }
       }
-      db.pragma('synchronous = NORMAL');
-      migrate(db, list);
+      raw.pragma('synchronous = NORMAL');
     }
-    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    raw.close();
+    throw toStoreError(error, where);
+  }
+  const db = new SqliteDatabase(raw, where);
+  try {
+    if (!readonly) await migrate(db, list);
+    raw.pragma('foreign_keys = ON');
     return db;
   } catch (error) {
-    db.close();
+    await db.close();
     throw toStoreError(error, where);
   }
 }
 
-/** Applies the pending migrations, each in its own IMMEDIATE transaction together with its user_version bump. */
-export function migrate(db: Database, list: readonly Migration[] = defaultMigrations): number {
-  let applied = 0;
-  const step = db.transaction((): boolean => {
-    // Re-read inside the write lock: another process may have migrated meanwhile.
-    const current = userVersion(db);
-    if (current >= list.length) return false;
-    const migration = list[current];
-    if (migration === undefined) return false;
-    if (migration.sql !== undefined) db.exec(migration.sql);
-    migration.run?.(db);
-    db.pragma(`user_version = ${current + 1}`);
-    return true;
-  });
-  while (step.immediate()) applied += 1;
-  return applied;
-}
-
+/** The schema version of a raw SQLite connection (PRAGMA user_version). */
 export function userVersion(db: Database): number {
   return Number(db.pragma('user_version', { simple: true }));
-}
-
-const statementCache = new WeakMap<Database, Map<string, Statement>>();
-
-/** A prepared statement, cached per connection. */
-export function sql(db: Database, source: string): Statement {
-  let byText = statementCache.get(db);
-  if (byText === undefined) {
-    byText = new Map();
-    statementCache.set(db, byText);
-  }
-  let statement = byText.get(source);
-  if (statement === undefined) {
-    statement = db.prepare(source);
-    byText.set(source, statement);
-  }
-  return statement;
 }
 
 function preflight(file: string, readonly: boolean): void {

@@ -14,9 +14,11 @@ export type StoreErrorCode =
   | 'outdated-readonly'
   | 'busy'
   | 'disk-full'
+  | 'unreachable'
+  | 'auth-failed'
   | 'unknown';
 
-/** A problem opening or using the database file. `path` is the file the problem concerns. */
+/** A problem opening or using the database. `path` is the file (or the PostgreSQL URL, password hidden) the problem concerns. */
 export class StoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,

@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { DAY_MS } from './stats.js';
 import { days as checkDays, snowflake } from './validate.js';
 
@@ -40,20 +40,20 @@ export const EXPORT_COLUMNS = [
 ] as const;
 
 /** The guild's question log over the last `days` days as CSV (header row, ISO timestamps, oldest first). */
-export function exportLogCsv(db: Database, guildId: string, options: { days: number; now?: number }): string {
+export async function exportLogCsv(db: SqlDatabase, guildId: string, options: { days: number; now?: number }): Promise<string> {
   snowflake(guildId, 'guildId');
   const days = checkDays(options.days);
   const since = (options.now ?? Date.now()) - days * DAY_MS;
   const rows: CsvValue[][] = [[...EXPORT_COLUMNS]];
-  const statement = sql(
-    db,
+  const found = await db.all<Record<string, unknown>>(
     `SELECT q.id, q.created_at, q.channel_id, q.user_id, q.user_name, q.question, q.answered, q.confidence, q.passages,
             q.latency_ms, q.review_outcome,
             (SELECT count(*) FROM feedback f WHERE f.log_id = q.id AND f.helpful = 1) AS helpful,
             (SELECT count(*) FROM feedback f WHERE f.log_id = q.id AND f.helpful = 0) AS not_helpful
      FROM question_log q WHERE q.guild_id = ? AND q.created_at >= ? ORDER BY q.created_at, q.id`,
+    [guildId, since],
   );
-  for (const raw of statement.iterate(guildId, since)) {
+  for (const raw of found) {
     const row = raw as {
       id: number;
       created_at: number;

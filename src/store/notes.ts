@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { intInRange, rowId, snowflake, text } from './validate.js';
 
@@ -57,7 +57,7 @@ function optionalQuestion(value: string | null | undefined): string | null {
   return value == null || value.trim() === '' ? null : text(value, 'question');
 }
 
-export function createNote(db: Database, input: CreateNoteInput): Note {
+export async function createNote(db: SqlDatabase, input: CreateNoteInput): Promise<Note> {
   const guildId = snowflake(input.guildId, 'guildId');
   const authorId = snowflake(input.authorId, 'authorId');
   const authorName = typeof input.authorName === 'string' ? input.authorName.slice(0, 200) : '';
@@ -65,67 +65,65 @@ export function createNote(db: Database, input: CreateNoteInput): Note {
   const question = optionalQuestion(input.question);
   const gapId = input.gapId == null ? null : rowId(input.gapId, 'gapId');
   const now = input.createdAt ?? Date.now();
-  return db
-    .transaction(() => {
-      if (gapId !== null) {
-        const gap = sql(db, 'SELECT guild_id FROM gaps WHERE id = ?').get(gapId) as { guild_id: string } | undefined;
-        if (gap === undefined) throw new NotFoundError('gap', gapId);
-        if (gap.guild_id !== guildId) throw new InvalidInputError('gapId', 'That question belongs to a different server.');
-      }
-      const id = Number(
-        sql(db, 'INSERT INTO notes (guild_id, author_id, author_name, question, gap_id, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-          guildId,
-          authorId,
-          authorName,
-          question,
-          gapId,
-          body,
-          now,
-          now,
-        ).lastInsertRowid,
-      );
-      return getNote(db, id) as Note;
-    })
-    .immediate();
+  return db.transaction(async () => {
+    if (gapId !== null) {
+      const gap = await db.get<{ guild_id: string }>('SELECT guild_id FROM gaps WHERE id = ?', [gapId]);
+      if (gap === undefined) throw new NotFoundError('gap', gapId);
+      if (gap.guild_id !== guildId) throw new InvalidInputError('gapId', 'That question belongs to a different server.');
+    }
+    const { id } = (await db.get<{ id: number }>('INSERT INTO notes (guild_id, author_id, author_name, question, gap_id, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id', [
+      guildId,
+      authorId,
+      authorName,
+      question,
+      gapId,
+      body,
+      now,
+      now,
+    ]))!;
+    return (await getNote(db, id))!;
+  });
 }
 
-export function getNote(db: Database, id: number): Note | null {
-  const row = sql(db, 'SELECT * FROM notes WHERE id = ?').get(rowId(id)) as NoteRow | undefined;
+export async function getNote(db: SqlDatabase, id: number): Promise<Note | null> {
+  const row = await db.get<NoteRow>('SELECT * FROM notes WHERE id = ?', [rowId(id)]);
   return row === undefined ? null : fromRow(row);
 }
 
 /** Notes of a guild, most recently updated first. */
-export function listNotes(db: Database, guildId: string, options: { limit?: number; offset?: number } = {}): Note[] {
-  const rows = sql(db, 'SELECT * FROM notes WHERE guild_id = ? ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?').all(
+export async function listNotes(db: SqlDatabase, guildId: string, options: { limit?: number; offset?: number } = {}): Promise<Note[]> {
+  const rows = await db.all<NoteRow>('SELECT * FROM notes WHERE guild_id = ? ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?', [
     snowflake(guildId, 'guildId'),
     intInRange(options.limit ?? 100, 'limit', 1, 1000),
     intInRange(options.offset ?? 0, 'offset', 0, Number.MAX_SAFE_INTEGER),
-  ) as NoteRow[];
+  ]);
   return rows.map(fromRow);
 }
 
 /** Every note of every guild, oldest first (to index them all at startup). */
-export function listAllNotes(db: Database): Note[] {
-  return (sql(db, 'SELECT * FROM notes ORDER BY id').all() as NoteRow[]).map(fromRow);
+export async function listAllNotes(db: SqlDatabase): Promise<Note[]> {
+  return (await db.all<NoteRow>('SELECT * FROM notes ORDER BY id')).map(fromRow);
 }
 
 /** Changes the text and/or question of a note. Throws NotFoundError if it does not exist. */
-export function updateNote(db: Database, id: number, changes: { text?: string; question?: string | null }, now = Date.now()): Note {
+export async function updateNote(db: SqlDatabase, id: number, changes: { text?: string; question?: string | null }, now = Date.now()): Promise<Note> {
   rowId(id);
   const body = changes.text === undefined ? undefined : text(changes.text, 'text', MAX_NOTE_LENGTH);
   const question = changes.question === undefined ? undefined : optionalQuestion(changes.question);
-  const updated = sql(db, `UPDATE notes SET text = coalesce(?, text), question = CASE WHEN ? THEN ? ELSE question END, updated_at = ? WHERE id = ?`).run(
-    body ?? null,
-    question === undefined ? 0 : 1,
-    question ?? null,
-    now,
-    id,
+  const updated = (
+    await db.run(`UPDATE notes SET text = coalesce(?, text), question = CASE WHEN ? = 1 THEN ? ELSE question END, updated_at = ? WHERE id = ?`, [
+      body ?? null,
+      question === undefined ? 0 : 1,
+      question ?? null,
+      now,
+      id,
+    ])
   ).changes;
   if (updated === 0) throw new NotFoundError('note', id);
-  return getNote(db, id) as Note;
+  return (await getNote(db, id))!;
 }
 
 /** Returns true if a note was deleted. A gap it answered stays answered (its note link becomes empty). */
-export function deleteNote(db: Database, id: number): boolean {
-  return sql(db, 'DELETE FROM notes WHERE id = ?').run(rowId(id)).changes > 0;
+export async function deleteNote(db: SqlDatabase, id: number): Promise<boolean> {
+  return (await db.run('DELETE FROM notes WHERE id = ?', [rowId(id)])).changes > 0;
 }

@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { DAY_MS } from './stats.js';
 import { days as checkDays, snowflake } from './validate.js';
 
@@ -27,53 +27,51 @@ export interface PurgeResult {
  * (and the votes on them), their votes, their review items, their unanswered-question records
  * (a gap only they asked disappears; a shared gap keeps the others' wording) and their reading progress.
  */
-export function forgetUser(db: Database, guildId: string, userId: string): ForgetResult {
+export async function forgetUser(db: SqlDatabase, guildId: string, userId: string): Promise<ForgetResult> {
   snowflake(guildId, 'guildId');
   snowflake(userId, 'userId');
-  return db
-    .transaction((): ForgetResult => {
-      const feedback = sql(
-        db,
+  return db.transaction(async (): Promise<ForgetResult> => {
+    const feedback = (
+      await db.run(
         `DELETE FROM feedback WHERE log_id IN (SELECT id FROM question_log WHERE guild_id = ? AND user_id = ?)
              OR (user_id = ? AND log_id IN (SELECT id FROM question_log WHERE guild_id = ?))`,
-      ).run(guildId, userId, userId, guildId).changes;
-      const reviews = sql(db, 'DELETE FROM reviews WHERE guild_id = ? AND asker_id = ?').run(guildId, userId).changes;
-      const touchedGaps = (sql(db, 'SELECT DISTINCT gap_id FROM gap_asks WHERE guild_id = ? AND user_id = ?').all(guildId, userId) as Array<{ gap_id: number }>).map((row) => row.gap_id);
-      const gapAsks = sql(db, 'DELETE FROM gap_asks WHERE guild_id = ? AND user_id = ?').run(guildId, userId).changes;
-      let gaps = 0;
-      for (const gapId of touchedGaps) {
-        const first = sql(db, 'SELECT question, norm_key FROM gap_asks WHERE gap_id = ? ORDER BY created_at, id LIMIT 1').get(gapId) as { question: string; norm_key: string } | undefined;
-        if (first === undefined) {
-          gaps += sql(db, 'DELETE FROM gaps WHERE id = ?').run(gapId).changes;
-        } else {
-          // The representative wording may have been this user's: take the earliest remaining ask's.
-          sql(db, 'UPDATE gaps SET question = ?, last_asked_at = (SELECT max(created_at) FROM gap_asks WHERE gap_id = ?) WHERE id = ?').run(first.question, gapId, gapId);
-        }
+        [guildId, userId, userId, guildId],
+      )
+    ).changes;
+    const reviews = (await db.run('DELETE FROM reviews WHERE guild_id = ? AND asker_id = ?', [guildId, userId])).changes;
+    const touchedGaps = (await db.all<{ gap_id: number }>('SELECT DISTINCT gap_id FROM gap_asks WHERE guild_id = ? AND user_id = ?', [guildId, userId])).map((row) => row.gap_id);
+    const gapAsks = (await db.run('DELETE FROM gap_asks WHERE guild_id = ? AND user_id = ?', [guildId, userId])).changes;
+    let gaps = 0;
+    for (const gapId of touchedGaps) {
+      const first = await db.get<{ question: string; norm_key: string }>('SELECT question, norm_key FROM gap_asks WHERE gap_id = ? ORDER BY created_at, id LIMIT 1', [gapId]);
+      if (first === undefined) {
+        gaps += (await db.run('DELETE FROM gaps WHERE id = ?', [gapId])).changes;
+      } else {
+        // The representative wording may have been this user's: take the earliest remaining ask's.
+        await db.run('UPDATE gaps SET question = ?, last_asked_at = (SELECT max(created_at) FROM gap_asks WHERE gap_id = ?) WHERE id = ?', [first.question, gapId, gapId]);
       }
-      const questionLog = sql(db, 'DELETE FROM question_log WHERE guild_id = ? AND user_id = ?').run(guildId, userId).changes;
-      const readingProgress = sql(db, 'DELETE FROM reading_progress WHERE guild_id = ? AND user_id = ?').run(guildId, userId).changes;
-      return {
-        questionLog,
-        feedback,
-        reviews,
-        gapAsks,
-        gaps,
-        readingProgress,
-        total: questionLog + feedback + reviews + gapAsks + gaps + readingProgress,
-      };
-    })
-    .immediate();
+    }
+    const questionLog = (await db.run('DELETE FROM question_log WHERE guild_id = ? AND user_id = ?', [guildId, userId])).changes;
+    const readingProgress = (await db.run('DELETE FROM reading_progress WHERE guild_id = ? AND user_id = ?', [guildId, userId])).changes;
+    return {
+      questionLog,
+      feedback,
+      reviews,
+      gapAsks,
+      gaps,
+      readingProgress,
+      total: questionLog + feedback + reviews + gapAsks + gaps + readingProgress,
+    };
+  });
 }
 
 /** Retention: deletes logged questions older than `days` days (with their votes) and old decided reviews, in every guild. */
-export function purgeOlderThan(db: Database, days: number, now = Date.now()): PurgeResult {
+export async function purgeOlderThan(db: SqlDatabase, days: number, now = Date.now()): Promise<PurgeResult> {
   const cutoff = now - checkDays(days) * DAY_MS;
-  return db
-    .transaction((): PurgeResult => {
-      const feedback = sql(db, 'DELETE FROM feedback WHERE log_id IN (SELECT id FROM question_log WHERE created_at < ?)').run(cutoff).changes;
-      const questionLog = sql(db, 'DELETE FROM question_log WHERE created_at < ?').run(cutoff).changes;
-      const reviews = sql(db, "DELETE FROM reviews WHERE status <> 'pending' AND coalesce(handled_at, created_at) < ?").run(cutoff).changes;
-      return { questionLog, feedback, reviews, total: questionLog + feedback + reviews };
-    })
-    .immediate();
+  return db.transaction(async (): Promise<PurgeResult> => {
+    const feedback = (await db.run('DELETE FROM feedback WHERE log_id IN (SELECT id FROM question_log WHERE created_at < ?)', [cutoff])).changes;
+    const questionLog = (await db.run('DELETE FROM question_log WHERE created_at < ?', [cutoff])).changes;
+    const reviews = (await db.run("DELETE FROM reviews WHERE status <> 'pending' AND coalesce(handled_at, created_at) < ?", [cutoff])).changes;
+    return { questionLog, feedback, reviews, total: questionLog + feedback + reviews };
+  });
 }

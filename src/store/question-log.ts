@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { MAX_TEXT, parseWith, rowId, SNOWFLAKE, snowflake } from './validate.js';
 
@@ -89,56 +89,56 @@ function fromRow(row: LogRow): LoggedQuestion {
 }
 
 /** Records one question and its answer (or lack of one). Returns the new row id once it is committed. */
-export function logQuestion(db: Database, input: LogQuestionInput): number {
+export async function logQuestion(db: SqlDatabase, input: LogQuestionInput): Promise<number> {
   const value = parseWith(logQuestionSchema, input);
-  const result = sql(
-    db,
+  const row = await db.get<{ id: number }>(
     `INSERT INTO question_log (guild_id, channel_id, user_id, user_name, question, answered, confidence, passages, latency_ms, review_outcome, answer_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    value.guildId,
-    value.channelId,
-    value.userId,
-    value.userName,
-    value.question,
-    value.answered ? 1 : 0,
-    value.confidence,
-    JSON.stringify(value.passages),
-    value.latencyMs,
-    value.reviewOutcome,
-    value.answerId,
-    value.createdAt ?? Date.now(),
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    [
+      value.guildId,
+      value.channelId,
+      value.userId,
+      value.userName,
+      value.question,
+      value.answered ? 1 : 0,
+      value.confidence,
+      JSON.stringify(value.passages),
+      value.latencyMs,
+      value.reviewOutcome,
+      value.answerId,
+      value.createdAt ?? Date.now(),
+    ],
   );
-  return Number(result.lastInsertRowid);
+  return row!.id;
 }
 
-export function getQuestion(db: Database, id: number): LoggedQuestion | null {
-  const row = sql(db, 'SELECT * FROM question_log WHERE id = ?').get(rowId(id)) as LogRow | undefined;
+export async function getQuestion(db: SqlDatabase, id: number): Promise<LoggedQuestion | null> {
+  const row = await db.get<LogRow>('SELECT * FROM question_log WHERE id = ?', [rowId(id)]);
   return row === undefined ? null : fromRow(row);
 }
 
 /** The logged question an answer's buttons point to (by the /ask interaction id), or null. */
-export function findByAnswerId(db: Database, answerId: string): LoggedQuestion | null {
-  const row = sql(db, 'SELECT * FROM question_log WHERE answer_id = ?').get(snowflake(answerId, 'answerId')) as LogRow | undefined;
+export async function findByAnswerId(db: SqlDatabase, answerId: string): Promise<LoggedQuestion | null> {
+  const row = await db.get<LogRow>('SELECT * FROM question_log WHERE answer_id = ?', [snowflake(answerId, 'answerId')]);
   return row === undefined ? null : fromRow(row);
 }
 
 /** The guild's most recent questions, newest first. */
-export function listQuestions(db: Database, guildId: string, options: { limit?: number; since?: number } = {}): LoggedQuestion[] {
+export async function listQuestions(db: SqlDatabase, guildId: string, options: { limit?: number; since?: number } = {}): Promise<LoggedQuestion[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 1000);
-  const rows = sql(db, 'SELECT * FROM question_log WHERE guild_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?').all(
+  const rows = await db.all<LogRow>('SELECT * FROM question_log WHERE guild_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?', [
     snowflake(guildId, 'guildId'),
     options.since ?? 0,
     limit,
-  ) as LogRow[];
+  ]);
   return rows.map(fromRow);
 }
 
 /** Sets (or clears, with null) the review outcome of a logged answer. Throws NotFoundError if the row is gone. */
-export function setReviewOutcome(db: Database, id: number, outcome: ReviewOutcome | null): void {
+export async function setReviewOutcome(db: SqlDatabase, id: number, outcome: ReviewOutcome | null): Promise<void> {
   if (outcome !== null && !REVIEW_OUTCOMES.includes(outcome)) {
     throw new InvalidInputError('reviewOutcome', `Review outcome must be one of: ${REVIEW_OUTCOMES.join(', ')} (or none).`);
   }
-  const changes = sql(db, 'UPDATE question_log SET review_outcome = ? WHERE id = ?').run(outcome, rowId(id)).changes;
+  const changes = (await db.run('UPDATE question_log SET review_outcome = ? WHERE id = ?', [outcome, rowId(id)])).changes;
   if (changes === 0) throw new NotFoundError('logged question', id);
 }

@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { InvalidInputError } from './errors.js';
 import { snowflake } from './validate.js';
 
@@ -22,27 +22,29 @@ export function progressRank(progress: ReadingProgress): number {
   return READING_PROGRESS.indexOf(progress);
 }
 
-export function getProgress(db: Database, guildId: string, userId: string): ReadingProgressRow | null {
-  const row = sql(db, 'SELECT guild_id, user_id, progress, updated_at FROM reading_progress WHERE guild_id = ? AND user_id = ?').get(snowflake(guildId, 'guildId'), snowflake(userId, 'userId')) as
-    { guild_id: string; user_id: string; progress: ReadingProgress; updated_at: number } | undefined;
+export async function getProgress(db: SqlDatabase, guildId: string, userId: string): Promise<ReadingProgressRow | null> {
+  const row = await db.get<{ guild_id: string; user_id: string; progress: ReadingProgress; updated_at: number }>(
+    'SELECT guild_id, user_id, progress, updated_at FROM reading_progress WHERE guild_id = ? AND user_id = ?',
+    [snowflake(guildId, 'guildId'), snowflake(userId, 'userId')],
+  );
   return row === undefined ? null : { guildId: row.guild_id, userId: row.user_id, progress: row.progress, updatedAt: row.updated_at };
 }
 
-export function setProgress(db: Database, guildId: string, userId: string, progress: ReadingProgress, now = Date.now()): ReadingProgressRow {
+export async function setProgress(db: SqlDatabase, guildId: string, userId: string, progress: ReadingProgress, now = Date.now()): Promise<ReadingProgressRow> {
   snowflake(guildId, 'guildId');
   snowflake(userId, 'userId');
   if (!isReadingProgress(progress)) {
     throw new InvalidInputError('progress', `Reading progress must be one of: ${READING_PROGRESS.join(', ')}.`);
   }
-  sql(
-    db,
+  await db.run(
     `INSERT INTO reading_progress (guild_id, user_id, progress, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (guild_id, user_id) DO UPDATE SET progress = excluded.progress, updated_at = excluded.updated_at`,
-  ).run(guildId, userId, progress, now);
+    [guildId, userId, progress, now],
+  );
   return { guildId, userId, progress, updatedAt: now };
 }
 
 /** Returns true if there was something to clear. */
-export function clearProgress(db: Database, guildId: string, userId: string): boolean {
-  return sql(db, 'DELETE FROM reading_progress WHERE guild_id = ? AND user_id = ?').run(snowflake(guildId, 'guildId'), snowflake(userId, 'userId')).changes > 0;
+export async function clearProgress(db: SqlDatabase, guildId: string, userId: string): Promise<boolean> {
+  return (await db.run('DELETE FROM reading_progress WHERE guild_id = ? AND user_id = ?', [snowflake(guildId, 'guildId'), snowflake(userId, 'userId')])).changes > 0;
 }

@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { rowId, snowflake, text } from './validate.js';
 
@@ -82,7 +82,7 @@ function fromRow(row: ReviewRow): Review {
 }
 
 /** Queues an answer for a teacher. If it belongs to a logged question, that row's review outcome becomes 'pending'. */
-export function createReview(db: Database, input: CreateReviewInput): Review {
+export async function createReview(db: SqlDatabase, input: CreateReviewInput): Promise<Review> {
   const logId = input.logId == null ? null : rowId(input.logId, 'logId');
   const guildId = snowflake(input.guildId, 'guildId');
   const originChannelId = snowflake(input.originChannelId, 'originChannelId');
@@ -92,59 +92,55 @@ export function createReview(db: Database, input: CreateReviewInput): Review {
   const payload = input.payload === undefined ? undefined : JSON.stringify(input.payload);
   if (payload === undefined) throw new InvalidInputError('payload', 'The proposed answer must be a JSON value.');
   const createdAt = input.createdAt ?? Date.now();
-  return db
-    .transaction(() => {
-      if (logId !== null) {
-        const changed = sql(db, "UPDATE question_log SET review_outcome = 'pending' WHERE id = ?").run(logId).changes;
-        if (changed === 0) throw new NotFoundError('logged question', logId);
-      }
-      const id = Number(
-        sql(
-          db,
-          `INSERT INTO reviews (log_id, guild_id, origin_channel_id, asker_id, question, payload, queue_channel_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(logId, guildId, originChannelId, askerId, question, payload, queueChannelId, createdAt).lastInsertRowid,
-      );
-      return requireReview(db, id);
-    })
-    .immediate();
+  return db.transaction(async () => {
+    if (logId !== null) {
+      const changed = (await db.run("UPDATE question_log SET review_outcome = 'pending' WHERE id = ?", [logId])).changes;
+      if (changed === 0) throw new NotFoundError('logged question', logId);
+    }
+    const { id } = (await db.get<{ id: number }>(
+      `INSERT INTO reviews (log_id, guild_id, origin_channel_id, asker_id, question, payload, queue_channel_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [logId, guildId, originChannelId, askerId, question, payload, queueChannelId, createdAt],
+    ))!;
+    return requireReview(db, id);
+  });
 }
 
 /** Remembers the queue message that shows this review (so buttons and restarts can find it). */
-export function setQueueMessage(db: Database, id: number, messageId: string, channelId?: string): Review {
+export async function setQueueMessage(db: SqlDatabase, id: number, messageId: string, channelId?: string): Promise<Review> {
   snowflake(messageId, 'messageId');
   if (channelId !== undefined) snowflake(channelId, 'channelId');
-  const changes = sql(db, 'UPDATE reviews SET queue_message_id = ?, queue_channel_id = coalesce(?, queue_channel_id) WHERE id = ?').run(messageId, channelId ?? null, rowId(id)).changes;
+  const changes = (await db.run('UPDATE reviews SET queue_message_id = ?, queue_channel_id = coalesce(?, queue_channel_id) WHERE id = ?', [messageId, channelId ?? null, rowId(id)])).changes;
   if (changes === 0) throw new NotFoundError('review', id);
   return requireReview(db, id);
 }
 
-export function getReview(db: Database, id: number): Review | null {
-  const row = sql(db, 'SELECT * FROM reviews WHERE id = ?').get(rowId(id)) as ReviewRow | undefined;
+export async function getReview(db: SqlDatabase, id: number): Promise<Review | null> {
+  const row = await db.get<ReviewRow>('SELECT * FROM reviews WHERE id = ?', [rowId(id)]);
   return row === undefined ? null : fromRow(row);
 }
 
-export function findReviewByMessage(db: Database, messageId: string): Review | null {
-  const row = sql(db, 'SELECT * FROM reviews WHERE queue_message_id = ?').get(snowflake(messageId, 'messageId')) as ReviewRow | undefined;
+export async function findReviewByMessage(db: SqlDatabase, messageId: string): Promise<Review | null> {
+  const row = await db.get<ReviewRow>('SELECT * FROM reviews WHERE queue_message_id = ?', [snowflake(messageId, 'messageId')]);
   return row === undefined ? null : fromRow(row);
 }
 
 /** Pending reviews of a guild, oldest first (they survive restarts: they are rows in the file). */
-export function listPending(db: Database, guildId: string, limit = 100): Review[] {
-  const rows = sql(db, "SELECT * FROM reviews WHERE guild_id = ? AND status = 'pending' ORDER BY created_at, id LIMIT ?").all(
+export async function listPending(db: SqlDatabase, guildId: string, limit = 100): Promise<Review[]> {
+  const rows = await db.all<ReviewRow>("SELECT * FROM reviews WHERE guild_id = ? AND status = 'pending' ORDER BY created_at, id LIMIT ?", [
     snowflake(guildId, 'guildId'),
     Math.min(Math.max(Math.trunc(limit), 1), 1000),
-  ) as ReviewRow[];
+  ]);
   return rows.map(fromRow);
 }
 
 /**
  * Approves or rejects a pending review. Atomic: the decision is a single
- * `UPDATE ... WHERE id = ? AND status = 'pending'` inside an IMMEDIATE transaction, so when two
+ * `UPDATE ... WHERE id = ? AND status = 'pending'` inside a write transaction, so when two
  * teachers (or two processes) decide at once exactly one wins; the other gets `ok: false` with who
  * decided, when, and what. Throws NotFoundError if the review does not exist.
  */
-export function decideReview(db: Database, id: number, decision: { decision: ReviewDecision; teacherId: string; note?: string | null; now?: number }): DecideResult {
+export async function decideReview(db: SqlDatabase, id: number, decision: { decision: ReviewDecision; teacherId: string; note?: string | null; now?: number }): Promise<DecideResult> {
   rowId(id);
   if (decision.decision !== 'approved' && decision.decision !== 'rejected') {
     throw new InvalidInputError('decision', 'A review decision must be "approved" or "rejected".');
@@ -152,24 +148,23 @@ export function decideReview(db: Database, id: number, decision: { decision: Rev
   const teacherId = snowflake(decision.teacherId, 'teacherId');
   const note = decision.note == null || decision.note.trim() === '' ? null : text(decision.note, 'note', 1000);
   const now = decision.now ?? Date.now();
-  return db
-    .transaction((): DecideResult => {
-      const won = sql(db, "UPDATE reviews SET status = ?, handled_by = ?, handled_at = ?, note = ? WHERE id = ? AND status = 'pending'").run(decision.decision, teacherId, now, note, id).changes === 1;
-      const review = getReview(db, id);
-      if (review === null) throw new NotFoundError('review', id);
-      if (!won) {
-        return {
-          ok: false,
-          status: review.status as ReviewDecision,
-          handledBy: review.handledBy ?? '',
-          handledAt: review.handledAt ?? 0,
-          note: review.note,
-        };
-      }
-      if (review.logId !== null) sql(db, 'UPDATE question_log SET review_outcome = ? WHERE id = ?').run(decision.decision, review.logId);
-      return { ok: true, review };
-    })
-    .immediate();
+  return db.transaction(async (): Promise<DecideResult> => {
+    const won =
+      (await db.run("UPDATE reviews SET status = ?, handled_by = ?, handled_at = ?, note = ? WHERE id = ? AND status = 'pending'", [decision.decision, teacherId, now, note, id])).changes === 1;
+    const review = await getReview(db, id);
+    if (review === null) throw new NotFoundError('review', id);
+    if (!won) {
+      return {
+        ok: false,
+        status: review.status as ReviewDecision,
+        handledBy: review.handledBy ?? '',
+        handledAt: review.handledAt ?? 0,
+        note: review.note,
+      };
+    }
+    if (review.logId !== null) await db.run('UPDATE question_log SET review_outcome = ? WHERE id = ?', [decision.decision, review.logId]);
+    return { ok: true, review };
+  });
 }
 
 /**
@@ -177,29 +172,27 @@ export function decideReview(db: Database, id: number, decision: { decision: Rev
  * (used when the bot could not carry the decision out, e.g. post the approved answer). Returns
  * whether it was reopened.
  */
-export function reopenReview(db: Database, id: number, teacherId: string): boolean {
+export async function reopenReview(db: SqlDatabase, id: number, teacherId: string): Promise<boolean> {
   rowId(id);
   snowflake(teacherId, 'teacherId');
-  return db
-    .transaction((): boolean => {
-      const review = getReview(db, id);
-      if (review === null || review.status === 'pending' || review.handledBy !== teacherId) return false;
-      sql(db, "UPDATE reviews SET status = 'pending', handled_by = NULL, handled_at = NULL, note = NULL, notified = NULL WHERE id = ?").run(id);
-      if (review.logId !== null) sql(db, "UPDATE question_log SET review_outcome = 'pending' WHERE id = ?").run(review.logId);
-      return true;
-    })
-    .immediate();
+  return db.transaction(async (): Promise<boolean> => {
+    const review = await getReview(db, id);
+    if (review === null || review.status === 'pending' || review.handledBy !== teacherId) return false;
+    await db.run("UPDATE reviews SET status = 'pending', handled_by = NULL, handled_at = NULL, note = NULL, notified = NULL WHERE id = ?", [id]);
+    if (review.logId !== null) await db.run("UPDATE question_log SET review_outcome = 'pending' WHERE id = ?", [review.logId]);
+    return true;
+  });
 }
 
 /** Records how the asker was told about the decision. Throws NotFoundError if the review is gone. */
-export function setReviewNotified(db: Database, id: number, how: ReviewNotice): void {
+export async function setReviewNotified(db: SqlDatabase, id: number, how: ReviewNotice): Promise<void> {
   if (!REVIEW_NOTICES.includes(how)) throw new InvalidInputError('notified', `How the asker was told must be one of: ${REVIEW_NOTICES.join(', ')}.`);
-  const changes = sql(db, 'UPDATE reviews SET notified = ? WHERE id = ?').run(how, rowId(id)).changes;
+  const changes = (await db.run('UPDATE reviews SET notified = ? WHERE id = ?', [how, rowId(id)])).changes;
   if (changes === 0) throw new NotFoundError('review', id);
 }
 
-function requireReview(db: Database, id: number): Review {
-  const review = getReview(db, id);
+async function requireReview(db: SqlDatabase, id: number): Promise<Review> {
+  const review = await getReview(db, id);
   if (review === null) throw new NotFoundError('review', id);
   return review;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { InvalidSettingError } from './errors.js';
 import { parseWith, SNOWFLAKE, snowflake } from './validate.js';
 
@@ -100,8 +100,8 @@ const EMPTY: StoredSettings = {
   teacherRoleId: null,
 };
 
-function readRow(db: Database, guildId: string): SettingsRow | undefined {
-  return sql(db, 'SELECT * FROM guild_settings WHERE guild_id = ?').get(guildId) as SettingsRow | undefined;
+async function readRow(db: SqlDatabase, guildId: string): Promise<SettingsRow | undefined> {
+  return db.get('SELECT * FROM guild_settings WHERE guild_id = ?', [guildId]);
 }
 
 function stored(row: SettingsRow | undefined): StoredSettings {
@@ -127,8 +127,8 @@ function guild(value: unknown): string {
 }
 
 /** The guild's settings, with defaults for anything it has not set (also when it has no row at all). */
-export function getSettings(db: Database, guildId: string, defaults: SettingsDefaults = DEFAULT_RATE_LIMIT): GuildSettings {
-  const row = readRow(db, guild(guildId));
+export async function getSettings(db: SqlDatabase, guildId: string, defaults: SettingsDefaults = DEFAULT_RATE_LIMIT): Promise<GuildSettings> {
+  const row = await readRow(db, guild(guildId));
   const values = stored(row);
   return {
     guildId,
@@ -143,11 +143,11 @@ export function getSettings(db: Database, guildId: string, defaults: SettingsDef
  * Validates and applies a partial update atomically. On invalid input an InvalidSettingError with a
  * friendly message is thrown and nothing changes.
  */
-export function updateSettings(db: Database, guildId: string, patch: SettingsPatch, options: UpdateOptions = {}): GuildSettings {
+export async function updateSettings(db: SqlDatabase, guildId: string, patch: SettingsPatch, options: UpdateOptions = {}): Promise<GuildSettings> {
   guild(guildId);
   const valid = parseWith(settingsPatchSchema, patch, (field, message) => new InvalidSettingError(field, message));
-  const apply = db.transaction(() => {
-    const next: StoredSettings = { ...stored(readRow(db, guildId)) };
+  await db.transaction(async () => {
+    const next: StoredSettings = { ...stored(await readRow(db, guildId)) };
     for (const [key, value] of Object.entries(valid) as Array<[keyof StoredSettings, unknown]>) {
       if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
     }
@@ -155,75 +155,69 @@ export function updateSettings(db: Database, guildId: string, patch: SettingsPat
     if (next.reviewMode === 'on' && next.reviewChannelId === null) {
       throw new InvalidSettingError('reviewChannelId', 'Review mode needs a queue channel: choose the channel where teachers review answers.');
     }
-    sql(
-      db,
+    await db.run(
       `INSERT INTO guild_settings (guild_id, allowed_channel_ids, answer_visibility, review_mode, review_channel_id, spoiler_mode,
          rate_limit_per_user, rate_limit_window_seconds, teacher_role_id, updated_at)
-       VALUES (@guildId, @allowed, @answerVisibility, @reviewMode, @reviewChannelId, @spoilerMode,
-         @rateLimitPerUser, @rateLimitWindowSeconds, @teacherRoleId, @now)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (guild_id) DO UPDATE SET
          allowed_channel_ids = excluded.allowed_channel_ids, answer_visibility = excluded.answer_visibility,
          review_mode = excluded.review_mode, review_channel_id = excluded.review_channel_id, spoiler_mode = excluded.spoiler_mode,
          rate_limit_per_user = excluded.rate_limit_per_user, rate_limit_window_seconds = excluded.rate_limit_window_seconds,
          teacher_role_id = excluded.teacher_role_id, updated_at = excluded.updated_at`,
-    ).run({
-      guildId,
-      allowed: JSON.stringify(next.allowedChannelIds),
-      answerVisibility: next.answerVisibility,
-      reviewMode: next.reviewMode,
-      reviewChannelId: next.reviewChannelId,
-      spoilerMode: next.spoilerMode,
-      rateLimitPerUser: next.rateLimitPerUser,
-      rateLimitWindowSeconds: next.rateLimitWindowSeconds,
-      teacherRoleId: next.teacherRoleId,
-      now: options.now ?? Date.now(),
-    });
+      [
+        guildId,
+        JSON.stringify(next.allowedChannelIds),
+        next.answerVisibility,
+        next.reviewMode,
+        next.reviewChannelId,
+        next.spoilerMode,
+        next.rateLimitPerUser,
+        next.rateLimitWindowSeconds,
+        next.teacherRoleId,
+        options.now ?? Date.now(),
+      ],
+    );
   });
-  apply.immediate();
   return getSettings(db, guildId, options.defaults);
 }
 
-export function setAllowedChannels(db: Database, guildId: string, channelIds: string[], options: UpdateOptions = {}): GuildSettings {
+export async function setAllowedChannels(db: SqlDatabase, guildId: string, channelIds: string[], options: UpdateOptions = {}): Promise<GuildSettings> {
   return updateSettings(db, guildId, { allowedChannelIds: channelIds }, options);
 }
 
-export function allowChannel(db: Database, guildId: string, channelId: string, options: UpdateOptions = {}): GuildSettings {
-  return db
-    .transaction(() => {
-      const current = getSettings(db, guildId, options.defaults).allowedChannelIds;
-      return updateSettings(db, guildId, { allowedChannelIds: [...current, channelId] }, options);
-    })
-    .immediate();
+export async function allowChannel(db: SqlDatabase, guildId: string, channelId: string, options: UpdateOptions = {}): Promise<GuildSettings> {
+  return db.transaction(async () => {
+    const current = (await getSettings(db, guildId, options.defaults)).allowedChannelIds;
+    return updateSettings(db, guildId, { allowedChannelIds: [...current, channelId] }, options);
+  });
 }
 
-export function disallowChannel(db: Database, guildId: string, channelId: string, options: UpdateOptions = {}): GuildSettings {
-  return db
-    .transaction(() => {
-      const current = getSettings(db, guildId, options.defaults).allowedChannelIds;
-      return updateSettings(db, guildId, { allowedChannelIds: current.filter((id) => id !== channelId) }, options);
-    })
-    .immediate();
+export async function disallowChannel(db: SqlDatabase, guildId: string, channelId: string, options: UpdateOptions = {}): Promise<GuildSettings> {
+  return db.transaction(async () => {
+    const current = (await getSettings(db, guildId, options.defaults)).allowedChannelIds;
+    return updateSettings(db, guildId, { allowedChannelIds: current.filter((id) => id !== channelId) }, options);
+  });
 }
 
-export function setAnswerVisibility(db: Database, guildId: string, visibility: AnswerVisibility, options: UpdateOptions = {}): GuildSettings {
+export async function setAnswerVisibility(db: SqlDatabase, guildId: string, visibility: AnswerVisibility, options: UpdateOptions = {}): Promise<GuildSettings> {
   return updateSettings(db, guildId, { answerVisibility: visibility }, options);
 }
 
 /** Turning review on requires a queue channel; turning it off keeps the remembered channel. */
-export function setReviewMode(db: Database, guildId: string, mode: ReviewMode, queueChannelId?: string | null, options: UpdateOptions = {}): GuildSettings {
+export async function setReviewMode(db: SqlDatabase, guildId: string, mode: ReviewMode, queueChannelId?: string | null, options: UpdateOptions = {}): Promise<GuildSettings> {
   return updateSettings(db, guildId, queueChannelId === undefined ? { reviewMode: mode } : { reviewMode: mode, reviewChannelId: queueChannelId }, options);
 }
 
-export function setSpoilerMode(db: Database, guildId: string, mode: SpoilerMode, options: UpdateOptions = {}): GuildSettings {
+export async function setSpoilerMode(db: SqlDatabase, guildId: string, mode: SpoilerMode, options: UpdateOptions = {}): Promise<GuildSettings> {
   return updateSettings(db, guildId, { spoilerMode: mode }, options);
 }
 
 /** Pass null to go back to the configured default. */
-export function setRateLimit(db: Database, guildId: string, perUser: number | null, windowSeconds: number | null, options: UpdateOptions = {}): GuildSettings {
+export async function setRateLimit(db: SqlDatabase, guildId: string, perUser: number | null, windowSeconds: number | null, options: UpdateOptions = {}): Promise<GuildSettings> {
   return updateSettings(db, guildId, { rateLimitPerUser: perUser, rateLimitWindowSeconds: windowSeconds }, options);
 }
 
-export function setTeacherRole(db: Database, guildId: string, roleId: string | null, options: UpdateOptions = {}): GuildSettings {
+export async function setTeacherRole(db: SqlDatabase, guildId: string, roleId: string | null, options: UpdateOptions = {}): Promise<GuildSettings> {
   return updateSettings(db, guildId, { teacherRoleId: roleId }, options);
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Database } from './db.js';
+import type { SqlDatabase } from './sql.js';
 import { normalizeQuestion } from './normalize.js';
 import { days as checkDays, intInRange, snowflake } from './validate.js';
 
@@ -33,33 +33,36 @@ export interface StatsOptions {
   now?: number;
 }
 
-export function getStats(db: Database, guildId: string, options: StatsOptions = {}): GuildStats {
+export async function getStats(db: SqlDatabase, guildId: string, options: StatsOptions = {}): Promise<GuildStats> {
   snowflake(guildId, 'guildId');
   const days = checkDays(options.days ?? 7);
   const top = intInRange(options.top ?? 5, 'top', 1, 25);
   const since = (options.now ?? Date.now()) - days * DAY_MS;
 
-  return db
-    .transaction((): GuildStats => {
-      const totals = sql(db, 'SELECT count(*) AS questions, coalesce(sum(answered), 0) AS answered FROM question_log WHERE guild_id = ? AND created_at >= ?').get(guildId, since) as {
+  return db.transaction(
+    async (): Promise<GuildStats> => {
+      const totals = (await db.get<{
         questions: number;
         answered: number;
-      };
+      }>('SELECT count(*) AS questions, coalesce(sum(answered), 0) AS answered FROM question_log WHERE guild_id = ? AND created_at >= ?', [guildId, since]))!;
 
-      const cited = "json_extract(p.value, '$.citation')";
-      const key = options.bySection ? `CASE WHEN instr(${cited}, ' ¶') > 0 THEN substr(${cited}, 1, instr(${cited}, ' ¶') - 1) ELSE ${cited} END` : cited;
-      const topCitations = sql(
-        db,
+      const sqlite = db.dialect === 'sqlite';
+      const cited = sqlite ? "json_extract(p.value, '$.citation')" : "(p.value ->> 'citation')";
+      const find = (what: string) => (sqlite ? `instr(${what}, ' ¶')` : `strpos(${what}, ' ¶')`);
+      const key = options.bySection ? `CASE WHEN ${find(cited)} > 0 THEN substr(${cited}, 1, ${find(cited)} - 1) ELSE ${cited} END` : cited;
+      const passages = sqlite ? 'json_each(q.passages) p' : 'json_array_elements(q.passages::json) AS p(value)';
+      const topCitations = await db.all<{ citation: string; count: number }>(
         `SELECT ${key} AS citation, count(DISTINCT q.id) AS count
-         FROM question_log q, json_each(q.passages) p
+         FROM question_log q, ${passages}
          WHERE q.guild_id = ? AND q.created_at >= ? AND q.answered = 1 AND ${cited} IS NOT NULL
          GROUP BY 1 ORDER BY count DESC, citation LIMIT ?`,
-      ).all(guildId, since, top) as Array<{ citation: string; count: number }>;
+        [guildId, since, top],
+      );
 
-      const unansweredRows = sql(db, 'SELECT question, created_at FROM question_log WHERE guild_id = ? AND created_at >= ? AND answered = 0 ORDER BY created_at DESC, id DESC LIMIT 20000').all(
-        guildId,
-        since,
-      ) as Array<{ question: string; created_at: number }>;
+      const unansweredRows = await db.all<{ question: string; created_at: number }>(
+        'SELECT question, created_at FROM question_log WHERE guild_id = ? AND created_at >= ? AND answered = 0 ORDER BY created_at DESC, id DESC LIMIT 20000',
+        [guildId, since],
+      );
       const groups = new Map<string, { question: string; count: number; lastAskedAt: number }>();
       for (const row of unansweredRows) {
         const key = normalizeQuestion(row.question);
@@ -69,18 +72,18 @@ export function getStats(db: Database, guildId: string, options: StatsOptions = 
       }
       const unansweredQuestions = [...groups.values()].sort((a, b) => b.count - a.count || b.lastAskedAt - a.lastAskedAt).slice(0, top);
 
-      const votes = sql(
-        db,
+      const votes = (await db.get<{ helpful: number; total: number }>(
         `SELECT coalesce(sum(f.helpful), 0) AS helpful, count(f.log_id) AS total
          FROM feedback f JOIN question_log q ON q.id = f.log_id
          WHERE q.guild_id = ? AND q.created_at >= ?`,
-      ).get(guildId, since) as { helpful: number; total: number };
+        [guildId, since],
+      ))!;
 
-      const busiestChannels = sql(
-        db,
-        `SELECT channel_id AS channelId, count(*) AS count FROM question_log WHERE guild_id = ? AND created_at >= ?
+      const busiestChannels = await db.all<{ channelId: string; count: number }>(
+        `SELECT channel_id AS "channelId", count(*) AS count FROM question_log WHERE guild_id = ? AND created_at >= ?
          GROUP BY channel_id ORDER BY count DESC, channel_id LIMIT ?`,
-      ).all(guildId, since, top) as Array<{ channelId: string; count: number }>;
+        [guildId, since, top],
+      );
 
       return {
         guildId,
@@ -99,6 +102,7 @@ export function getStats(db: Database, guildId: string, options: StatsOptions = 
         },
         busiestChannels,
       };
-    })
-    .deferred();
+    },
+    { readOnly: true },
+  );
 }

@@ -135,6 +135,15 @@ export interface FakeDiscordOptions {
   log?: (line: string) => void;
   /** How long an idle HTTP connection stays open. Default 5000 (Node's default); a load test raises it, as Discord's edge keeps connections longer. */
   keepAliveTimeoutMs?: number;
+  /** The id of the fake guild (default: a fresh snowflake). Tests that shard choose it, since `(id >> 22) % shards` says which shard gets it. */
+  guildId?: string;
+  /**
+   * More servers the bot is in, with no channels of their own: interactions sent with their `guildId` use the fake
+   * guild's channels. Each is announced (READY, GUILD_CREATE) to the shard that owns it.
+   */
+  extraGuildIds?: string[];
+  /** `shards` in GET /gateway/bot, the shard count Discord recommends. Default 1. */
+  recommendedShards?: number;
 }
 
 export interface RecordedFile {
@@ -809,7 +818,7 @@ export class FakeDiscord {
     this.#users.set(botId, this.botUser);
 
     // Guild, roles, members, channels
-    const guildId = snowflake();
+    const guildId = options.guildId ?? snowflake();
     const ownerUser = this.#makeUser('owner');
     const everyone = this.#makeRole(guildId, '@everyone', DEFAULT_EVERYONE_PERMISSIONS, 0);
     const teacher = this.#makeRole(snowflake(), 'Teacher', P.ManageGuild, 2);
@@ -1416,9 +1425,11 @@ export class FakeDiscord {
 
   /**
    * Dispatch INTERACTION_CREATE and register the interaction (id/token) so callbacks and webhooks work.
-   * Returns the interaction id. Throws if no gateway session exists yet.
+   * Returns the interaction id. Throws if no gateway session exists yet. It goes to the shard that owns its guild,
+   * `(guild_id >> 22) % shard count` (shard 0 for direct messages), or to `shard` when given (as after a reshard,
+   * when a server's events move to another shard).
    */
-  sendInteraction(payload: APIInteraction): string {
+  sendInteraction(payload: APIInteraction, shard?: number): string {
     if (this.#interactions.has(payload.id)) throw new Error(`sendInteraction: interaction ${payload.id} was already sent`);
     const messageId = 'message' in payload && payload.message ? payload.message.id : null;
     const user = payload.member?.user ?? payload.user;
@@ -1443,7 +1454,7 @@ export class FakeDiscord {
     this.#requireSession('sendInteraction');
     this.#interactions.set(state.id, state);
     this.#interactionsByToken.set(state.token, state);
-    this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, payload, shard);
     return state.id;
   }
 
@@ -1471,8 +1482,8 @@ export class FakeDiscord {
    * Send a raw dispatch to every gateway session (ignores intents). While a session's socket is down the event
    * is buffered and replayed on RESUME. Returns the number of sessions it was queued for.
    */
-  dispatch(event: string, data: unknown): number {
-    return this.#dispatchToSessions(event, data, null);
+  dispatch(event: string, data: unknown, shard?: number): number {
+    return this.#dispatchToSessions(event, data, null, undefined, shard);
   }
 
   /**
@@ -2517,7 +2528,7 @@ export class FakeDiscord {
     this.#route('GET', '/gateway/bot', () =>
       ok({
         url: this.gatewayUrl,
-        shards: 1,
+        shards: this.#options.recommendedShards ?? 1,
         session_start_limit: { total: 1000, remaining: 1000 - this.#identifyCount, reset_after: 86_400_000, max_concurrency: 1 },
       }),
     );
@@ -2547,7 +2558,7 @@ export class FakeDiscord {
       if (appId !== this.applicationId) throw Errors.missingAccess();
     };
     const checkGuild = (guildId: string | undefined): string => {
-      if (guildId !== this.guild.id) throw Errors.missingAccess();
+      if (guildId === undefined || (guildId !== this.guild.id && !(this.#options.extraGuildIds ?? []).includes(guildId))) throw Errors.missingAccess();
       return guildId;
     };
     const getList = (guildId: string | null): APIApplicationCommand[] => (guildId ? (this.#guildCommands.get(guildId) ?? []) : (this.#globalCommands ?? []));
@@ -3278,7 +3289,7 @@ export class FakeDiscord {
       return;
     }
     const shard: [number, number] = Array.isArray(d.shard) && d.shard.length === 2 ? [Number(d.shard[0]), Number(d.shard[1])] : [0, 1];
-    if (shard[1] !== 1 || shard[0] !== 0) {
+    if (!Number.isInteger(shard[0]) || !Number.isInteger(shard[1]) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
       conn.socket.close(4010, 'Invalid shard.');
       return;
     }
@@ -3300,7 +3311,7 @@ export class FakeDiscord {
       v: 10,
       user_settings: {},
       user: { ...this.botUser, verified: true, mfa_enabled: false, email: null },
-      guilds: [{ id: this.guild.id, unavailable: true }],
+      guilds: this.#guildIdsOf(shard).map((id) => ({ id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.resumeGatewayUrl,
@@ -3315,8 +3326,68 @@ export class FakeDiscord {
       _trace: ['["gateway-prd-fake",{"micros":0}]'],
     });
     if (intents & GatewayIntentBits.Guilds) {
-      this.#sessionDispatch(session, GatewayDispatchEvents.GuildCreate, this.#guildApi(session));
+      for (const id of this.#guildIdsOf(shard)) this.#sessionDispatch(session, GatewayDispatchEvents.GuildCreate, id === this.guild.id ? this.#guildApi(session) : this.#extraGuildApi(session, id));
     }
+  }
+
+  /** The shard that gets a guild's events: `(guild_id >> 22) % count`. */
+  static shardOf(guildId: string, count: number): number {
+    return Number((BigInt(guildId) >> 22n) % BigInt(count));
+  }
+
+  /** The guilds a shard is told about, the fake guild and the extra ones it owns. */
+  #guildIdsOf(shard: [number, number]): string[] {
+    return [this.guild.id, ...(this.#options.extraGuildIds ?? [])].filter((id) => FakeDiscord.shardOf(id, shard[1]) === shard[0]);
+  }
+
+  /** An extra guild: the fake guild's settings under another id, with only @everyone and the bot. */
+  #extraGuildApi(session: Session, id: string): GatewayGuildCreateDispatchData {
+    const index = (this.#options.extraGuildIds ?? []).indexOf(id) + 2;
+    const everyone = { ...this.guild.roles.everyone, id };
+    return {
+      ...this.#guildApi(session),
+      id,
+      name: `${this.guild.name} ${index}`,
+      roles: [everyone],
+      members: [this.#memberApi({ ...this.members.bot, roles: [] })],
+      member_count: 1,
+      channels: [],
+      threads: [],
+    };
+  }
+
+  /**
+   * Whether a session gets an event: a guild's events go to the shard that owns the guild, direct messages and
+   * interactions outside guilds to shard 0, everything else to every shard. `shard` overrides the owner.
+   */
+  #routesTo(session: Session, t: string, d: unknown, shard?: number): boolean {
+    const [id, count] = session.shard;
+    if (shard !== undefined) return id === shard;
+    if (count === 1) return true;
+    const guildId = isRecord(d) && typeof d.guild_id === 'string' ? d.guild_id : t === (GatewayDispatchEvents.GuildCreate as string) && isRecord(d) && typeof d.id === 'string' ? d.id : undefined;
+    if (guildId !== undefined) return FakeDiscord.shardOf(guildId, count) === id;
+    if (t === (GatewayDispatchEvents.InteractionCreate as string) || t === (GatewayDispatchEvents.MessageCreate as string)) return id === 0;
+    return true;
+  }
+
+  /** The gateway sessions by shard: `[id, count]` each identified with, and whether it is live. */
+  get shardSessions(): Array<{ shard: [number, number]; live: boolean }> {
+    return [...this.#sessions.values()].map((session) => ({ shard: session.shard, live: !session.invalidated && session.connection !== null }));
+  }
+
+  /**
+   * REST requests (matching `filter`, default all) per second: element i counts those that arrived in the i-th second
+   * after the first of them. Discord's global limit is 50 per second for requests with the bot token.
+   */
+  requestsPerSecond(filter: (request: RecordedRequest) => boolean = () => true): number[] {
+    const times = this.#requests.filter(filter).map((request) => request.at);
+    const counts: number[] = [];
+    for (const at of times) {
+      const second = Math.floor((at - times[0]!) / 1000);
+      while (counts.length <= second) counts.push(0);
+      counts[second]! += 1;
+    }
+    return counts;
   }
 
   #onResume(conn: ConnectionState, d: LooseJson): void {
@@ -3364,10 +3435,11 @@ export class FakeDiscord {
    * Dispatch to every live session. `intent` gates delivery (null = always); `transform` may rewrite or drop
    * (return null) the payload per session.
    */
-  #dispatchToSessions(t: string, d: unknown, intent: number | null, transform?: (session: Session) => unknown): number {
+  #dispatchToSessions(t: string, d: unknown, intent: number | null, transform?: (session: Session) => unknown, shard?: number): number {
     let count = 0;
     for (const session of this.#sessions.values()) {
       if (session.invalidated) continue;
+      if (!this.#routesTo(session, t, d, shard)) continue;
       if (intent !== null && (session.intents & intent) === 0) continue;
       const data = transform ? transform(session) : d;
       if (data === null) continue;

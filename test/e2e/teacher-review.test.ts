@@ -210,10 +210,10 @@ describe('the review queue', () => {
   });
 
   it('after 15 minutes (or if the follow-up fails) the student gets a direct message; with DMs closed it is recorded', async () => {
-    const expire = (reviewId: number) => h.store.db.prepare("UPDATE reviews SET payload = json_set(payload, '$.interaction.createdAt', ?) WHERE id = ?").run(Date.now() - 20 * 60_000, reviewId);
+    const expire = (reviewId: number) => h.store.db.run("UPDATE reviews SET payload = json_set(payload, '$.interaction.createdAt', ?) WHERE id = ?", [Date.now() - 20 * 60_000, reviewId]);
 
     const late = await askForReview();
-    expire(late.reviewId);
+    await expire(late.reviewId);
     const opened = await press(h, rejectId(late.item), late.item, h.fake.members.teacher);
     await submit(h, String(opened.callback.body.custom_id), { note: '' }, h.fake.members.teacher, late.item.id);
     const dm = await eventually(() => h.fake.directMessages(late.student.id)[0], 'the direct message');
@@ -231,7 +231,7 @@ describe('the review queue', () => {
     expect(h.fake.directMessages(broken.student.id)).toHaveLength(1);
 
     const closed = await askForReview();
-    expire(closed.reviewId);
+    await expire(closed.reviewId);
     h.fake.closeDirectMessages(closed.student.id);
     const opened3 = await press(h, rejectId(closed.item), closed.item, h.fake.members.teacher);
     const rejected = await submit(h, String(opened3.callback.body.custom_id), { note: '' }, h.fake.members.teacher, closed.item.id);

@@ -37,12 +37,12 @@ describe('durability', () => {
     expect(confirmed.size).toBeGreaterThanOrEqual(300);
     expect(fs.existsSync(`${file}-wal`)).toBe(true); // killed without a clean close: the WAL is still there
 
-    const db = openDatabase(file); // also runs quick_check
+    const db = await openDatabase(file); // also runs quick_check
     for (const [id, n] of confirmed) {
-      expect(getQuestion(db, id)?.question, `confirmed id ${id}`).toBe(`question number ${n}`);
+      expect((await getQuestion(db, id))?.question, `confirmed id ${id}`).toBe(`question number ${n}`);
     }
-    const { max } = db.prepare('SELECT max(id) AS max FROM question_log').get() as { max: number };
+    const { max } = (await db.get<{ max: number }>('SELECT max(id) AS max FROM question_log'))!;
     expect(max).toBeGreaterThanOrEqual(Math.max(...confirmed.keys()));
-    db.close();
+    await db.close();
   }, 60_000);
 });

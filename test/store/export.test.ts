@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/store/errors.js';
 import { csvCell, EXPORT_COLUMNS, exportLogCsv, toCsv } from '../../src/store/export.js';
 import { vote } from '../../src/store/feedback.js';
 import { logQuestion } from '../../src/store/question-log.js';
-import { CHANNEL, DAY, GUILD, memoryDb, NOW, OTHER_GUILD, USER, USER_2 } from './helpers.js';
+import { CHANNEL, DAY, GUILD, describeEachBackend, memoryDb, NOW, OTHER_GUILD, USER, USER_2 } from './helpers.js';
 
 /** A strict RFC 4180 reader, to check that what we write reads back to the same cells. */
 function parseCsv(input: string): string[][] {
@@ -51,7 +51,7 @@ function parseCsv(input: string): string[][] {
   return rows;
 }
 
-describe('csvCell', () => {
+describeEachBackend('csvCell', () => {
   it.each<[string | number | boolean | null, string]>([
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
@@ -85,10 +85,10 @@ describe('csvCell', () => {
   });
 });
 
-describe('exportLogCsv', () => {
-  it('exports the guild log in the window: header, ISO times, quoting, injection protection', () => {
-    const db = memoryDb();
-    const tricky = logQuestion(db, {
+describeEachBackend('exportLogCsv', () => {
+  it('exports the guild log in the window: header, ISO times, quoting, injection protection', async () => {
+    const db = await memoryDb();
+    const tricky = await logQuestion(db, {
       guildId: GUILD,
       channelId: CHANNEL,
       userId: USER,
@@ -104,13 +104,13 @@ describe('exportLogCsv', () => {
       reviewOutcome: 'approved',
       createdAt: NOW - DAY,
     });
-    logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER_2, userName: 'Tommy', question: '+why tantrums', answered: false, latencyMs: 90, createdAt: NOW - 2 * DAY });
-    logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'too old', answered: false, latencyMs: 1, createdAt: NOW - 40 * DAY });
-    logQuestion(db, { guildId: OTHER_GUILD, channelId: CHANNEL, userId: USER, question: 'other guild', answered: false, latencyMs: 1, createdAt: NOW });
-    vote(db, tricky, USER, true);
-    vote(db, tricky, USER_2, false);
+    await logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER_2, userName: 'Tommy', question: '+why tantrums', answered: false, latencyMs: 90, createdAt: NOW - 2 * DAY });
+    await logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'too old', answered: false, latencyMs: 1, createdAt: NOW - 40 * DAY });
+    await logQuestion(db, { guildId: OTHER_GUILD, channelId: CHANNEL, userId: USER, question: 'other guild', answered: false, latencyMs: 1, createdAt: NOW });
+    await vote(db, tricky, USER, true);
+    await vote(db, tricky, USER_2, false);
 
-    const csv = exportLogCsv(db, GUILD, { days: 30, now: NOW });
+    const csv = await exportLogCsv(db, GUILD, { days: 30, now: NOW });
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([...EXPORT_COLUMNS]);
     expect(rows.slice(1)).toEqual([
@@ -136,11 +136,11 @@ describe('exportLogCsv', () => {
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 
-  it('an empty window gives just the header', () => {
-    expect(exportLogCsv(memoryDb(), GUILD, { days: 7, now: NOW })).toBe(`${EXPORT_COLUMNS.join(',')}\r\n`);
+  it('an empty window gives just the header', async () => {
+    expect(await exportLogCsv(await memoryDb(), GUILD, { days: 7, now: NOW })).toBe(`${EXPORT_COLUMNS.join(',')}\r\n`);
   });
 
-  it.each([0, 3651, 2.5])('rejects days = %s', (days) => {
-    expect(() => exportLogCsv(memoryDb(), GUILD, { days })).toThrow(InvalidInputError);
+  it.each([0, 3651, 2.5])('rejects days = %s', async (days) => {
+    await expect(exportLogCsv(await memoryDb(), GUILD, { days })).rejects.toThrow(InvalidInputError);
   });
 });

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../../src/store/errors.js';
 import { getGap, listGaps, markGapAnswered, recordGap, searchGaps, type RecordGapInput } from '../../src/store/gaps.js';
 import { normalizeQuestion, tokenSimilarity } from '../../src/store/normalize.js';
 import { createNote } from '../../src/store/notes.js';
 import { terms, words } from '../../src/search/tokenize.js';
-import { CHANNEL, CHANNEL_2, GUILD, memoryDb, OTHER_GUILD, TEACHER, USER, USER_2, USER_3 } from './helpers.js';
+import { CHANNEL, CHANNEL_2, GUILD, describeEachBackend, memoryDb, OTHER_GUILD, TEACHER, USER, USER_2, USER_3 } from './helpers.js';
 
 let clock = 0;
 function ask(question: string, userId = USER, extra: Partial<RecordGapInput> = {}): RecordGapInput {
@@ -12,7 +12,7 @@ function ask(question: string, userId = USER, extra: Partial<RecordGapInput> = {
   return { guildId: GUILD, channelId: CHANNEL, userId, question, createdAt: clock, ...extra };
 }
 
-describe('normalizeQuestion', () => {
+describeEachBackend('normalizeQuestion', () => {
   it('lowercases, strips punctuation, accents and stop words, stems, sorts unique tokens', () => {
     expect(normalizeQuestion('Why did Kathy keep the TAPE?!')).toBe('kathi keep tape');
     expect(normalizeQuestion('why does kathy keep the tapes')).toBe('kathi keep tape');
@@ -37,95 +37,95 @@ describe('normalizeQuestion', () => {
   });
 });
 
-describe('gaps', () => {
-  it('groups questions with the same normalised key and counts them', () => {
-    const db = memoryDb();
-    const first = recordGap(db, ask('What is the Gallery for?'));
-    const second = recordGap(db, ask('what is the gallery for', USER_2));
-    const third = recordGap(db, ask('What IS the gallery... for?!', USER_2, { channelId: CHANNEL_2 }));
-    const other = recordGap(db, ask('Who is Madame?', USER_3));
+describeEachBackend('gaps', () => {
+  it('groups questions with the same normalised key and counts them', async () => {
+    const db = await memoryDb();
+    const first = await recordGap(db, ask('What is the Gallery for?'));
+    const second = await recordGap(db, ask('what is the gallery for', USER_2));
+    const third = await recordGap(db, ask('What IS the gallery... for?!', USER_2, { channelId: CHANNEL_2 }));
+    const other = await recordGap(db, ask('Who is Madame?', USER_3));
     expect(first).toEqual({ gapId: first.gapId, created: true, count: 1 });
     expect(second).toEqual({ gapId: first.gapId, created: false, count: 2 });
     expect(third).toEqual({ gapId: first.gapId, created: false, count: 3 });
     expect(other.created).toBe(true);
-    recordGap(db, { ...ask('What is the Gallery for?'), guildId: OTHER_GUILD });
+    await recordGap(db, { ...ask('What is the Gallery for?'), guildId: OTHER_GUILD });
 
-    const list = listGaps(db, GUILD, { limit: 10 });
+    const list = await listGaps(db, GUILD, { limit: 10 });
     expect(list.map((gap) => [gap.question, gap.count, gap.askers])).toEqual([
       ['What is the Gallery for?', 3, 2],
       ['Who is Madame?', 1, 1],
     ]);
-    expect(listGaps(db, GUILD, { limit: 1 })).toHaveLength(1);
-    expect(() => listGaps(db, GUILD, { limit: 0 })).toThrow(InvalidInputError);
+    expect(await listGaps(db, GUILD, { limit: 1 })).toHaveLength(1);
+    await expect(listGaps(db, GUILD, { limit: 0 })).rejects.toThrow(InvalidInputError);
   });
 
-  it('an injected similarity function groups differently worded questions', () => {
-    const db = memoryDb();
+  it('an injected similarity function groups differently worded questions', async () => {
+    const db = await memoryDb();
     // Stands in for an embedding model: questions that mention the same book topic count as similar.
     const topic = (text: string) => (/(gallery|madame|art)/i.test(text) ? 'gallery' : /(tommy|temper|tantrum)/i.test(text) ? 'tommy' : text);
     const similarity = (a: string, b: string) => (topic(a) === topic(b) ? 0.9 : 0.1);
 
-    const a = recordGap(db, ask('What is the Gallery for?'), { similarity });
-    const b = recordGap(db, ask('Why does Madame take the best art?', USER_2), { similarity });
-    const c = recordGap(db, ask('Why does Tommy have tantrums?', USER_3), { similarity });
+    const a = await recordGap(db, ask('What is the Gallery for?'), { similarity });
+    const b = await recordGap(db, ask('Why does Madame take the best art?', USER_2), { similarity });
+    const c = await recordGap(db, ask('Why does Tommy have tantrums?', USER_3), { similarity });
     expect(b).toEqual({ gapId: a.gapId, created: false, count: 2 });
     expect(c.created).toBe(true);
     // b's wording is already in a's group, so it joins even without (or below) the similarity threshold.
-    const d = recordGap(db, ask('why does madame take the best art', USER_3));
+    const d = await recordGap(db, ask('why does madame take the best art', USER_3));
     expect(d).toEqual({ gapId: a.gapId, created: false, count: 3 });
-    const e = recordGap(db, ask('Does Madame like the art?', USER_3), { similarity, threshold: 0.95 });
+    const e = await recordGap(db, ask('Does Madame like the art?', USER_3), { similarity, threshold: 0.95 });
     expect(e.created).toBe(true);
-    const withoutSimilarity = recordGap(db, ask('Why does Tommy lose his temper?'));
+    const withoutSimilarity = await recordGap(db, ask('Why does Tommy lose his temper?'));
     expect(withoutSimilarity.created).toBe(true);
-    expect(listGaps(db, GUILD).find((gap) => gap.id === a.gapId)).toMatchObject({ question: 'What is the Gallery for?', count: 3, askers: 3 });
+    expect((await listGaps(db, GUILD)).find((gap) => gap.id === a.gapId)).toMatchObject({ question: 'What is the Gallery for?', count: 3, askers: 3 });
   });
 
-  it('getGap returns the asks; searchGaps autocompletes, at most 25, prefix matches first', () => {
-    const db = memoryDb();
-    const gallery = recordGap(db, ask('What is the Gallery for?'));
-    recordGap(db, ask('Gallery visits: tell me more', USER_2));
-    recordGap(db, ask('gallery visits, tell me more!', USER_3));
-    for (let i = 0; i < 40; i += 1) recordGap(db, ask(`Question ${i} about donations`));
-    const detail = getGap(db, gallery.gapId);
+  it('getGap returns the asks; searchGaps autocompletes, at most 25, prefix matches first', async () => {
+    const db = await memoryDb();
+    const gallery = await recordGap(db, ask('What is the Gallery for?'));
+    await recordGap(db, ask('Gallery visits: tell me more', USER_2));
+    await recordGap(db, ask('gallery visits, tell me more!', USER_3));
+    for (let i = 0; i < 40; i += 1) await recordGap(db, ask(`Question ${i} about donations`));
+    const detail = await getGap(db, gallery.gapId);
     expect(detail?.asks.map((item) => item.userId)).toEqual([USER]);
-    expect(getGap(db, 9999)).toBeNull();
+    expect(await getGap(db, 9999)).toBeNull();
 
     // "What is the Gallery for?" has more asks, but the typed text starts the other question.
-    recordGap(db, ask('what is the gallery for', USER_2));
-    recordGap(db, ask('What is the gallery for???', USER_3));
-    expect(searchGaps(db, GUILD, 'gall').map((hit) => [hit.question, hit.count])).toEqual([
+    await recordGap(db, ask('what is the gallery for', USER_2));
+    await recordGap(db, ask('What is the gallery for???', USER_3));
+    expect((await searchGaps(db, GUILD, 'gall')).map((hit) => [hit.question, hit.count])).toEqual([
       ['Gallery visits: tell me more', 2],
       ['What is the Gallery for?', 3],
     ]);
-    expect(searchGaps(db, GUILD, 'what is').map((hit) => hit.question)).toEqual(['What is the Gallery for?']);
-    expect(searchGaps(db, GUILD, 'TELL ME')[0]).toEqual({ id: expect.any(Number), question: 'Gallery visits: tell me more', count: 2 });
-    expect(searchGaps(db, GUILD, '')).toHaveLength(25);
-    expect(searchGaps(db, GUILD, '%')).toEqual([]);
-    expect(searchGaps(db, OTHER_GUILD, 'gall')).toEqual([]);
+    expect((await searchGaps(db, GUILD, 'what is')).map((hit) => hit.question)).toEqual(['What is the Gallery for?']);
+    expect((await searchGaps(db, GUILD, 'TELL ME'))[0]).toEqual({ id: expect.any(Number), question: 'Gallery visits: tell me more', count: 2 });
+    expect(await searchGaps(db, GUILD, '')).toHaveLength(25);
+    expect(await searchGaps(db, GUILD, '%')).toEqual([]);
+    expect(await searchGaps(db, OTHER_GUILD, 'gall')).toEqual([]);
   });
 
-  it('markGapAnswered closes the gap and returns who asked, once', () => {
-    const db = memoryDb();
-    const gap = recordGap(db, ask('What happens at the end?', USER_2));
-    recordGap(db, ask('what happens at the end', USER));
-    recordGap(db, ask('What happens at the end?', USER_2));
-    const note = createNote(db, { guildId: GUILD, authorId: TEACHER, authorName: 'Ms T', text: 'We discuss the ending in class on Friday.' });
-    expect(markGapAnswered(db, gap.gapId, note.id, 5)).toEqual({ alreadyAnswered: false, userIds: [USER_2, USER] });
-    expect(markGapAnswered(db, gap.gapId, note.id)).toEqual({ alreadyAnswered: true, userIds: [] });
-    expect(getGap(db, gap.gapId)).toMatchObject({ status: 'answered', noteId: note.id, answeredAt: 5 });
-    expect(listGaps(db, GUILD)).toEqual([]);
-    expect(listGaps(db, GUILD, { status: 'answered' })).toHaveLength(1);
+  it('markGapAnswered closes the gap and returns who asked, once', async () => {
+    const db = await memoryDb();
+    const gap = await recordGap(db, ask('What happens at the end?', USER_2));
+    await recordGap(db, ask('what happens at the end', USER));
+    await recordGap(db, ask('What happens at the end?', USER_2));
+    const note = await createNote(db, { guildId: GUILD, authorId: TEACHER, authorName: 'Ms T', text: 'We discuss the ending in class on Friday.' });
+    expect(await markGapAnswered(db, gap.gapId, note.id, 5)).toEqual({ alreadyAnswered: false, userIds: [USER_2, USER] });
+    expect(await markGapAnswered(db, gap.gapId, note.id)).toEqual({ alreadyAnswered: true, userIds: [] });
+    expect(await getGap(db, gap.gapId)).toMatchObject({ status: 'answered', noteId: note.id, answeredAt: 5 });
+    expect(await listGaps(db, GUILD)).toEqual([]);
+    expect(await listGaps(db, GUILD, { status: 'answered' })).toHaveLength(1);
     // The same question asked again later opens a fresh gap.
-    expect(recordGap(db, ask('What happens at the end?')).created).toBe(true);
+    expect((await recordGap(db, ask('What happens at the end?'))).created).toBe(true);
   });
 
-  it('markGapAnswered checks the gap and note exist and share a guild', () => {
-    const db = memoryDb();
-    const gap = recordGap(db, ask('Who is Miss Emily?'));
-    const elsewhere = createNote(db, { guildId: OTHER_GUILD, authorId: TEACHER, authorName: 'T', text: 'x' });
-    expect(() => markGapAnswered(db, 999, elsewhere.id)).toThrow(NotFoundError);
-    expect(() => markGapAnswered(db, gap.gapId, 999)).toThrow(NotFoundError);
-    expect(() => markGapAnswered(db, gap.gapId, elsewhere.id)).toThrow(InvalidInputError);
-    expect(getGap(db, gap.gapId)?.status).toBe('open');
+  it('markGapAnswered checks the gap and note exist and share a guild', async () => {
+    const db = await memoryDb();
+    const gap = await recordGap(db, ask('Who is Miss Emily?'));
+    const elsewhere = await createNote(db, { guildId: OTHER_GUILD, authorId: TEACHER, authorName: 'T', text: 'x' });
+    await expect(markGapAnswered(db, 999, elsewhere.id)).rejects.toThrow(NotFoundError);
+    await expect(markGapAnswered(db, gap.gapId, 999)).rejects.toThrow(NotFoundError);
+    await expect(markGapAnswered(db, gap.gapId, elsewhere.id)).rejects.toThrow(InvalidInputError);
+    expect((await getGap(db, gap.gapId))?.status).toBe('open');
   });
 });

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../../src/store/errors.js';
 import { findByAnswerId, getQuestion, listQuestions, logQuestion, setReviewOutcome, type LogQuestionInput } from '../../src/store/question-log.js';
-import { CHANNEL, GUILD, memoryDb, OTHER_GUILD, USER } from './helpers.js';
+import { CHANNEL, GUILD, describeEachBackend, memoryDb, OTHER_GUILD, USER } from './helpers.js';
 
 const base: LogQuestionInput = {
   guildId: GUILD,
@@ -19,12 +19,12 @@ const base: LogQuestionInput = {
   createdAt: 1_700_000_000_000,
 };
 
-describe('question log', () => {
-  it('logs a question and returns its id; the row reads back typed', () => {
-    const db = memoryDb();
-    const id = logQuestion(db, base);
+describeEachBackend('question log', () => {
+  it('logs a question and returns its id; the row reads back typed', async () => {
+    const db = await memoryDb();
+    const id = await logQuestion(db, base);
     expect(id).toBe(1);
-    expect(getQuestion(db, id)).toEqual({
+    expect(await getQuestion(db, id)).toEqual({
       id: 1,
       guildId: GUILD,
       channelId: CHANNEL,
@@ -42,50 +42,50 @@ describe('question log', () => {
       answerId: null,
       createdAt: 1_700_000_000_000,
     });
-    expect(getQuestion(db, 99)).toBeNull();
+    expect(await getQuestion(db, 99)).toBeNull();
   });
 
-  it('ids keep growing after deletes (never reused)', () => {
-    const db = memoryDb();
-    const first = logQuestion(db, base);
-    db.prepare('DELETE FROM question_log').run();
-    expect(logQuestion(db, base)).toBe(first + 1);
+  it('ids keep growing after deletes (never reused)', async () => {
+    const db = await memoryDb();
+    const first = await logQuestion(db, base);
+    await db.run('DELETE FROM question_log');
+    expect(await logQuestion(db, base)).toBe(first + 1);
   });
 
-  it('sets and clears the review outcome', () => {
-    const db = memoryDb();
-    const id = logQuestion(db, base);
-    setReviewOutcome(db, id, 'pending');
-    expect(getQuestion(db, id)?.reviewOutcome).toBe('pending');
-    setReviewOutcome(db, id, 'approved');
-    expect(getQuestion(db, id)?.reviewOutcome).toBe('approved');
-    setReviewOutcome(db, id, null);
-    expect(getQuestion(db, id)?.reviewOutcome).toBeNull();
-    expect(() => setReviewOutcome(db, 999, 'approved')).toThrow(NotFoundError);
-    expect(() => setReviewOutcome(db, id, 'maybe' as 'approved')).toThrow(InvalidInputError);
+  it('sets and clears the review outcome', async () => {
+    const db = await memoryDb();
+    const id = await logQuestion(db, base);
+    await setReviewOutcome(db, id, 'pending');
+    expect((await getQuestion(db, id))?.reviewOutcome).toBe('pending');
+    await setReviewOutcome(db, id, 'approved');
+    expect((await getQuestion(db, id))?.reviewOutcome).toBe('approved');
+    await setReviewOutcome(db, id, null);
+    expect((await getQuestion(db, id))?.reviewOutcome).toBeNull();
+    await expect(setReviewOutcome(db, 999, 'approved')).rejects.toThrow(NotFoundError);
+    await expect(setReviewOutcome(db, id, 'maybe' as 'approved')).rejects.toThrow(InvalidInputError);
   });
 
-  it('remembers the answer id so votes find their row; an answer id is logged once', () => {
-    const db = memoryDb();
-    const id = logQuestion(db, { ...base, answerId: '900000000000000001' });
-    expect(findByAnswerId(db, '900000000000000001')?.id).toBe(id);
-    expect(findByAnswerId(db, '900000000000000002')).toBeNull();
-    expect(() => logQuestion(db, { ...base, answerId: '900000000000000001' })).toThrow(/UNIQUE/);
-    expect(() => logQuestion(db, { ...base, answerId: 'abc' })).toThrow(InvalidInputError);
-    expect(() => findByAnswerId(db, 'abc')).toThrow(InvalidInputError);
+  it('remembers the answer id so votes find their row; an answer id is logged once', async () => {
+    const db = await memoryDb();
+    const id = await logQuestion(db, { ...base, answerId: '900000000000000001' });
+    expect((await findByAnswerId(db, '900000000000000001'))?.id).toBe(id);
+    expect(await findByAnswerId(db, '900000000000000002')).toBeNull();
+    await expect(logQuestion(db, { ...base, answerId: '900000000000000001' })).rejects.toThrow(/UNIQUE|duplicate key/);
+    await expect(logQuestion(db, { ...base, answerId: 'abc' })).rejects.toThrow(InvalidInputError);
+    await expect(findByAnswerId(db, 'abc')).rejects.toThrow(InvalidInputError);
     // Without an answer id (older rows, other callers) any number of rows may be logged.
-    logQuestion(db, base);
-    logQuestion(db, base);
-    expect(listQuestions(db, GUILD)).toHaveLength(3);
+    await logQuestion(db, base);
+    await logQuestion(db, base);
+    expect(await listQuestions(db, GUILD)).toHaveLength(3);
   });
 
-  it('lists a guild newest first', () => {
-    const db = memoryDb();
-    logQuestion(db, { ...base, question: 'old', createdAt: 1 });
-    logQuestion(db, { ...base, question: 'new', createdAt: 3 });
-    logQuestion(db, { ...base, guildId: OTHER_GUILD, question: 'elsewhere', createdAt: 2 });
-    expect(listQuestions(db, GUILD).map((row) => row.question)).toEqual(['new', 'old']);
-    expect(listQuestions(db, GUILD, { since: 2 }).map((row) => row.question)).toEqual(['new']);
+  it('lists a guild newest first', async () => {
+    const db = await memoryDb();
+    await logQuestion(db, { ...base, question: 'old', createdAt: 1 });
+    await logQuestion(db, { ...base, question: 'new', createdAt: 3 });
+    await logQuestion(db, { ...base, guildId: OTHER_GUILD, question: 'elsewhere', createdAt: 2 });
+    expect((await listQuestions(db, GUILD)).map((row) => row.question)).toEqual(['new', 'old']);
+    expect((await listQuestions(db, GUILD, { since: 2 })).map((row) => row.question)).toEqual(['new']);
   });
 
   it.each<[string, Partial<LogQuestionInput>]>([
@@ -95,9 +95,9 @@ describe('question log', () => {
     ['infinite confidence', { confidence: Number.POSITIVE_INFINITY }],
     ['passage without citation', { passages: [{ id: 'x', score: 1 } as never] }],
     ['too long question', { question: 'x'.repeat(7000) }],
-  ])('rejects %s and writes nothing', (_name, change) => {
-    const db = memoryDb();
-    expect(() => logQuestion(db, { ...base, ...change })).toThrow(InvalidInputError);
-    expect(db.prepare('SELECT count(*) AS n FROM question_log').get()).toEqual({ n: 0 });
+  ])('rejects %s and writes nothing', async (_name, change) => {
+    const db = await memoryDb();
+    await expect(logQuestion(db, { ...base, ...change })).rejects.toThrow(InvalidInputError);
+    expect(await db.get('SELECT count(*) AS n FROM question_log')).toEqual({ n: 0 });
   });
 });

@@ -1,120 +1,123 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { openDatabase } from '../../src/store/db.js';
+import type { SqlDatabase } from '../../src/store/sql.js';
 import { InvalidInputError, NotFoundError } from '../../src/store/errors.js';
 import { getQuestion, logQuestion } from '../../src/store/question-log.js';
 import { createReview, decideReview, findReviewByMessage, getReview, listPending, reopenReview, setQueueMessage, setReviewNotified, type DecideResult } from '../../src/store/reviews.js';
-import { CHANNEL, CHANNEL_2, collect, GUILD, memoryDb, OTHER_GUILD, removeTempDirs, spawnFixture, TEACHER, TEACHER_2, tempDir, USER } from './helpers.js';
+import { CHANNEL, CHANNEL_2, collect, GUILD, describeEachBackend, memoryDb, OTHER_GUILD, removeTempDirs, spawnFixture, TEACHER, TEACHER_2, tempDir, USER } from './helpers.js';
 
 afterEach(removeTempDirs);
 
 const MESSAGE = '600000000000000001';
 const payload = { text: '"It was a lovely day"', citations: ['SparkNotes, Chapter 5'], confidence: 0.61 };
 
-function queue(db: Database, createdAt = 1000) {
-  const logId = logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'Why is Hailsham special?', answered: true, latencyMs: 3 });
-  const review = createReview(db, { logId, guildId: GUILD, originChannelId: CHANNEL, askerId: USER, question: 'Why is Hailsham special?', payload, queueChannelId: CHANNEL_2, createdAt });
+async function queue(db: SqlDatabase, createdAt = 1000) {
+  const logId = await logQuestion(db, { guildId: GUILD, channelId: CHANNEL, userId: USER, question: 'Why is Hailsham special?', answered: true, latencyMs: 3 });
+  const review = await createReview(db, { logId, guildId: GUILD, originChannelId: CHANNEL, askerId: USER, question: 'Why is Hailsham special?', payload, queueChannelId: CHANNEL_2, createdAt });
   return { logId, review };
 }
 
-describe('reviews', () => {
-  it('creates a pending item, marks the log pending, stores the queue message', () => {
-    const db = memoryDb();
-    const { logId, review } = queue(db);
+describeEachBackend('reviews', () => {
+  it('creates a pending item, marks the log pending, stores the queue message', async () => {
+    const db = await memoryDb();
+    const { logId, review } = await queue(db);
     expect(review).toMatchObject({ status: 'pending', logId, guildId: GUILD, askerId: USER, payload, queueChannelId: CHANNEL_2, queueMessageId: null, handledBy: null });
-    expect(getQuestion(db, logId)?.reviewOutcome).toBe('pending');
-    expect(setQueueMessage(db, review.id, MESSAGE).queueMessageId).toBe(MESSAGE);
-    expect(findReviewByMessage(db, MESSAGE)?.id).toBe(review.id);
-    expect(() => setQueueMessage(db, 999, MESSAGE)).toThrow(NotFoundError);
+    expect((await getQuestion(db, logId))?.reviewOutcome).toBe('pending');
+    expect((await setQueueMessage(db, review.id, MESSAGE)).queueMessageId).toBe(MESSAGE);
+    expect((await findReviewByMessage(db, MESSAGE))?.id).toBe(review.id);
+    await expect(setQueueMessage(db, 999, MESSAGE)).rejects.toThrow(NotFoundError);
   });
 
-  it('lists pending items of one guild, oldest first', () => {
-    const db = memoryDb();
-    const second = queue(db, 2000).review;
-    const first = queue(db, 1000).review;
-    createReview(db, { guildId: OTHER_GUILD, originChannelId: CHANNEL, askerId: USER, question: 'q', payload: {}, queueChannelId: CHANNEL_2 });
-    expect(listPending(db, GUILD).map((r) => r.id)).toEqual([first.id, second.id]);
-    decideReview(db, first.id, { decision: 'approved', teacherId: TEACHER });
-    expect(listPending(db, GUILD).map((r) => r.id)).toEqual([second.id]);
+  it('lists pending items of one guild, oldest first', async () => {
+    const db = await memoryDb();
+    const second = (await queue(db, 2000)).review;
+    const first = (await queue(db, 1000)).review;
+    await createReview(db, { guildId: OTHER_GUILD, originChannelId: CHANNEL, askerId: USER, question: 'q', payload: {}, queueChannelId: CHANNEL_2 });
+    expect((await listPending(db, GUILD)).map((r) => r.id)).toEqual([first.id, second.id]);
+    await decideReview(db, first.id, { decision: 'approved', teacherId: TEACHER });
+    expect((await listPending(db, GUILD)).map((r) => r.id)).toEqual([second.id]);
   });
 
-  it('the first decision wins; a second one learns who decided and when', () => {
-    const db = memoryDb();
-    const { logId, review } = queue(db);
-    const won = decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER, note: 'wrong chapter', now: 5000 });
+  it('the first decision wins; a second one learns who decided and when', async () => {
+    const db = await memoryDb();
+    const { logId, review } = await queue(db);
+    const won = await decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER, note: 'wrong chapter', now: 5000 });
     expect(won).toMatchObject({ ok: true, review: { status: 'rejected', handledBy: TEACHER, handledAt: 5000, note: 'wrong chapter' } });
-    expect(getQuestion(db, logId)?.reviewOutcome).toBe('rejected');
-    const lost = decideReview(db, review.id, { decision: 'approved', teacherId: TEACHER_2, now: 6000 });
+    expect((await getQuestion(db, logId))?.reviewOutcome).toBe('rejected');
+    const lost = await decideReview(db, review.id, { decision: 'approved', teacherId: TEACHER_2, now: 6000 });
     expect(lost).toEqual({ ok: false, status: 'rejected', handledBy: TEACHER, handledAt: 5000, note: 'wrong chapter' });
-    expect(getReview(db, review.id)).toMatchObject({ status: 'rejected', handledBy: TEACHER });
-    expect(getQuestion(db, logId)?.reviewOutcome).toBe('rejected');
+    expect(await getReview(db, review.id)).toMatchObject({ status: 'rejected', handledBy: TEACHER });
+    expect((await getQuestion(db, logId))?.reviewOutcome).toBe('rejected');
   });
 
-  it('rejects bad decisions and unknown ids', () => {
-    const db = memoryDb();
-    const { review } = queue(db);
-    expect(() => decideReview(db, review.id, { decision: 'maybe' as 'approved', teacherId: TEACHER })).toThrow(InvalidInputError);
-    expect(() => decideReview(db, review.id, { decision: 'approved', teacherId: 'me' })).toThrow(InvalidInputError);
-    expect(() => decideReview(db, 12345, { decision: 'approved', teacherId: TEACHER })).toThrow(NotFoundError);
-    expect(getReview(db, review.id)?.status).toBe('pending');
+  it('rejects bad decisions and unknown ids', async () => {
+    const db = await memoryDb();
+    const { review } = await queue(db);
+    await expect(decideReview(db, review.id, { decision: 'maybe' as 'approved', teacherId: TEACHER })).rejects.toThrow(InvalidInputError);
+    await expect(decideReview(db, review.id, { decision: 'approved', teacherId: 'me' })).rejects.toThrow(InvalidInputError);
+    await expect(decideReview(db, 12345, { decision: 'approved', teacherId: TEACHER })).rejects.toThrow(NotFoundError);
+    expect((await getReview(db, review.id))?.status).toBe('pending');
   });
 
-  it('a decision the bot could not carry out is reopened, only by the teacher who made it', () => {
-    const db = memoryDb();
-    const { logId, review } = queue(db);
-    expect(reopenReview(db, review.id, TEACHER)).toBe(false); // still pending
-    decideReview(db, review.id, { decision: 'approved', teacherId: TEACHER, note: 'well found', now: 5000 });
-    expect(reopenReview(db, review.id, TEACHER_2)).toBe(false);
-    expect(getReview(db, review.id)?.status).toBe('approved');
-    expect(reopenReview(db, review.id, TEACHER)).toBe(true);
-    expect(getReview(db, review.id)).toMatchObject({ status: 'pending', handledBy: null, handledAt: null, note: null, notified: null });
-    expect(getQuestion(db, logId)?.reviewOutcome).toBe('pending');
-    expect(decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER_2 }).ok).toBe(true);
-    expect(reopenReview(db, 999, TEACHER)).toBe(false);
+  it('a decision the bot could not carry out is reopened, only by the teacher who made it', async () => {
+    const db = await memoryDb();
+    const { logId, review } = await queue(db);
+    expect(await reopenReview(db, review.id, TEACHER)).toBe(false); // still pending
+    await decideReview(db, review.id, { decision: 'approved', teacherId: TEACHER, note: 'well found', now: 5000 });
+    expect(await reopenReview(db, review.id, TEACHER_2)).toBe(false);
+    expect((await getReview(db, review.id))?.status).toBe('approved');
+    expect(await reopenReview(db, review.id, TEACHER)).toBe(true);
+    expect(await getReview(db, review.id)).toMatchObject({ status: 'pending', handledBy: null, handledAt: null, note: null, notified: null });
+    expect((await getQuestion(db, logId))?.reviewOutcome).toBe('pending');
+    expect((await decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER_2 })).ok).toBe(true);
+    expect(await reopenReview(db, 999, TEACHER)).toBe(false);
   });
 
-  it('records how the asker was told about the decision', () => {
-    const db = memoryDb();
-    const { review } = queue(db);
+  it('records how the asker was told about the decision', async () => {
+    const db = await memoryDb();
+    const { review } = await queue(db);
     expect(review.notified).toBeNull();
-    decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER });
-    setReviewNotified(db, review.id, 'dm');
-    expect(getReview(db, review.id)?.notified).toBe('dm');
-    expect(() => setReviewNotified(db, review.id, 'pigeon' as 'dm')).toThrow(InvalidInputError);
-    expect(() => setReviewNotified(db, 999, 'failed')).toThrow(NotFoundError);
-    expect(getReview(db, review.id)?.notified).toBe('dm');
+    await decideReview(db, review.id, { decision: 'rejected', teacherId: TEACHER });
+    await setReviewNotified(db, review.id, 'dm');
+    expect((await getReview(db, review.id))?.notified).toBe('dm');
+    await expect(setReviewNotified(db, review.id, 'pigeon' as 'dm')).rejects.toThrow(InvalidInputError);
+    await expect(setReviewNotified(db, 999, 'failed')).rejects.toThrow(NotFoundError);
+    expect((await getReview(db, review.id))?.notified).toBe('dm');
   });
+});
 
-  it('two connections to the same file: the stale one loses and learns the winner', () => {
+describe('reviews in one SQLite file shared by connections and processes', () => {
+  it('two connections to the same file: the stale one loses and learns the winner', async () => {
     const file = path.join(tempDir(), 'guidebot.db');
-    const a = openDatabase(file);
-    const b = openDatabase(file);
-    const { review } = queue(a);
-    expect(getReview(b, review.id)?.status).toBe('pending'); // b has seen it pending
-    const first = decideReview(a, review.id, { decision: 'approved', teacherId: TEACHER, now: 7000 });
-    const second = decideReview(b, review.id, { decision: 'rejected', teacherId: TEACHER_2, now: 7001 });
+    const a = await openDatabase(file);
+    const b = await openDatabase(file);
+    const { review } = await queue(a);
+    expect((await getReview(b, review.id))?.status).toBe('pending'); // b has seen it pending
+    const first = await decideReview(a, review.id, { decision: 'approved', teacherId: TEACHER, now: 7000 });
+    const second = await decideReview(b, review.id, { decision: 'rejected', teacherId: TEACHER_2, now: 7001 });
     expect(first.ok).toBe(true);
     expect(second).toEqual({ ok: false, status: 'approved', handledBy: TEACHER, handledAt: 7000, note: null });
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   });
 
-  it('pending items survive a restart', () => {
+  it('pending items survive a restart', async () => {
     const file = path.join(tempDir(), 'guidebot.db');
-    const a = openDatabase(file);
-    const { review } = queue(a);
-    setQueueMessage(a, review.id, MESSAGE);
-    a.close();
-    const b = openDatabase(file);
-    expect(listPending(b, GUILD)).toEqual([{ ...review, queueMessageId: MESSAGE }]);
-    b.close();
+    const a = await openDatabase(file);
+    const { review } = await queue(a);
+    await setQueueMessage(a, review.id, MESSAGE);
+    await a.close();
+    const b = await openDatabase(file);
+    expect(await listPending(b, GUILD)).toEqual([{ ...review, queueMessageId: MESSAGE }]);
+    await b.close();
   });
 
   it('processes racing to decide the same item: exactly one wins, the others learn who and when', async () => {
     const file = path.join(tempDir(), 'guidebot.db');
-    const db = openDatabase(file);
-    const { logId, review } = queue(db);
-    db.close();
+    const db = await openDatabase(file);
+    const { logId, review } = await queue(db);
+    await db.close();
     const teachers = ['400000000000000011', '400000000000000012', '400000000000000013', '400000000000000014', '400000000000000015'];
     const children = teachers.map((teacher, i) => spawnFixture('decide.ts', [file, String(review.id), teacher, i % 2 === 0 ? 'approved' : 'rejected']));
     const outputs = children.map(collect);
@@ -141,13 +144,13 @@ describe('reviews', () => {
     expect(winners).toHaveLength(1);
     const winner = winners[0]!;
     if (!winner.result.ok) throw new Error('unreachable');
-    const after = openDatabase(file);
-    const stored = getReview(after, review.id);
+    const after = await openDatabase(file);
+    const stored = await getReview(after, review.id);
     expect(stored).toMatchObject({ status: winner.result.review.status, handledBy: winner.teacher, handledAt: winner.result.review.handledAt });
-    expect(getQuestion(after, logId)?.reviewOutcome).toBe(winner.result.review.status);
+    expect((await getQuestion(after, logId))?.reviewOutcome).toBe(winner.result.review.status);
     for (const result of results) {
       if (!result.ok) expect(result).toEqual({ ok: false, status: stored?.status, handledBy: winner.teacher, handledAt: stored?.handledAt, note: `by ${winner.teacher}` });
     }
-    after.close();
+    await after.close();
   }, 60_000);
 });

@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/store/db.js';
+import { beforeEach, expect, it } from 'vitest';
+import type { SqlDatabase } from '../../src/store/sql.js';
 import { InvalidSettingError } from '../../src/store/errors.js';
 import {
   allowChannel,
@@ -14,21 +14,21 @@ import {
   updateSettings,
   type SettingsPatch,
 } from '../../src/store/settings.js';
-import { CHANNEL, CHANNEL_2, GUILD, memoryDb, OTHER_GUILD } from './helpers.js';
+import { CHANNEL, CHANNEL_2, GUILD, describeEachBackend, memoryDb, OTHER_GUILD } from './helpers.js';
 
 const ROLE = '500000000000000001';
-let db: Database;
-beforeEach(() => {
-  db = memoryDb();
+let db: SqlDatabase;
+beforeEach(async () => {
+  db = await memoryDb();
 });
 
-function rowCount(): number {
-  return (db.prepare('SELECT count(*) AS n FROM guild_settings').get() as { n: number }).n;
+async function rowCount(): Promise<number> {
+  return ((await db.get('SELECT count(*) AS n FROM guild_settings')) as { n: number }).n;
 }
 
-describe('settings', () => {
-  it('returns defaults when the guild has no row', () => {
-    expect(getSettings(db, GUILD)).toEqual({
+describeEachBackend('settings', () => {
+  it('returns defaults when the guild has no row', async () => {
+    expect(await getSettings(db, GUILD)).toEqual({
       guildId: GUILD,
       allowedChannelIds: [],
       answerVisibility: 'public',
@@ -40,35 +40,35 @@ describe('settings', () => {
       teacherRoleId: null,
       updatedAt: null,
     });
-    expect(rowCount()).toBe(0);
+    expect(await rowCount()).toBe(0);
   });
 
-  it('configured defaults apply to rate limits the guild has not set', () => {
-    expect(getSettings(db, GUILD, { rateLimitPerUser: 9, rateLimitWindowSeconds: 60 })).toMatchObject({ rateLimitPerUser: 9, rateLimitWindowSeconds: 60 });
-    setRateLimit(db, GUILD, 3, null);
-    expect(getSettings(db, GUILD, { rateLimitPerUser: 9, rateLimitWindowSeconds: 60 })).toMatchObject({ rateLimitPerUser: 3, rateLimitWindowSeconds: 60 });
+  it('configured defaults apply to rate limits the guild has not set', async () => {
+    expect(await getSettings(db, GUILD, { rateLimitPerUser: 9, rateLimitWindowSeconds: 60 })).toMatchObject({ rateLimitPerUser: 9, rateLimitWindowSeconds: 60 });
+    await setRateLimit(db, GUILD, 3, null);
+    expect(await getSettings(db, GUILD, { rateLimitPerUser: 9, rateLimitWindowSeconds: 60 })).toMatchObject({ rateLimitPerUser: 3, rateLimitWindowSeconds: 60 });
   });
 
-  it('updates are stored per guild and merge with earlier ones', () => {
-    setAnswerVisibility(db, GUILD, 'private');
-    setSpoilerMode(db, GUILD, 'progress');
-    setTeacherRole(db, GUILD, ROLE);
-    const after = setReviewMode(db, GUILD, 'on', CHANNEL_2);
+  it('updates are stored per guild and merge with earlier ones', async () => {
+    await setAnswerVisibility(db, GUILD, 'private');
+    await setSpoilerMode(db, GUILD, 'progress');
+    await setTeacherRole(db, GUILD, ROLE);
+    const after = await setReviewMode(db, GUILD, 'on', CHANNEL_2);
     expect(after).toMatchObject({ answerVisibility: 'private', spoilerMode: 'progress', teacherRoleId: ROLE, reviewMode: 'on', reviewChannelId: CHANNEL_2 });
     expect(after.updatedAt).toEqual(expect.any(Number));
-    expect(getSettings(db, OTHER_GUILD).answerVisibility).toBe('public');
-    expect(setTeacherRole(db, GUILD, null).teacherRoleId).toBeNull();
-    expect(setReviewMode(db, GUILD, 'off')).toMatchObject({ reviewMode: 'off', reviewChannelId: CHANNEL_2 });
+    expect((await getSettings(db, OTHER_GUILD)).answerVisibility).toBe('public');
+    expect((await setTeacherRole(db, GUILD, null)).teacherRoleId).toBeNull();
+    expect(await setReviewMode(db, GUILD, 'off')).toMatchObject({ reviewMode: 'off', reviewChannelId: CHANNEL_2 });
   });
 
-  it('allowed channels: empty means everywhere, add/remove without duplicates', () => {
-    expect(isChannelAllowed(getSettings(db, GUILD), CHANNEL)).toBe(true);
-    allowChannel(db, GUILD, CHANNEL);
-    allowChannel(db, GUILD, CHANNEL);
-    const settings = allowChannel(db, GUILD, CHANNEL_2);
+  it('allowed channels: empty means everywhere, add/remove without duplicates', async () => {
+    expect(isChannelAllowed(await getSettings(db, GUILD), CHANNEL)).toBe(true);
+    await allowChannel(db, GUILD, CHANNEL);
+    await allowChannel(db, GUILD, CHANNEL);
+    const settings = await allowChannel(db, GUILD, CHANNEL_2);
     expect(settings.allowedChannelIds).toEqual([CHANNEL, CHANNEL_2]);
     expect(isChannelAllowed(settings, '200000000000000099')).toBe(false);
-    expect(disallowChannel(db, GUILD, CHANNEL).allowedChannelIds).toEqual([CHANNEL_2]);
+    expect((await disallowChannel(db, GUILD, CHANNEL)).allowedChannelIds).toEqual([CHANNEL_2]);
   });
 
   const invalid: Array<[string, SettingsPatch, RegExp]> = [
@@ -86,26 +86,26 @@ describe('settings', () => {
     ['unknown field', { colour: 'red' } as SettingsPatch, /.+/],
   ];
 
-  it.each(invalid)('rejects %s with a friendly InvalidSettingError and changes nothing', (_name, patch, message) => {
-    updateSettings(db, GUILD, { answerVisibility: 'private', rateLimitPerUser: 7 }, { now: 1000 });
-    const before = db.prepare('SELECT * FROM guild_settings').all();
+  it.each(invalid)('rejects %s with a friendly InvalidSettingError and changes nothing', async (_name, patch, message) => {
+    await updateSettings(db, GUILD, { answerVisibility: 'private', rateLimitPerUser: 7 }, { now: 1000 });
+    const before = await db.all('SELECT * FROM guild_settings');
     let caught: unknown;
     try {
-      updateSettings(db, GUILD, { spoilerMode: 'tag', ...patch }, { now: 2000 });
+      await updateSettings(db, GUILD, { spoilerMode: 'tag', ...patch }, { now: 2000 });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(InvalidSettingError);
     expect((caught as Error).message).toMatch(message);
-    expect(db.prepare('SELECT * FROM guild_settings').all()).toEqual(before);
+    expect(await db.all('SELECT * FROM guild_settings')).toEqual(before);
   });
 
-  it('an invalid update on a guild without settings creates no row', () => {
-    expect(() => setRateLimit(db, GUILD, 0, 0)).toThrow(InvalidSettingError);
-    expect(rowCount()).toBe(0);
+  it('an invalid update on a guild without settings creates no row', async () => {
+    await expect(setRateLimit(db, GUILD, 0, 0)).rejects.toThrow(InvalidSettingError);
+    expect(await rowCount()).toBe(0);
   });
 
-  it('rejects a guild id that is not a snowflake', () => {
-    expect(() => getSettings(db, 'abc')).toThrow(InvalidSettingError);
+  it('rejects a guild id that is not a snowflake', async () => {
+    await expect(getSettings(db, 'abc')).rejects.toThrow(InvalidSettingError);
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidSettingError, SCHEMA_VERSION, Store, StoreError, userVersion } from '../../src/store/index.js';
+import { InvalidSettingError, SCHEMA_VERSION, schemaVersion, Store, StoreError } from '../../src/store/index.js';
 import { CHANNEL, CHANNEL_2, GUILD, removeTempDirs, TEACHER, tempDir, USER, USER_2 } from './helpers.js';
 
 afterEach(removeTempDirs);
@@ -10,7 +10,7 @@ describe('Store facade', () => {
   it('groups the modules over one database and survives a reopen', async () => {
     const file = path.join(tempDir(), 'data', 'guidebot.db');
     const store = await Store.open(file, { defaults: { rateLimitPerUser: 8, rateLimitWindowSeconds: 45 } });
-    expect(userVersion(store.db)).toBe(SCHEMA_VERSION);
+    expect(await schemaVersion(store.db)).toBe(SCHEMA_VERSION);
     expect(await store.settings.get(GUILD)).toMatchObject({ rateLimitPerUser: 8, rateLimitWindowSeconds: 45, answerVisibility: 'public' });
     expect(await store.settings.setAnswerVisibility(GUILD, 'private')).toMatchObject({ answerVisibility: 'private', rateLimitPerUser: 8 });
     await expect(store.settings.setRateLimit(GUILD, 0, 10)).rejects.toThrow(InvalidSettingError);

@@ -133,7 +133,7 @@ export const askCommand: CommandModule = {
     {
       prefix: ASK_MORE,
       async handle(interaction, [answerId = '', offsetArg], { services }) {
-        const cached = services.answers.get(answerId);
+        const cached = await services.answers.find(answerId);
         const offset = intArg(offsetArg);
         if (!cached || offset === undefined || offset > PASSAGES_MAX_OFFSET) return send(interaction, { content: MESSAGES.expiredAnswer }, { ephemeral: true });
         const decision = (await services.questionLimiterFor(interaction.guildId)).take(interaction.user.id);
@@ -153,7 +153,7 @@ export const askCommand: CommandModule = {
       async handle(interaction, [answerId = '', vote], { services, log }) {
         if (!SNOWFLAKE.test(answerId) || (vote !== '1' && vote !== '0')) return send(interaction, { content: MESSAGES.expiredAnswer }, { ephemeral: true });
         const helpful = vote === '1';
-        const cached = services.answers.get(answerId);
+        const cached = await services.answers.find(answerId);
         const result = await services.feedback.record({
           answerId,
           userId: interaction.user.id,

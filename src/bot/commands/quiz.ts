@@ -31,7 +31,7 @@ export const quizCommand: CommandModule = {
 
   async execute(interaction, context) {
     const { services } = await scoped(interaction, context.services, bookOptionOf(interaction));
-    const question = services.studyQuestions.pick(interaction.user.id);
+    const question = await services.studyQuestions.pick(interaction.user.id);
     if (!question) return send(interaction, { content: 'The guides have no study questions yet.' }, { ephemeral: true });
     const id = services.studyQuestions.idOf(question);
     return send(interaction, { embeds: [quizQuestionEmbed(question)], components: rows([button(customId(QUIZ_ANSWER, id), 'Answer', ButtonStyle.Primary)]) });

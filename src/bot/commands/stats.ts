@@ -1,5 +1,6 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed, type ChatInputCommandInteraction } from 'discord.js';
 import { clampEmbed, safeInline } from '../../render/discord.js';
+import { botTotals, type BotTotals } from '../../sharding/bot-totals.js';
 import type { GuildStats } from '../../store/index.js';
 import type { CommandModule } from '../command.js';
 import { send } from '../respond.js';
@@ -20,7 +21,17 @@ export function daysOption(interaction: ChatInputCommandInteraction, fallback: n
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
-export function statsEmbed(stats: GuildStats, retentionDays: number): APIEmbed {
+/** The bot as a whole, for the last field: servers and memory across the shards counted. */
+export function totalsLine(totals: BotTotals): string {
+  const shards =
+    totals.shardCount === 1 ? '1 shard' : totals.shardsCounted === totals.shardCount ? `all ${totals.shardCount} shards` : `${totals.shardsCounted} of ${totals.shardCount} shards (this machine's)`;
+  const memory = `${Math.round(totals.rssBytes / MEGABYTE)} MB in ${totals.processes} process${totals.processes === 1 ? '' : 'es'}`;
+  return `${totals.servers} server${totals.servers === 1 ? '' : 's'} on ${shards} · ${memory}`;
+}
+
+const MEGABYTE = 1024 * 1024;
+
+export function statsEmbed(stats: GuildStats, retentionDays: number, totals?: BotTotals): APIEmbed {
   const list = (lines: string[], empty: string) => (lines.length > 0 ? lines.join('\n') : empty);
   const votes = stats.votes.total === 0 ? 'No votes yet' : `${percent(stats.votes.share ?? 0)} helpful (${stats.votes.helpful} of ${stats.votes.total} votes)`;
   return clampEmbed({
@@ -53,6 +64,7 @@ export function statsEmbed(stats: GuildStats, retentionDays: number): APIEmbed {
           'None yet',
         ),
       },
+      ...(totals ? [{ name: 'Guidebot', value: totalsLine(totals) }] : []),
     ],
     footer: { text: `/gaps lists unanswered questions to answer with /answer · the log keeps ${retentionDays} days` },
   });
@@ -74,6 +86,7 @@ export const statsCommand: CommandModule = {
     const days = daysOption(interaction, 7);
     if ('error' in days) return send(interaction, { content: days.error }, { ephemeral: true });
     const stats = await access.store.stats.get(access.guildId, { days: days.days, top: 5, bySection: true });
-    return send(interaction, { embeds: [statsEmbed(stats, access.teacher.retentionDays)] }, { ephemeral: true });
+    const totals = await botTotals(interaction.client);
+    return send(interaction, { embeds: [statsEmbed(stats, access.teacher.retentionDays, totals)] }, { ephemeral: true });
   },
 };

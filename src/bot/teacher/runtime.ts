@@ -4,6 +4,7 @@ import type { BookPart } from '../../guide/spoilers.js';
 import type { Logger } from '../../log.js';
 import { dot } from '../../search/answer.js';
 import { tokenSimilarity, type Note, type PurgeResult, type SimilarityFn, type Store } from '../../store/index.js';
+import type { ClusterEvents } from '../../sharding/events.js';
 import { readerPartOf } from './spoilers.js';
 
 /** What of the engine the teacher features use; notes and embeddings are optional (a stub engine may lack them). */
@@ -21,9 +22,13 @@ export interface TeacherRuntimeOptions {
   retentionDays: number;
   /** How often the retention purge runs after the one at start-up (default hourly). */
   retentionIntervalMs?: number;
+  /** Where note changes are told to the other processes (shards) and heard from them; unset: this process only. */
+  events?: ClusterEvents;
 }
 
 export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** A user's last quiz question is forgotten after this long without a /quiz. */
+export const QUIZ_MEMORY_KEEP_MS = 30 * 24 * 60 * 60 * 1000;
 /** Open gaps compared with a new unanswered question. */
 const GAP_CANDIDATES = 100;
 /** recordGap joins a question to an open gap at or above this similarity. */
@@ -60,6 +65,8 @@ export class TeacherRuntime {
   private readonly retentionIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
+  private unsubscribe: (() => void) | undefined;
+  readonly events: ClusterEvents | undefined;
   client: Client | undefined;
 
   constructor(options: TeacherRuntimeOptions) {
@@ -68,6 +75,7 @@ export class TeacherRuntime {
     this.logger = options.logger.child({ component: 'teacher' });
     this.retentionDays = options.retentionDays;
     this.retentionIntervalMs = options.retentionIntervalMs ?? RETENTION_INTERVAL_MS;
+    this.events = options.events;
   }
 
   attach(client: Client): void {
@@ -78,15 +86,53 @@ export class TeacherRuntime {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // Listen first: a note another shard writes while this one indexes is not missed.
+    this.unsubscribe = this.events?.subscribe((change) => (change.kind === 'note' && change.origin !== this.events?.origin ? this.applyNoteChange(change.guildId, change.subjectId) : undefined));
     await this.indexAllNotes();
-    await this.purge();
-    this.timer = setInterval(() => void this.purge(), this.retentionIntervalMs);
+    const housekeeping = async () => {
+      await this.purge();
+      await this.pruneSharedState();
+    };
+    await housekeeping();
+    this.timer = setInterval(() => void housekeeping(), this.retentionIntervalMs);
     this.timer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  /** Forgets old quiz memories. Never throws. */
+  async pruneSharedState(now = Date.now()): Promise<void> {
+    try {
+      await this.store.quiz.purge(now - QUIZ_MEMORY_KEEP_MS);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not prune quiz memories');
+    }
+  }
+
+  /** Another process changed note `noteId`: index it as it is stored now, or drop it if it was deleted. */
+  private async applyNoteChange(guildId: string, noteId: number): Promise<void> {
+    try {
+      const note = await this.store.notes.get(noteId);
+      if (note && note.guildId === guildId) await this.engine.addNote?.(toTeacherNote(note));
+      else await this.engine.removeNote?.(noteEngineId({ guildId, id: noteId }));
+      this.logger.info({ noteId, guildId, indexed: note !== null }, 'teacher note changed on another shard');
+    } catch (error) {
+      this.logger.error({ err: error, noteId }, 'could not apply a teacher note changed on another shard');
+    }
+  }
+
+  /** Tells the other processes a note changed. Never throws: they also index every note when they start. */
+  private async announceNote(note: Pick<Note, 'guildId' | 'id'>): Promise<void> {
+    try {
+      await this.events?.publish({ kind: 'note', guildId: note.guildId, subjectId: note.id });
+    } catch (error) {
+      this.logger.error({ err: error, noteId: note.id }, 'could not tell the other shards about a changed note');
+    }
   }
 
   /** Deletes logged questions (and their votes) older than RETENTION_DAYS. Never throws. */
@@ -116,14 +162,18 @@ export class TeacherRuntime {
     return count;
   }
 
-  /** Adds (or replaces) a note in the engine's indexes at once. */
+  /** Adds (or replaces) a note in the engine's indexes at once, then tells the other shards. */
   async indexNote(note: Note): Promise<void> {
     if (!this.engine.addNote) throw new Error('this engine cannot index teacher notes');
     await this.engine.addNote(toTeacherNote(note));
+    await this.announceNote(note);
   }
 
+  /** Drops a note from the engine's indexes, then tells the other shards (without waiting for them). */
   async unindexNote(note: Pick<Note, 'guildId' | 'id'>): Promise<boolean> {
-    return (await this.engine.removeNote?.(noteEngineId(note))) ?? false;
+    const removed = (await this.engine.removeNote?.(noteEngineId(note))) ?? false;
+    void this.announceNote(note);
+    return removed;
   }
 
   /** Leaves other servers' teacher notes out of this server's answers (plain data: it reaches the engine's worker threads). */

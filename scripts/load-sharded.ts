@@ -1,0 +1,233 @@
+/**
+ * `npm run --silent load:sharded -- --n 1000 --shards 2`: starts S bot processes (the compiled
+ * `node dist/main.js`, SHARD_IDS=i of SHARD_COUNT=S, one SQLite file), each against the fake Discord
+ * in this process, with one server per shard; fires N concurrent `/ask` (real questions, one user
+ * each) spread over the servers, and prints one JSON object:
+ * `{"shards","n","ack_ms":{"p50","p95","p99"},"answer_ms":{…},"errors","per_shard":[{"shard","answered","rss_mb_idle","rss_mb_peak"}],"rest_per_second_peak"}`.
+ * ack = dispatch → the defer callback arriving at the fake; answer = dispatch → the final edit.
+ * Memory is each process's resident set as its own /metrics reports it (process_resident_memory_bytes),
+ * idle after start-up and the highest seen while the load runs.
+ * Options: --n N (default 1000), --shards S (default 2), --rest-proxy (send REST through the shared
+ * proxy, `dist/rest-proxy-main.js` started as a process of its own), --questions FILE (JSON lines with a "question" field; default: the evaluation files).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InteractionResponseType } from 'discord.js';
+import { PROJECT_ROOT } from '../src/config.js';
+import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
+import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
+import { registerCommands } from './register.js';
+
+const MAX_SHARDS = 8;
+const START_TIMEOUT_MS = 180_000;
+const LOAD_TIMEOUT_MS = 120_000;
+const RSS_SAMPLE_MS = 100;
+const MEGABYTE = 1024 * 1024;
+/** pino's level number for `error`. */
+const LOG_ERROR_LEVEL = 50;
+
+interface ShardProcess {
+  shard: number;
+  child: ChildProcess;
+  stderr: () => string;
+  metricsUrl?: string;
+}
+
+/** A guild id the shard owns: `(id >> 22) % shards === shard`. */
+const guildOnShard = (shard: number, shards: number) => String((300_000_000_000n * BigInt(shards) + BigInt(shard)) << 22n);
+
+function readQuestions(files: string[]): string[] {
+  const questions = files
+    .flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as { question: string }).question);
+  if (questions.length === 0) throw new Error(`no questions found in ${files.join(' or ')}`);
+  return questions;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[index]! * 10) / 10;
+}
+
+const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
+
+function startProcess(shard: number, entry: string, env: Record<string, string>): ShardProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(PROJECT_ROOT, 'dist', entry)], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return { shard, child, stderr: () => stderr };
+}
+
+async function startProxyProcess(apiUrl: string): Promise<ShardProcess & { url: string }> {
+  const run = startProcess(-1, 'rest-proxy-main.js', { DISCORD_API_URL: apiUrl, REST_PROXY_PORT: '0', LOG_FORMAT: 'json' });
+  await waitFor(() => logLines(run).some((line) => line.msg === 'REST proxy listening') || run.child.exitCode !== null, 'the REST proxy', START_TIMEOUT_MS);
+  if (run.child.exitCode !== null) throw new Error(`the REST proxy exited:\n${run.stderr()}`);
+  return { ...run, url: String(logLines(run).find((line) => line.msg === 'REST proxy listening')!.url) };
+}
+
+function logLines(run: ShardProcess): Array<Record<string, unknown>> {
+  return run
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function rssOf(run: ShardProcess): Promise<number> {
+  const text = await (await fetch(run.metricsUrl!)).text();
+  const match = /^process_resident_memory_bytes\{[^}]*\} (\d+)/m.exec(text);
+  if (!match) throw new Error(`shard ${run.shard}: no process_resident_memory_bytes in /metrics`);
+  return Number(match[1]);
+}
+
+function outcomes(fake: FakeDiscord, ids: string[]): Map<string, { ackMs?: number; answerMs?: number; ok: boolean }> {
+  const wanted = new Set(ids);
+  const result = new Map<string, { ackMs?: number; answerMs?: number; ok: boolean }>(ids.map((id) => [id, { ok: true }]));
+  for (const request of fake.requests) {
+    if (!request.interactionId || !wanted.has(request.interactionId) || request.status === 0) continue;
+    const outcome = result.get(request.interactionId)!;
+    const dispatchedAt = fake.interaction(request.interactionId)!.dispatchedAt;
+    if (request.status >= 400) outcome.ok = false;
+    else if (request.responseKind === 'callback') {
+      outcome.ackMs = request.at - dispatchedAt;
+      if (request.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource) outcome.ok = false;
+    } else if (request.responseKind === 'editOriginal') {
+      outcome.answerMs = request.at - dispatchedAt;
+      if (!Array.isArray(request.body?.embeds) || request.body.embeds.length === 0) outcome.ok = false;
+    }
+  }
+  return result;
+}
+
+const done = (fake: FakeDiscord, ids: string[]) => [...outcomes(fake, ids).values()].filter((outcome) => outcome.answerMs !== undefined || !outcome.ok).length;
+
+async function main() {
+  const { values: options } = parseCommandLine(process.argv.slice(2), {
+    usage: 'npm run --silent load:sharded [-- --n N] [--shards S] [--rest-proxy] [--questions FILE]',
+    options: { n: { type: 'string' }, shards: { type: 'string' }, 'rest-proxy': { type: 'boolean' }, questions: { type: 'string' } },
+  });
+  const n = Number(options.n ?? 1000);
+  const shards = Number(options.shards ?? 2);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--n must be a whole number from 1 to 10000');
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) throw new Error(`--shards must be a whole number from 1 to ${MAX_SHARDS}`);
+  if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` first');
+  const questions = readQuestions(options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-sharded-'));
+
+  const guilds = Array.from({ length: shards }, (_, shard) => guildOnShard(shard, shards));
+  const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000, guildId: guilds[0]!, extraGuildIds: guilds.slice(1), recommendedShards: shards });
+  for (const guildId of guilds) await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId, apiUrl: fake.apiUrl });
+  // The proxy in a process of its own, as in production (not in this busy one).
+  const proxy = options['rest-proxy'] ? await startProxyProcess(fake.apiUrl) : undefined;
+
+  const env = {
+    MODEL_ID: 'offline',
+    INDEX_DIR: path.join(work, 'index'),
+    DB_PATH: path.join(work, 'guidebot.db'),
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    RATE_LIMIT_PER_USER: '1000',
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    HEALTH_PORT: '0',
+    SHARD_COUNT: String(shards),
+    ...(proxy ? { REST_PROXY_URL: proxy.url } : {}),
+  };
+  const runs: ShardProcess[] = [];
+  try {
+    // One after another: the first builds the search index, the others load it.
+    for (let shard = 0; shard < shards; shard++) {
+      const run = startProcess(shard, 'main.js', { ...env, SHARD_IDS: String(shard) });
+      runs.push(run);
+      await waitFor(() => logLines(run).some((line) => line.msg === 'ready') || run.child.exitCode !== null, `shard ${shard} to be ready`, START_TIMEOUT_MS);
+      if (run.child.exitCode !== null) throw new Error(`shard ${shard} exited:\n${run.stderr()}`);
+      run.metricsUrl = `${String(logLines(run).find((line) => line.msg === 'health and metrics listening')!.url)}/metrics`;
+    }
+    const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
+    const payload = (i: number) => fake.chatInputInteraction({ name: 'ask', guildId: guilds[i % shards]!, options: { question: questions[i % questions.length]! }, member: members[i % n]! });
+
+    // Warm up every shard (first-call compilation), not measured.
+    const warmUp = Array.from({ length: 3 * shards }, (_, i) => fake.sendInteraction(payload(i)));
+    await waitFor(() => done(fake, warmUp) === warmUp.length, 'the warm-up answers', LOAD_TIMEOUT_MS);
+    const idle = await Promise.all(runs.map(rssOf));
+    const peak = [...idle];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const now = await Promise.all(runs.map((run) => rssOf(run).catch(() => 0)));
+        now.forEach((rss, i) => (peak[i] = Math.max(peak[i]!, rss)));
+        await sleep(RSS_SAMPLE_MS);
+      }
+    })();
+
+    const since = performance.now();
+    const ids = Array.from({ length: n }, (_, i) => fake.sendInteraction(payload(i)));
+    const deadline = Date.now() + LOAD_TIMEOUT_MS;
+    while (done(fake, ids) < ids.length && Date.now() < deadline) await sleep(50);
+    sampling = false;
+    await sampler;
+
+    const results = outcomes(fake, ids);
+    const list = [...results.values()];
+    const errors = list.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length;
+    const handledBy = (run: ShardProcess) => {
+      const answered = new Set(logLines(run).flatMap((line) => (line.msg === 'answered' ? [line.interactionId] : [])));
+      return ids.filter((id) => answered.has(id)).length;
+    };
+    const botRequests = fake.requestsPerSecond((request) => request.at >= since && request.headers.authorization !== undefined);
+    const report = {
+      shards,
+      n,
+      rest_proxy: proxy !== undefined,
+      ack_ms: summary(list.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
+      answer_ms: summary(list.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
+      errors,
+      per_shard: runs.map((run, i) => ({
+        shard: run.shard,
+        answered: handledBy(run),
+        logged_errors: logLines(run).filter((line) => Number(line.level) >= LOG_ERROR_LEVEL).length,
+        rss_mb_idle: Math.round(idle[i]! / MEGABYTE),
+        rss_mb_peak: Math.round(peak[i]! / MEGABYTE),
+      })),
+      rest_per_second_peak: Math.max(0, ...fake.requestsPerSecond((request) => request.at >= since)),
+      bot_token_requests_per_second_peak: Math.max(0, ...botRequests),
+    };
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    const firstError = runs.flatMap((run) => logLines(run).filter((line) => Number(line.level) >= LOG_ERROR_LEVEL))[0];
+    if (firstError) process.stderr.write(`first error logged by a shard: ${JSON.stringify(firstError)}\n`);
+  } finally {
+    await Promise.all(
+      runs.map(async (run) => {
+        if (run.child.exitCode !== null) return;
+        const exited = new Promise((resolve) => run.child.once('exit', resolve));
+        run.child.kill('SIGTERM');
+        await exited;
+      }),
+    );
+    proxy?.child.kill('SIGTERM');
+    await fake.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+main().catch(exitWithError);
