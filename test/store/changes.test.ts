@@ -31,7 +31,6 @@ describeEachBackend('the change feed', () => {
 });
 
 describe('the change feed on one SQLite file', () => {
-
   it('is shared by two connections to one database file (two processes)', async () => {
     const file = `${tempDir()}/shared.db`;
     const one = await Store.open(file);
