@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import os from 'node:os';
+import { ConfigError, defaultEngineWorkers, loadConfig, MAX_ENGINE_WORKERS } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('applies defaults, treating empty variables as unset', () => {
@@ -23,5 +24,11 @@ describe('loadConfig', () => {
     expect(message).toMatch(/DISCORD_GUILD_ID: must be a Discord id/);
     expect(message).toMatch(/LOG_LEVEL/);
     expect(message).toMatch(/\.env\.example/);
+  });
+
+  it('keeps one core for the Discord thread when ENGINE_WORKERS is unset (at least one worker)', () => {
+    expect([1, 2, 4, 8, 200].map(defaultEngineWorkers)).toEqual([1, 1, 3, 7, MAX_ENGINE_WORKERS]);
+    expect(loadConfig({}).ENGINE_WORKERS).toBe(defaultEngineWorkers(os.availableParallelism()));
+    expect(loadConfig({ ENGINE_WORKERS: '0' }).ENGINE_WORKERS).toBe(0);
   });
 });
