@@ -31,7 +31,6 @@ describeEachBackend('the change feed', () => {
 });
 
 describe('the change feed on one SQLite file', () => {
-
   it('is shared by two connections to one database file (two processes)', async () => {
     const file = `${tempDir()}/shared.db`;
     const one = await Store.open(file);
@@ -44,5 +43,14 @@ describe('the change feed on one SQLite file', () => {
       await one.close();
       await two.close();
     }
+  });
+});
+
+describeEachBackend('the change feed of guide libraries', () => {
+  it("carries a server's library change as subject 0, and nothing else", async () => {
+    const db = await memoryDb();
+    const change = await recordChange(db, { kind: 'guides', guildId: GUILD, subjectId: 0, origin: 'a' }, 10);
+    expect(change).toMatchObject({ kind: 'guides', guildId: GUILD, subjectId: 0 });
+    await expect(recordChange(db, { kind: 'guides', guildId: GUILD, subjectId: 5, origin: 'a' })).rejects.toThrow(InvalidInputError);
   });
 });
