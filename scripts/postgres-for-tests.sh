@@ -49,12 +49,14 @@ start() {
     { cat "$dir/initdb.log" >&2; exit 1; }
   rm -f "$pwfile"
   port="$(free_port)"
-  # Throwaway data: no fsync. Sockets in the cluster's folder, TCP on loopback only.
+  # Throwaway data: no fsync, no autovacuum (a vacuum worker in a test's database would stop the
+  # test from dropping it). Sockets in the cluster's folder, TCP on loopback only.
   as_server_user "$bindir/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout="$START_TIMEOUT_SECONDS" \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   as_server_user "$bindir/psql" --host="$dir" --port="$port" --username=postgres --dbname=postgres --quiet --no-psqlrc --set=ON_ERROR_STOP=1 \
     --command="CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" \
+    --command="GRANT pg_signal_backend TO $ROLE" \
     --command="CREATE DATABASE $DATABASE OWNER $ROLE" >/dev/null
   echo "$port" >"$dir/port"
   echo "$dir"

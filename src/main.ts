@@ -19,6 +19,7 @@ import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { clusterEvents } from './sharding/cluster-events.js';
+import { syncLibraryAcrossProcesses } from './sharding/library-sync.js';
 import { describeShards } from './sharding/shard-plan.js';
 import { healthPortOf } from './sharding/health-port.js';
 import { installShutdown } from './shutdown.js';
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
   }
 
   const events = await clusterEvents(config, store, logger);
+  syncLibraryAcrossProcesses(library.library, events, logger);
   try {
     bot = await startBot({
       config,

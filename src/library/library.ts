@@ -82,6 +82,7 @@ export class Library {
   private readonly cache: EngineCache;
   private readonly loading = new Map<string, Promise<CachedEngine>>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly committedListeners = new Set<(guildId: string) => void>();
   private readonly logger: Logger;
 
   constructor(private readonly options: LibraryOptions) {
@@ -119,6 +120,22 @@ export class Library {
       this.states.set(guildId, state);
     }
     return state;
+  }
+
+  /** Calls `listener` after each committed change of a server's library; returns the function that stops it. */
+  onCommitted(listener: (guildId: string) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
+  /**
+   * Drops what this process holds of a server's library (its state and loaded engines), so the next
+   * use reads library.json and the book indexes again: another process (a shard on this machine)
+   * changed them.
+   */
+  forget(guildId: string): void {
+    this.states.delete(guildId);
+    for (const key of this.cache.keys()) if (key.startsWith(`${guildId}/`)) this.cache.delete(key);
   }
 
   guides(guildId: string): LibraryGuide[] {
@@ -280,6 +297,11 @@ export class Library {
     }
     for (const guideId of change.deleted ?? []) fs.rmSync(this.layout.guideFile(guildId, guideId), { force: true });
     for (const dir of stagingDirs) fs.rmSync(dir, { recursive: true, force: true });
+    this.committed(guildId);
+  }
+
+  private committed(guildId: string): void {
+    for (const listener of this.committedListeners) listener(guildId);
   }
 
   /** Writes a guide's canonical Markdown into a fresh staging folder and checks the corpus loader reads it back. */
@@ -377,6 +399,7 @@ export class Library {
       writeLibraryState(this.layout.stateFile(guildId), next);
       this.states.set(guildId, next);
       for (const key of this.cache.keys()) if (key.startsWith(`${guildId}/`)) this.cache.delete(key);
+      this.committed(guildId);
       this.logger.info({ guildId, sharedLibrary: on }, 'shared library setting changed');
       return Promise.resolve();
     });
@@ -403,6 +426,7 @@ export class Library {
       const next: LibraryState = { ...state, settings: { ...state.settings, channelBooks } };
       writeLibraryState(this.layout.stateFile(guildId), next);
       this.states.set(guildId, next);
+      this.committed(guildId);
       return Promise.resolve(chosen);
     });
   }

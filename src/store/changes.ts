@@ -4,17 +4,17 @@ import { rowId, snowflake } from './validate.js';
 
 /**
  * A change feed in the database: each process that changes state other processes hold in memory
- * (a teacher note in the search index) appends a row, and every process reads the rows after the
+ * (a teacher note in the search index, a server's guide library) appends a row, and every process reads the rows after the
  * last one it saw. This is how shard processes sharing one SQLite file hear of each other's changes.
  */
-export const CHANGE_KINDS = ['note'] as const;
+export const CHANGE_KINDS = ['note', 'guides'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface Change {
   id: number;
   kind: ChangeKind;
   guildId: string;
-  /** The changed row (a note id). */
+  /** The changed row: a note id; 0 for `guides` (the server's whole library). */
   subjectId: number;
   /** The process that made the change, so it can skip its own. */
   origin: string;
@@ -45,7 +45,9 @@ const toChange = (row: ChangeRow): Change => ({ id: row.id, kind: row.kind, guil
 export async function recordChange(db: SqlDatabase, input: RecordChangeInput, now = Date.now()): Promise<Change> {
   if (!(CHANGE_KINDS as readonly string[]).includes(input.kind)) throw new InvalidInputError('kind', `kind must be one of: ${CHANGE_KINDS.join(', ')}.`);
   snowflake(input.guildId, 'guildId');
-  rowId(input.subjectId, 'subjectId');
+  if (input.kind === 'guides') {
+    if (input.subjectId !== 0) throw new InvalidInputError('subjectId', 'subjectId must be 0 for a change of the guide library.');
+  } else rowId(input.subjectId, 'subjectId');
   if (typeof input.origin !== 'string' || input.origin === '' || input.origin.length > ORIGIN_MAX) throw new InvalidInputError('origin', `origin must be 1 to ${ORIGIN_MAX} characters.`);
   const row = await db.get<ChangeRow>('INSERT INTO changes (kind, guild_id, subject_id, origin, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *', [
     input.kind,

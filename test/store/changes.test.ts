@@ -45,3 +45,12 @@ describe('the change feed on one SQLite file', () => {
     }
   });
 });
+
+describeEachBackend('the change feed of guide libraries', () => {
+  it("carries a server's library change as subject 0, and nothing else", async () => {
+    const db = await memoryDb();
+    const change = await recordChange(db, { kind: 'guides', guildId: GUILD, subjectId: 0, origin: 'a' }, 10);
+    expect(change).toMatchObject({ kind: 'guides', guildId: GUILD, subjectId: 0 });
+    await expect(recordChange(db, { kind: 'guides', guildId: GUILD, subjectId: 5, origin: 'a' })).rejects.toThrow(InvalidInputError);
+  });
+});
