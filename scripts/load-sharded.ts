@@ -19,6 +19,7 @@ import { InteractionResponseType } from 'discord.js';
 import { PROJECT_ROOT } from '../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
+import { latencySummary, readQuestions } from './load/measure.js';
 import { registerCommands } from './register.js';
 
 const MAX_SHARDS = 8;
@@ -38,24 +39,6 @@ interface ShardProcess {
 
 /** A guild id the shard owns: `(id >> 22) % shards === shard`. */
 const guildOnShard = (shard: number, shards: number) => String((300_000_000_000n * BigInt(shards) + BigInt(shard)) << 22n);
-
-function readQuestions(files: string[]): string[] {
-  const questions = files
-    .flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '')
-    .map((line) => (JSON.parse(line) as { question: string }).question);
-  if (questions.length === 0) throw new Error(`no questions found in ${files.join(' or ')}`);
-  return questions;
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(sorted[index]! * 10) / 10;
-}
-
-const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
 function startProcess(shard: number, entry: string, env: Record<string, string>): ShardProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', path.join(PROJECT_ROOT, 'dist', entry)], {
@@ -198,8 +181,8 @@ async function main() {
       shards,
       n,
       rest_proxy: proxy !== undefined,
-      ack_ms: summary(list.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
-      answer_ms: summary(list.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
+      ack_ms: latencySummary(list.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
+      answer_ms: latencySummary(list.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
       errors,
       per_shard: runs.map((run, i) => ({
         shard: run.shard,

@@ -20,6 +20,7 @@ import { PROJECT_ROOT } from '../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
 import { startBotProcess, type BotRunner } from './load/bot-process.js';
+import { latencySummary, readQuestions } from './load/measure.js';
 import { sampleProcess, type ProcSample } from './load/proc-stats.js';
 import { registerCommands } from './register.js';
 
@@ -32,26 +33,6 @@ const SAMPLE_INTERVAL_MS = 50;
 const MAX_N = 10_000;
 /** Idle HTTP connections to the fake stay open this long (Node's 5 s default closes them under the bot's feet when this process lags). */
 const KEEP_ALIVE_MS = 120_000;
-
-function readQuestions(files: string[]): string[] {
-  const questions = files
-    .flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '')
-    .map((line) => (JSON.parse(line) as { question: string }).question);
-  if (questions.length === 0) throw new Error(`no questions found in ${files.join(' or ')}`);
-  return questions;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(sorted[index]! * 10) / 10;
-}
-
-function summary(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: percentile(sorted, 100) };
-}
 
 interface Outcome {
   ackMs?: number;
@@ -179,9 +160,9 @@ async function main() {
       cores: os.availableParallelism(),
       bot_ready_ms: readyMs,
       burst_ms: burstMs,
-      ack_ms: summary(acks),
+      ack_ms: latencySummary(acks),
       ack_missed_3s: results.filter((result) => result.ackMs === undefined || result.ackMs > ACK_DEADLINE_MS).length,
-      answer_ms: summary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
+      answer_ms: latencySummary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
       errors: results.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length,
       // This process (the fake Discord and the generator) shares the cores with the bot.
       generator_cpu_ms: Math.round((process.cpuUsage(generatorCpu).user + process.cpuUsage(generatorCpu).system) / 1000),
