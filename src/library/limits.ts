@@ -17,3 +17,19 @@ export const WATCH_DEBOUNCE_MS = 400;
 export const PROGRESS_EDIT_INTERVAL_MS = 1500;
 /** A download that takes longer than this is abandoned. */
 export const DOWNLOAD_TIMEOUT_MS = 30_000;
+/**
+ * How long one file may take to parse in the parser thread before it is stopped. The largest files
+ * accepted (10 MB, 500 PDF pages) take far less; only a pathological file gets here, and it must not
+ * keep the parser busy for everyone else.
+ */
+export const PARSE_TIME_LIMIT_MS = 60_000;
+/**
+ * Parser threads. Uploads are rare and a teacher waits for one preview at a time, so one thread
+ * reading one file at a time is enough; each thread holds the PDF, Word and HTML readers in memory,
+ * and on a small server the other cores answer questions.
+ */
+export const PARSE_WORKERS = 1;
+/** Files being parsed or waiting for a parser thread at once (each holds up to 10 MB); more are refused until one is done. */
+export const MAX_WAITING_PARSES = 8;
+/** An idle parser thread is stopped after this long (its memory goes back); the next upload starts another. */
+export const PARSE_WORKER_IDLE_MS = 5 * 60 * 1000;
