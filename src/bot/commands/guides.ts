@@ -22,7 +22,7 @@ import { button, rows } from '../components.js';
 import { customId } from '../custom-id.js';
 import { InvalidOptionError } from '../errors.js';
 import { checkAttachmentSize, downloadAttachment } from '../library/download.js';
-import type { PendingImports } from '../library/pending.js';
+import type { PendingImports, PendingPreview } from '../library/pending.js';
 import { libraryEmbed, previewEmbed, progressLine } from '../library/views.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX } from '../limits.js';
 import { defer, NO_MENTIONS, send, update } from '../respond.js';
@@ -34,7 +34,7 @@ export const GUIDES_CANCEL = 'guides-cancel';
 
 const NOTHING_CHANGED = 'Nothing was changed.';
 const NO_LIBRARY = 'This bot was started without a guide library, so guides cannot be added from Discord. Ask whoever runs it to set LIBRARY_DIR and restart it.';
-const EXPIRED = 'This preview has expired (previews last 15 minutes and are forgotten when I restart). Nothing was added: upload the file again with `/guides add`.';
+const EXPIRED = 'This preview has expired (previews last 15 minutes). Nothing was added: upload the file again with `/guides add`.';
 
 interface LibraryParts {
   library: Library;
@@ -45,6 +45,9 @@ interface LibraryParts {
 function libraryParts(services: BotServices): LibraryParts | undefined {
   return services.library && services.parser && services.imports ? { library: services.library, parser: services.parser, imports: services.imports } : undefined;
 }
+
+/** A preview's buttons work only for the teacher who uploaded it, in its server. */
+const ownPreview = (pending: PendingPreview, guildId: string, userId: string) => pending.guildId === guildId && pending.userId === userId;
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -60,7 +63,16 @@ async function add(interaction: ChatInputCommandInteraction, parts: LibraryParts
   const parsed = await parts.parser.ingest({ fileName: attachment.name, bytes, ...(title ? { title } : {}) });
   const preview = parts.parser.preview(parsed);
   const bookName = book ?? (typeof parsed.guide.meta.book === 'string' ? parsed.guide.meta.book : undefined) ?? parts.library.shared.defaultBook()?.book ?? 'General';
-  parts.imports.put(interaction.id, { guildId, userId: interaction.user.id, fileName: attachment.name, parsed, ...(book ? { book } : {}), ...(title ? { title } : {}), createdAt: Date.now() });
+  parts.imports.put(interaction.id, {
+    guildId,
+    userId: interaction.user.id,
+    fileName: attachment.name,
+    guideTitle: parsed.guide.title,
+    parsed,
+    ...(book ? { book } : {}),
+    ...(title ? { title } : {}),
+    createdAt: Date.now(),
+  });
   log.info({ guildId, file: attachment.name, format: parsed.format, sections: preview.sections.length, warnings: preview.warnings.length }, 'guide previewed');
   await send(interaction, {
     embeds: [previewEmbed(preview, { fileName: attachment.name, book: bookName, format: parsed.format, pageCount: parsed.pageCount })],
@@ -69,11 +81,9 @@ async function add(interaction: ChatInputCommandInteraction, parts: LibraryParts
 }
 
 /** Indexes an accepted upload in the background, editing the message with progress; the handler that started it has returned. */
-async function runImport(interaction: ButtonInteraction, parts: LibraryParts, token: string, services: BotServices): Promise<void> {
-  const pending = parts.imports.take(token);
-  if (!pending) return;
-  const title = pending.title ?? pending.parsed.guide.title;
-  const controller = parts.imports.start(token);
+async function runImport(interaction: ButtonInteraction, parts: LibraryParts, token: string, preview: PendingPreview, services: BotServices): Promise<void> {
+  const title = preview.title ?? preview.guideTitle;
+  const controller = parts.imports.start(token, preview);
   const stop = rows([button(customId(GUIDES_CANCEL, token), 'Cancel', ButtonStyle.Secondary)]);
   let lastEdit = 0;
   let editing: Promise<unknown> = Promise.resolve();
@@ -84,6 +94,10 @@ async function runImport(interaction: ButtonInteraction, parts: LibraryParts, to
     editing = editing.then(() => interaction.editReply({ content: progressLine(title, event), embeds: [], components: stop, allowedMentions: NO_MENTIONS })).catch(() => undefined);
   };
   try {
+    // Read back from the preview's files (through the parser thread): the preview may be from before a restart.
+    const pending = await parts.imports.take(token);
+    if (!pending) throw new LibraryError(EXPIRED);
+    if (controller.signal.aborted) throw new ImportCancelledError();
     const guide = await parts.library.addGuide(
       pending.guildId,
       { parsed: pending.parsed, fileName: pending.fileName, addedBy: interaction.user.username, book: pending.book, title: pending.title },
@@ -101,7 +115,7 @@ async function runImport(interaction: ButtonInteraction, parts: LibraryParts, to
   } catch (error) {
     await editing;
     const known = error instanceof LibraryError || error instanceof IngestError || error instanceof ImportCancelledError;
-    if (!known) services.logger.error({ err: error, guildId: pending.guildId, file: pending.fileName }, 'guide import failed');
+    if (!known) services.logger.error({ err: error, guildId: preview.guildId, file: preview.fileName }, 'guide import failed');
     const content =
       error instanceof ImportCancelledError
         ? 'Cancelled: the guide was not added, and the library is as it was.'
@@ -273,11 +287,11 @@ export const guidesCommand: CommandModule = {
         if (!access) return;
         const parts = libraryParts(services);
         const pending = parts?.imports.peek(token);
-        if (!parts || !pending || pending.guildId !== access.guildId) return update(interaction, { content: EXPIRED, embeds: [], components: [] });
-        const title = pending.title ?? pending.parsed.guide.title;
+        if (!parts || !pending || !ownPreview(pending, access.guildId, interaction.user.id)) return update(interaction, { content: EXPIRED, embeds: [], components: [] });
+        const title = pending.title ?? pending.guideTitle;
         await update(interaction, { content: progressLine(title, undefined), embeds: [], components: rows([button(customId(GUIDES_CANCEL, token), 'Cancel', ButtonStyle.Secondary)]) });
         // Indexing goes on after this handler returns: nobody's interactions wait for it.
-        void runImport(interaction, parts, token, services);
+        void runImport(interaction, parts, token, pending, services);
       },
     },
     {
@@ -286,10 +300,12 @@ export const guidesCommand: CommandModule = {
         const access = await teacherAccess(interaction, services, 'add guides');
         if (!access) return;
         const parts = libraryParts(services);
-        if (parts?.imports.abort(token)) return update(interaction, { content: 'Cancelling…', embeds: [], components: [] });
-        const pending = parts?.imports.take(token);
+        const owner = { guildId: access.guildId, userId: interaction.user.id };
+        if (parts?.imports.abort(token, owner)) return update(interaction, { content: 'Cancelling…', embeds: [], components: [] });
+        const waiting = parts?.imports.peek(token);
+        const pending = waiting && ownPreview(waiting, owner.guildId, owner.userId) ? parts?.imports.discard(token) : undefined;
         return update(interaction, {
-          content: pending ? `Cancelled: **${safeInline(pending.title ?? pending.parsed.guide.title, 150)}** was not added. ${NOTHING_CHANGED}` : EXPIRED,
+          content: pending ? `Cancelled: **${safeInline(pending.title ?? pending.guideTitle, 150)}** was not added. ${NOTHING_CHANGED}` : EXPIRED,
           embeds: [],
           components: [],
         });
