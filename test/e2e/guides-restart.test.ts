@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot/bot.js';
+import { GUIDES_ADD } from '../../src/bot/commands/guides.js';
+import { customId } from '../../src/bot/custom-id.js';
 import { PendingImports } from '../../src/bot/library/pending.js';
 import { guideParser } from '../../src/library/parser.js';
 import { WorkerGuideParser } from '../../src/library/worker-parser.js';
@@ -99,7 +101,7 @@ describe('/guides add with the parser thread, across a restart', () => {
     const elsewhere = new PendingImports({ dir: t.library.layout.pendingDir(), parser: guideParser });
     const token = '912345678901234567';
     elsewhere.put(token, { guildId: '987654321098765432', userId: teacher().id, fileName: 'x.md', guideTitle: 'X', parsed: await guideParser.ingest({ fileName: 'x.md', bytes: Buffer.from(FRANKENSTEIN_GUIDE) }), createdAt: Date.now() });
-    const foreign = await press(h, `guides-add:${token}`, markdownPreview.message, teacher());
+    const foreign = await press(h, customId(GUIDES_ADD, token), markdownPreview.message, teacher());
     expect(JSON.stringify(foreign.callback.body)).toMatch(/preview has expired/);
     expect(elsewhere.discard(token)).toBeDefined();
     expect(fs.readdirSync(t.library.layout.pendingDir())).toHaveLength(4);
