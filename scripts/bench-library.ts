@@ -2,13 +2,17 @@
  * `npm run --silent bench:library`: prints one JSON object with the per-server library figures for
  * the configured model: the time to add a 50-page guide end to end (parse, preview, index) as a PDF
  * (when this build reads PDFs) and as a Word document of the same text, the resident memory of one
- * loaded server library, and answer latency with 20 servers each holding 3 guides of their own.
+ * loaded server library, and answer latency with 20 servers each holding 3 guides of their own. For
+ * each format it also prints the longest stall of the main thread's event loop while the file is
+ * parsed in this thread and in the bot's parser thread, and the main-thread time to keep and read back
+ * its preview on disk.
  * Everything is written to temporary folders; the shared library is the repository's corpus.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadEmbedder } from '../src/embed/embedder.js';
@@ -19,6 +23,8 @@ import { splitSentences } from '../src/guide/sentences.js';
 import { localBookEngineFactory } from '../src/library/engine-factory.js';
 import { Library } from '../src/library/library.js';
 import { guideParser } from '../src/library/parser.js';
+import { WorkerGuideParser } from '../src/library/worker-parser.js';
+import { PendingImports } from '../src/bot/library/pending.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
 
 const PAGES = 50;
@@ -137,6 +143,36 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/** Runs `work`, measuring its time and the longest the event loop of this thread was held up meanwhile. */
+async function withStalls<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; stallMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  histogram.disable();
+  return { value, ms, stallMs: Math.round(histogram.max / 1e6) };
+}
+
+/** Main-thread blocking of a parse here and in the parser thread, and of keeping its preview on disk (written, then read back as after a restart). */
+async function parseBlocking(file: { name: string; bytes: Uint8Array }, threaded: WorkerGuideParser) {
+  const here = await withStalls(() => guideParser.ingest({ fileName: file.name, bytes: new Uint8Array(file.bytes) }));
+  const there = await withStalls(() => threaded.ingest({ fileName: file.name, bytes: new Uint8Array(file.bytes) }));
+  const dir = tempDir('pending');
+  const pending = new PendingImports({ dir, parser: threaded });
+  const token = '900000000000000001';
+  const writeStarted = performance.now();
+  pending.put(token, { guildId: '300000000000000000', userId: '300000000000000001', fileName: file.name, guideTitle: there.value.guide.title, parsed: there.value, createdAt: Date.now() });
+  const writeMs = performance.now() - writeStarted;
+  const readBack = await withStalls(() => pending.take(token));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    in_process: { parse_ms: Math.round(here.ms), longest_stall_ms: here.stallMs },
+    parser_thread: { parse_ms: Math.round(there.ms), longest_stall_ms: there.stallMs },
+    preview_on_disk: { write_ms: Math.round(writeMs), read_back_ms: Math.round(readBack.ms), read_back_longest_stall_ms: readBack.stallMs },
+  };
+}
+
 async function main() {
   parseCommandLine(process.argv.slice(2), { usage: 'npm run --silent bench:library', options: {} });
   const { config, logger } = startCli({ LOG_LEVEL: 'warn', MODEL_ID: process.env.MODEL_ID ?? 'offline' });
@@ -160,6 +196,10 @@ async function main() {
   const add: Record<string, unknown> = {};
   const files = { pdf: { name: 'fifty-pages.pdf', bytes: await pdfOf(pages) }, docx: { name: 'fifty-pages.docx', bytes: await docxOf(pages) } };
   let guild = 0;
+  const threaded = new WorkerGuideParser();
+  // The parser thread is started (and its readers loaded) before anything is measured, as it is after the bot's first upload.
+  await threaded.ingest({ fileName: 'warm-up.md', bytes: Buffer.from(`# Warm-up\n\n${pool[0]!}\n`) });
+  const blocking: Record<string, unknown> = {};
   for (const [format, file] of Object.entries(files)) {
     const guildId = String(300000000000000000n + BigInt(guild++));
     const started = performance.now();
@@ -190,7 +230,9 @@ async function main() {
       index_ms: Math.round(doneAt - previewAt),
       total_ms: Math.round(doneAt - started),
     };
+    blocking[format] = await parseBlocking(file, threaded);
   }
+  await threaded.close();
 
   // 2. Twenty servers with three guides each (their own book, plus the shared guides), then memory and latency.
   const next = random(7);
@@ -217,6 +259,7 @@ async function main() {
   const result = {
     model: embedder.modelId,
     add_50_pages: add,
+    main_thread_while_parsing: blocking,
     servers: { count: SERVERS, guides_each: GUIDES_PER_SERVER, add_ms_per_guide: Math.round(addMs / (SERVERS * GUIDES_PER_SERVER)) },
     ...measured,
   };

@@ -82,7 +82,8 @@ async function main(): Promise<void> {
   let library: LibraryRuntime | undefined;
   let pool: EnginePool | undefined;
   let health: HealthServer | undefined;
-  let parser: WorkerGuideParser | undefined;
+  // Uploaded guides are read in a parser thread (started at the first upload): a large PDF must not hold up acknowledgements.
+  const parser = new WorkerGuideParser({ logger });
 
   const shutdown = installShutdown({
     logger,
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
       await bot?.services.teacher?.events?.close();
       // The answers in flight are delivered by now: the workers can stop.
       await pool?.close();
-      await parser?.close();
+      await parser.close();
       await health?.close();
     },
   });
@@ -169,8 +170,6 @@ async function main(): Promise<void> {
 
   const events = await clusterEvents(config, store, logger);
   syncLibraryAcrossProcesses(library.library, events, logger);
-  // Uploaded guides are read in a parser thread: a large PDF must not hold up acknowledgements.
-  parser = new WorkerGuideParser({ logger });
   try {
     bot = await startBot({
       config,

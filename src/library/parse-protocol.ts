@@ -5,10 +5,7 @@ import type { GuidePreview } from '../guide/ingest/preview.js';
 
 export type ToParseWorker = { type: 'parse'; id: number; input: IngestInput };
 
-export type FromParseWorker =
-  | { type: 'ready' }
-  | { type: 'result'; id: number; result: IngestResult; preview: GuidePreview }
-  | { type: 'error'; id: number; error: SerialisedParseError };
+export type FromParseWorker = { type: 'ready' } | { type: 'result'; id: number; result: IngestResult; preview: GuidePreview } | { type: 'error'; id: number; error: SerialisedParseError };
 
 export interface SerialisedParseError {
   name: string;

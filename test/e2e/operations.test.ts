@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as WorkerParserModule from '../../src/library/worker-parser.js';
 import { makePdf, STUDY_NOTES } from '../guide/ingest/make-pdf.js';
 import { CORPUS_DIR, openTestEngine } from './bot-harness.js';
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
@@ -160,7 +161,7 @@ describe('the compiled build', () => {
   });
 
   it('starts the parser thread from dist/ and reads a PDF there', async () => {
-    const compiled = (await import(path.join(ROOT, 'dist/library/worker-parser.js'))) as typeof import('../../src/library/worker-parser.js');
+    const compiled = (await import(path.join(ROOT, 'dist/library/worker-parser.js'))) as typeof WorkerParserModule;
     const parser = new compiled.WorkerGuideParser();
     try {
       const result = await parser.ingest({ fileName: 'study-notes.pdf', bytes: await makePdf(STUDY_NOTES, { header: 'Never Let Me Go — Study Notes' }) });

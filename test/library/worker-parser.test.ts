@@ -22,7 +22,16 @@ const text = (value: string) => new TextEncoder().encode(value);
 async function wordFile(): Promise<Uint8Array> {
   const document = new Document({
     title: 'Class Notes',
-    sections: [{ children: [new Paragraph({ text: 'Part One', heading: HeadingLevel.HEADING_1 }), new Paragraph({ text: PROSE }), new Paragraph({ text: 'Hailsham', heading: HeadingLevel.HEADING_2 }), new Paragraph({ text: PROSE })] }],
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: 'Part One', heading: HeadingLevel.HEADING_1 }),
+          new Paragraph({ text: PROSE }),
+          new Paragraph({ text: 'Hailsham', heading: HeadingLevel.HEADING_2 }),
+          new Paragraph({ text: PROSE }),
+        ],
+      },
+    ],
   });
   return new Uint8Array(await Packer.toBuffer(document));
 }
@@ -30,7 +39,8 @@ async function wordFile(): Promise<Uint8Array> {
 /** A PDF of many pages (about 45), for a parse that takes a while. */
 function longPdf(): Promise<Uint8Array> {
   const blocks: PdfBlock[] = [{ kind: 'title', text: 'A Long Study Pack' }];
-  for (let chapter = 1; chapter <= 30; chapter++) blocks.push({ kind: 'heading', text: `Chapter ${chapter}` }, { kind: 'paragraph', text: LONG_PARAGRAPH }, { kind: 'paragraph', text: LONG_PARAGRAPH });
+  for (let chapter = 1; chapter <= 30; chapter++)
+    blocks.push({ kind: 'heading', text: `Chapter ${chapter}` }, { kind: 'paragraph', text: LONG_PARAGRAPH }, { kind: 'paragraph', text: LONG_PARAGRAPH });
   return makePdf(blocks, { header: 'A Long Study Pack' });
 }
 
