@@ -10,9 +10,11 @@ import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { describe, expect, it } from 'vitest';
 import { PendingImports, type PendingPreview } from '../../src/bot/library/pending.js';
 import type { IngestResult } from '../../src/guide/ingest/types.js';
+import { LibraryError } from '../../src/library/errors.js';
 import { LibraryLayout } from '../../src/library/layout.js';
 import { guideParser } from '../../src/library/parser.js';
 import { discardInterrupted } from '../../src/library/recovery.js';
+import { WorkerGuideParser } from '../../src/library/worker-parser.js';
 import { captureLogs } from '../e2e/bot-harness.js';
 import { makePdf, STUDY_NOTES } from '../guide/ingest/make-pdf.js';
 import { CORPUS_DIR, tempDir } from '../helpers/engine.js';
@@ -86,6 +88,17 @@ describe('previews waiting for Add', () => {
     expect(pending.discard(token(2))).toMatchObject({ guildId: GUILD, guideTitle: 'Notes' });
     expect(pending.discard(token(2))).toBeUndefined();
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('tell a parser too busy to read a preview back in terms of the teacher’s file', async () => {
+    const dir = tempDir('guidebot-pending-');
+    const parsed = await guideParser.ingest({ fileName: 'notes.md', bytes: text(`# A\n\n${PROSE}\n`) });
+    new PendingImports({ dir, parser: guideParser }).put(token(1), preview(parsed, Date.now(), { fileName: 'chapter-one.pdf' }));
+    const busy = new WorkerGuideParser({ maxWaiting: 0 });
+    await expect(new PendingImports({ dir, parser: busy }).take(token(1))).rejects.toThrow(
+      new LibraryError('I am busy reading other guide files, so chapter-one.pdf was not added. Please upload it again in a minute.'),
+    );
+    await busy.close();
   });
 
   it('expire after the time limit: deleted on access, and at start-up', async () => {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { IngestResult } from '../../guide/ingest/types.js';
+import { IngestError, type IngestResult } from '../../guide/ingest/types.js';
 import { writeFileAtomic } from '../../library/atomic-file.js';
+import { LibraryError } from '../../library/errors.js';
 import { MAX_PENDING_PREVIEWS, PREVIEW_TTL_MS } from '../../library/limits.js';
 import type { GuideParser } from '../../library/parser.js';
 import type { Logger } from '../../log.js';
@@ -123,7 +124,16 @@ export class PendingImports {
       return undefined;
     }
     this.remove(token);
-    const back = await this.options.parser.ingest({ fileName: `${token}.md`, bytes: markdown });
+    const back = await this.options.parser.ingest({ fileName: `${token}.md`, bytes: markdown }).catch((error: unknown) => {
+      // Told in terms of the teacher's file, not the preview's.
+      if (error instanceof IngestError)
+        throw new LibraryError(
+          error.code === 'busy' || error.code === 'timed-out'
+            ? `I am busy reading other guide files, so ${record.fileName} was not added. Please upload it again in a minute.`
+            : `The preview of ${record.fileName} could not be read back, so it was not added. Please upload the file again.`,
+        );
+      throw error;
+    });
     const parsed: IngestResult = {
       guide: { ...back.guide, source: record.source },
       format: record.format,
