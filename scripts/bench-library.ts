@@ -143,15 +143,20 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Runs `work`, measuring its time and the longest the event loop of this thread was held up meanwhile. */
-async function withStalls<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; stallMs: number }> {
+/**
+ * Runs `work`, measuring its time, the longest the event loop of this thread was held up meanwhile, and
+ * the share of that time this thread was busy rather than waiting (its event-loop utilisation).
+ */
+async function withStalls<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; stallMs: number; busy: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  const utilisation = performance.eventLoopUtilization();
   const started = performance.now();
   const value = await work();
   const ms = performance.now() - started;
+  const busy = performance.eventLoopUtilization(utilisation).utilization;
   histogram.disable();
-  return { value, ms, stallMs: Math.round(histogram.max / 1e6) };
+  return { value, ms, stallMs: Math.round(histogram.max / 1e6), busy: Math.round(busy * 100) / 100 };
 }
 
 /** Main-thread blocking of a parse here and in the parser thread, and of keeping its preview on disk (written, then read back as after a restart). */
@@ -167,8 +172,8 @@ async function parseBlocking(file: { name: string; bytes: Uint8Array }, threaded
   const readBack = await withStalls(() => pending.take(token));
   fs.rmSync(dir, { recursive: true, force: true });
   return {
-    in_process: { parse_ms: Math.round(here.ms), longest_stall_ms: here.stallMs },
-    parser_thread: { parse_ms: Math.round(there.ms), longest_stall_ms: there.stallMs },
+    in_process: { parse_ms: Math.round(here.ms), longest_stall_ms: here.stallMs, busy: here.busy },
+    parser_thread: { parse_ms: Math.round(there.ms), longest_stall_ms: there.stallMs, busy: there.busy },
     preview_on_disk: { write_ms: Math.round(writeMs), read_back_ms: Math.round(readBack.ms), read_back_longest_stall_ms: readBack.stallMs },
   };
 }
