@@ -18,7 +18,7 @@ import { LONG_PARAGRAPH, makePdf, type PdfBlock } from '../guide/ingest/make-pdf
 import { FRANKENSTEIN_GUIDE, openTestLibrary, type TestLibrary } from '../helpers/library.js';
 import { captureLogs } from './bot-harness.js';
 import type { LooseJson, StoredMessage } from './fake-discord.js';
-import { buttonId, command, eventually, expectCleanTraffic, press, removeDbFile, reply, startTeacherHarness, type TeacherHarness } from './teacher-harness.js';
+import { buttonId, command, eventually, expectCleanTraffic, press, removeDbFile, startTeacherHarness, type TeacherHarness } from './teacher-harness.js';
 
 const markdownFile = (filename: string, content: string) => ({ attachment: { filename, content, contentType: 'text/markdown' } });
 
@@ -57,8 +57,9 @@ describe('/guides add with the parser thread, across a restart', () => {
   const guildId = () => h.fake.guild.id;
 
   async function upload(file: { attachment: { filename: string; content: Buffer | string; contentType: string } }) {
-    const { id, callback } = await command(h, 'guides', { member: teacher(), subcommand: 'add', options: { file } });
-    const body = await reply(h, id, callback);
+    const { id } = await command(h, 'guides', { member: teacher(), subcommand: 'add', options: { file } });
+    // Generously: a large PDF on a busy machine takes a while to read.
+    const { body } = await h.fake.waitForEdit(id, { timeoutMs: 60_000 });
     return { body, message: h.fake.originalResponse(id)! };
   }
 
@@ -78,7 +79,7 @@ describe('/guides add with the parser thread, across a restart', () => {
   let pdfPreview: { body: LooseJson; message: StoredMessage };
   let markdownPreview: { body: LooseJson; message: StoredMessage };
 
-  it('reads a large PDF on the parser thread, not the bot’s', async () => {
+  it('reads a large PDF on the parser thread, not the bot’s', { timeout: 120_000 }, async () => {
     const bytes = await longPdf();
     pdfPreview = await upload({ attachment: { filename: 'wuthering-heights.pdf', content: Buffer.from(bytes), contentType: 'application/pdf' } });
     const embed = ((pdfPreview.body.embeds ?? []) as LooseJson[])[0]!;
@@ -115,7 +116,7 @@ describe('/guides add with the parser thread, across a restart', () => {
     expect(fs.readdirSync(t.library.layout.pendingDir())).toHaveLength(4);
   });
 
-  it('after a restart, Add indexes the previewed PDF with its pages, and Cancel drops the other', async () => {
+  it('after a restart, Add indexes the previewed PDF with its pages, and Cancel drops the other', { timeout: 120_000 }, async () => {
     await restart();
     await press(h, buttonId(pdfPreview.body, 'Add'), pdfPreview.message, teacher());
     const ready = await eventually(() => (content(pdfPreview.message).includes('is ready') ? content(pdfPreview.message) : undefined), 'the guide to be ready', 60_000);
