@@ -19,7 +19,6 @@ import { startHealthServer, type HealthServer } from './ops/health-server.js';
 import { BotMetrics, countEngineErrors, METRICS_CONTENT_TYPE } from './ops/metrics.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { clusterEvents } from './sharding/cluster-events.js';
-import type { ClusterEvents } from './sharding/events.js';
 import { syncLibraryAcrossProcesses } from './sharding/library-sync.js';
 import { describeShards } from './sharding/shard-plan.js';
 import { healthPortOf } from './sharding/health-port.js';
@@ -83,14 +82,13 @@ async function main(): Promise<void> {
   let library: LibraryRuntime | undefined;
   let pool: EnginePool | undefined;
   let health: HealthServer | undefined;
-  let events: ClusterEvents | undefined;
 
   const shutdown = installShutdown({
     logger,
     drain: async () => {
       library?.close();
       if (bot) await bot.stop();
-      await events?.close();
+      await bot?.services.teacher?.events?.close();
       // The answers in flight are delivered by now: the workers can stop.
       await pool?.close();
       await health?.close();
@@ -167,7 +165,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
 
-  events = await clusterEvents(config, store, logger);
+  const events = await clusterEvents(config, store, logger);
   syncLibraryAcrossProcesses(library.library, events, logger);
   try {
     bot = await startBot({

@@ -85,7 +85,11 @@ export interface ChangeWatchHandlers {
  */
 export async function watchChanges(db: SqlDatabase, handlers: ChangeWatchHandlers, options?: ListenOptions): Promise<Listener | undefined> {
   if (db.listen === undefined) return undefined;
-  return db.listen(CHANGES_CHANNEL, { notify: (payload) => handlers.recorded(Number(payload)), ready: handlers.ready, lost: handlers.lost }, options);
+  return db.listen(
+    CHANGES_CHANNEL,
+    { notify: (payload) => handlers.recorded(Number(payload)), ready: (again) => handlers.ready(again), lost: (error, retryInMs) => handlers.lost(error, retryInMs) },
+    options,
+  );
 }
 
 /** The changes after `afterId`, oldest first, at most `limit`. */
