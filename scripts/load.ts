@@ -9,7 +9,8 @@
  * Options: --n N (default 200), --workers N (ENGINE_WORKERS; default: the bot's default, one per core but one),
  * --model ID (default offline), --runner dist|tsx (default dist), --index-dir DIR (default: a
  * temporary folder), --questions FILE (JSON lines with a "question" field), --timeout-s S (default 120),
- * --cpu-prof DIR (the bot writes a V8 CPU profile of each of its threads there when it stops).
+ * --cpu-prof DIR (the bot writes a V8 CPU profile of each of its threads there when it stops),
+ * --node-arg ARG (repeatable: a flag for the bot's node, e.g. --node-arg=--single-threaded).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +23,7 @@ import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js'
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
 import { startBotProcess, type BotRunner } from './load/bot-process.js';
 import { latencySummary, readQuestions } from './load/measure.js';
-import { sampleProcess, type ProcSample } from './load/proc-stats.js';
+import { residentMb, threadCpuBetween, sampleProcess, type ProcSample } from './load/proc-stats.js';
 import { registerCommands } from './register.js';
 
 /** Discord's deadline for the first response to an interaction. */
@@ -90,7 +91,7 @@ function buildIfStale(): Promise<void> {
 
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S] [--cpu-prof DIR]',
+    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S] [--cpu-prof DIR] [--node-arg ARG]…',
     options: {
       n: { type: 'string' },
       workers: { type: 'string' },
@@ -100,6 +101,7 @@ async function main() {
       questions: { type: 'string' },
       'timeout-s': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
     },
   });
   const n = Number(options.n ?? 200);
@@ -127,7 +129,7 @@ async function main() {
       LOG_LEVEL: 'info',
       ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
     },
-    options['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options['cpu-prof'])}`] : [],
+    [...(options['node-arg'] ?? []), ...(options['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options['cpu-prof'])}`] : [])],
   );
   try {
     await bot.ready;
@@ -145,7 +147,7 @@ async function main() {
     const before: ProcSample = sampleProcess(bot.pid);
     const generatorCpu = process.cpuUsage();
     let peakRss = before.rssMb;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, sampleProcess(bot.pid).rssMb)), SAMPLE_INTERVAL_MS);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, residentMb(bot.pid))), SAMPLE_INTERVAL_MS);
     const burstStarted = performance.now();
     const ids = payloads.map((payload) => fake.sendInteraction(payload));
     const wanted = new Set(ids);
@@ -163,6 +165,7 @@ async function main() {
       model,
       runner,
       workers: options.workers === undefined ? 'default' : Number(options.workers),
+      node_args: options['node-arg'] ?? [],
       cores: os.availableParallelism(),
       bot_ready_ms: readyMs,
       burst_ms: burstMs,
@@ -178,6 +181,8 @@ async function main() {
         cpu_ms: after.cpuMs - before.cpuMs,
         cpu_ms_per_ask: Math.round(((after.cpuMs - before.cpuMs) / n) * 100) / 100,
         main_thread_cpu_ms: after.mainThreadCpuMs - before.mainThreadCpuMs,
+        // The main thread's is one of these; the engine worker is normally the next.
+        cpu_ms_per_thread: threadCpuBetween(before, after),
         rss_mb_warm: before.rssMb,
         rss_mb_peak_during_load: peakRss,
         rss_mb_peak_since_start: after.peakRssMb,
