@@ -65,9 +65,7 @@ describe('a server’s own book with the teacher features', () => {
     });
 
     it('autocompletes the sections of the chosen guide with their part', async () => {
-      const id = h.fake.sendInteraction(
-        h.fake.autocompleteInteraction({ name: 'guides', subcommand: 'book', focused: 'section', options: { guide: guideId, section: 'creat' }, member: teacher() }),
-      );
+      const id = h.fake.sendInteraction(h.fake.autocompleteInteraction({ name: 'guides', subcommand: 'book', focused: 'section', options: { guide: guideId, section: 'creat' }, member: teacher() }));
       const choices = (await h.fake.waitForResponse(id)).body.choices as LooseJson[];
       expect(choices).toEqual([{ name: 'Characters › The Creature · Part Three', value: sectionChoiceValue(['Characters', 'The Creature']) }]);
     });
@@ -138,9 +136,9 @@ describe('a server’s own book with the teacher features', () => {
       await ask('How does the creature learn to speak?');
       const item = await h.fake.waitForChannelMessage(queue, { nth: queued + 1 });
       const posts = h.fake.channelMessages(general).filter((message) => message.source === 'channel').length;
-      await press(h, buttonId(item.message as unknown as LooseJson, 'Approve'), item, teacher());
+      await press(h, buttonId(item.message, 'Approve'), item, teacher());
       post = await h.fake.waitForChannelMessage(general, { nth: posts + 1, predicate: (message) => message.source === 'channel' });
-      const read = buttonId(post.message as unknown as LooseJson, 'Read the section');
+      const read = buttonId(post.message, 'Read the section');
       expect(read).toMatch(/^sec-read:/);
       const opened = await press(h, read, post, newReader());
       expect(textOf(opened.callback.body)).toContain('De Lacey family');
@@ -152,12 +150,20 @@ describe('a server’s own book with the teacher features', () => {
     it('the button still works after a restart (a new bot, store and library over the same folders)', async () => {
       await h.bot.stop(2000);
       const store = await Store.open(h.dbFile);
-      const library = new Library({ root: t.root, corpusDir: t.corpusDir, indexDir: t.indexDir, openEngine: t.openEngine, parser: guideParser, logger: silentLogger, memoryBudgetBytes: 512 * 1024 * 1024 });
+      const library = new Library({
+        root: t.root,
+        corpusDir: t.corpusDir,
+        indexDir: t.indexDir,
+        openEngine: t.openEngine,
+        parser: guideParser,
+        logger: silentLogger,
+        memoryBudgetBytes: 512 * 1024 * 1024,
+      });
       await library.start();
-      restarted = createBot({ config: h.config, engine: library.sharedEngine()! as never, logger: captureLogs().logger, store, library, parser: guideParser });
+      restarted = createBot({ config: h.config, engine: library.sharedEngine()!, logger: captureLogs().logger, store, library, parser: guideParser });
       await restarted.start();
       expect(library.memory().loaded).toBe(0);
-      const opened = await press(h, buttonId(post.message as unknown as LooseJson, 'Read the section'), post, newReader());
+      const opened = await press(h, buttonId(post.message, 'Read the section'), post, newReader());
       expect(textOf(opened.callback.body)).toContain('De Lacey family');
       // The note is in the book as it opens after the restart.
       expect(textOf(await ask('What was the ghost story contest that started the novel?'))).toContain('ghost story contest among friends');

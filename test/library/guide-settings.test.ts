@@ -65,7 +65,15 @@ describe('a guide’s spoiler parts', () => {
   });
 
   it('survive a restart: a new library over the same folder reads them', async () => {
-    const restarted = new Library({ root: t.root, corpusDir: t.corpusDir, indexDir: t.indexDir, openEngine: t.openEngine, parser: guideParser, logger: silentLogger, memoryBudgetBytes: 512 * 1024 * 1024 });
+    const restarted = new Library({
+      root: t.root,
+      corpusDir: t.corpusDir,
+      indexDir: t.indexDir,
+      openEngine: t.openEngine,
+      parser: guideParser,
+      logger: silentLogger,
+      memoryBudgetBytes: 512 * 1024 * 1024,
+    });
     await restarted.start();
     const sections = (await restarted.engineFor(GUILD, { book: 'Frankenstein' }))!.engine.sections();
     expect(sections.find((entry) => entry.path.join(' › ') === 'Characters › The Creature')?.part).toBe('part-two');
@@ -114,8 +122,7 @@ describe('teacher notes in a server’s own books', () => {
   });
 
   const QUESTION = 'What was the ghost story contest that started the novel?';
-  const askBook = async (guildId: string) =>
-    (await t.library.engineFor(guildId, { book: 'Frankenstein' }))!.engine.ask(QUESTION, { exclude: runtime.exclusionsFor(guildId) });
+  const askBook = async (guildId: string) => (await t.library.engineFor(guildId, { book: 'Frankenstein' }))!.engine.ask(QUESTION, { exclude: runtime.exclusionsFor(guildId) });
 
   it('are quoted from the book they were written for, also once it is unloaded and loaded again; never in another server’s book', async () => {
     expect((await askBook(GUILD)).answered).toBe(false);

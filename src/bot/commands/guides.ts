@@ -245,7 +245,8 @@ async function autocomplete(interaction: AutocompleteInteraction, { services }: 
   const typed = String(focused.value).toLowerCase();
   if (focused.name === 'section') {
     const typedGuide = interaction.options.getString('guide') ?? '';
-    const guide = library.guides(guildId).find((candidate) => candidate.id === typedGuide) ?? library.guides(guildId).find((candidate) => candidate.title.toLowerCase() === typedGuide.trim().toLowerCase());
+    const guide =
+      library.guides(guildId).find((candidate) => candidate.id === typedGuide) ?? library.guides(guildId).find((candidate) => candidate.title.toLowerCase() === typedGuide.trim().toLowerCase());
     if (!guide) return interaction.respond([]);
     const { sections } = await library.guideSpoilers(guildId, guide.id);
     const matching = sections.filter((section) => section.path.join(' › ').toLowerCase().includes(typed));
@@ -306,7 +307,12 @@ export const guidesCommand: CommandModule = {
             .addChoices(...PART_CHOICES),
         )
         .addStringOption((option) => option.setName('section').setDescription('A section of the guide to give a part of its own').setAutocomplete(true).setMaxLength(MAX_SECTION_CHARS))
-        .addStringOption((option) => option.setName('part').setDescription('How far into the book that section goes').addChoices(...SECTION_PART_CHOICES)),
+        .addStringOption((option) =>
+          option
+            .setName('part')
+            .setDescription('How far into the book that section goes')
+            .addChoices(...SECTION_PART_CHOICES),
+        ),
     )
     .addSubcommand((sub) => sub.setName('export').setDescription('A guide as Markdown, to fix offline and upload again').addStringOption(guideChoice))
     .addSubcommand((sub) =>
