@@ -8,7 +8,8 @@
  * The bot runs with its configured rate limits; every user asks once.
  * Options: --n N (default 200), --workers N (ENGINE_WORKERS; default: the bot's default, one per core but one),
  * --model ID (default offline), --runner dist|tsx (default dist), --index-dir DIR (default: a
- * temporary folder), --questions FILE (JSON lines with a "question" field), --timeout-s S (default 120).
+ * temporary folder), --questions FILE (JSON lines with a "question" field), --timeout-s S (default 120),
+ * --cpu-prof DIR (the bot writes a V8 CPU profile of each of its threads there when it stops).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -89,7 +90,7 @@ function buildIfStale(): Promise<void> {
 
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S]',
+    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S] [--cpu-prof DIR]',
     options: {
       n: { type: 'string' },
       workers: { type: 'string' },
@@ -98,6 +99,7 @@ async function main() {
       'index-dir': { type: 'string' },
       questions: { type: 'string' },
       'timeout-s': { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const n = Number(options.n ?? 200);
@@ -113,16 +115,20 @@ async function main() {
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 5000, keepAliveTimeoutMs: KEEP_ALIVE_MS });
   await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guild.id, apiUrl: fake.apiUrl });
   const startedAt = performance.now();
-  const bot = startBotProcess(runner, {
-    MODEL_ID: model,
-    INDEX_DIR: indexDir,
-    DB_PATH: path.join(indexDir, `load-${Date.now()}.db`),
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    LOG_LEVEL: 'info',
-    ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
-  });
+  const bot = startBotProcess(
+    runner,
+    {
+      MODEL_ID: model,
+      INDEX_DIR: indexDir,
+      DB_PATH: path.join(indexDir, `load-${Date.now()}.db`),
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+      LOG_LEVEL: 'info',
+      ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
+    },
+    options['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options['cpu-prof'])}`] : [],
+  );
   try {
     await bot.ready;
     const readyMs = Math.round(performance.now() - startedAt);

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -18,10 +19,20 @@ export function chooseLogFormat(configured: LogFormat | undefined, reader: { ter
 }
 
 /**
+ * Standard error, written asynchronously on the main thread: a synchronous write blocks the event loop
+ * whenever the reader of the pipe (journald, Docker, a terminal) falls behind, and under a burst that
+ * delays every acknowledgement. pino flushes what is buffered when the process exits. A worker
+ * thread writes synchronously, since pino cannot flush a worker's buffer at exit.
+ */
+export function standardErrorDestination(): DestinationStream {
+  return pino.destination({ fd: 2, sync: !isMainThread });
+}
+
+/**
  * Structured logs go to standard error so that command-line tools can keep standard output for
  * their results (`npm run --silent ask -- --json`).
  */
-export function createLogger(level = 'info', destination: DestinationStream = pino.destination({ fd: 2, sync: true }), format: LogFormat = 'json'): Logger {
+export function createLogger(level = 'info', destination: DestinationStream = standardErrorDestination(), format: LogFormat = 'json'): Logger {
   return pino(
     {
       level,

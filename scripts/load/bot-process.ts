@@ -20,8 +20,9 @@ export interface BotProcess {
 
 const ERROR_LEVEL = 50;
 
-export function startBotProcess(runner: BotRunner, env: Record<string, string>): BotProcess {
-  const args = runner === 'dist' ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+/** `nodeArgs` go before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+export function startBotProcess(runner: BotRunner, env: Record<string, string>, nodeArgs: string[] = []): BotProcess {
+  const args = [...nodeArgs, ...(runner === 'dist' ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'])];
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },

@@ -15,6 +15,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import { safeContent } from '../render/discord.js';
+import { acknowledgementSettled } from './ack-first.js';
 
 /**
  * The only way handlers answer an interaction. Every message goes out with no mentions allowed
@@ -46,6 +47,10 @@ function track<T>(interaction: BaseInteraction, kind: AckKind, state: AckState, 
     return undefined;
   });
   acks.set(interaction, { kind, done: settled.catch(() => undefined) });
+  void settled.then(
+    () => acknowledgementSettled(interaction),
+    () => acknowledgementSettled(interaction),
+  );
   return settled;
 }
 

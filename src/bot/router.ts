@@ -4,6 +4,7 @@ import type { ButtonHandler, CommandModule, HandlerContext, ModalHandler } from 
 import { parseCustomId } from './custom-id.js';
 import { friendlyMessage, invalidOption, isUnanswerable, MESSAGES } from './errors.js';
 import { ACK_SAFETY_MS } from './limits.js';
+import { acknowledgementSettled, awaitingAcknowledgement } from './ack-first.js';
 import { defer, deferUpdate, isAcknowledged, send } from './respond.js';
 import type { BotServices } from './services.js';
 import { TimeoutError } from './timeout.js';
@@ -65,6 +66,7 @@ export class Router {
   async handle(interaction: Interaction): Promise<void> {
     const log = this.services.logger.child({ interactionId: interaction.id, userId: interaction.user.id, ...describe(interaction) });
     const context: HandlerContext = { services: this.services, log, commands: this.modules };
+    awaitingAcknowledgement(interaction);
     const safety = setTimeout(() => void this.safetyAck(interaction, log), this.ackSafetyMs);
     const started = performance.now();
     let outcome: InteractionOutcome = 'ok';
@@ -85,6 +87,7 @@ export class Router {
       await this.reportFailure(interaction, error, log);
     } finally {
       clearTimeout(safety);
+      acknowledgementSettled(interaction);
       this.onHandled?.({ interactionId: interaction.id, command: label(interaction), outcome, seconds: (performance.now() - started) / 1000 });
     }
   }

@@ -48,6 +48,13 @@ describe('escaping links in text the bot echoes', () => {
     expect(escapeUserText('<:smile_face:123> _x_')).toBe('\\<:smile\\_face:123> \\_x\\_');
   });
 
+  it('emphasis marks are escaped wherever they are, and prose without any comes back as it was', () => {
+    expect(escapeUserText('a snake_case word, then __underlined__ and *starred*')).toBe('a snake\\_case word, then \\_\\_underlined\\_\\_ and \\*starred\\*');
+    expect(escapeUserText('Only stars: **bold** and *it*')).toBe('Only stars: \\*\\*bold\\*\\* and \\*it\\*');
+    const prose = 'Kathy remembers Hailsham, Tommy\'s tantrums and the "gallery" (as Miss Emily called it).';
+    expect(escapeUserText(prose)).toBe(prose);
+  });
+
   it('text that is already escaped, or pretends to be', () => {
     // A backslash the user typed is shown as a backslash; it does not swallow the escape of the bracket.
     for (const text of ['\\[x](https://evil.example)', '\\\\[x](https://evil.example)', 'https\\://evil.example', '\\<https://evil.example>', '[x]\\(https://evil.example)']) {

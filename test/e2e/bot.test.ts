@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { InteractionResponseType, type APIEmbed, type APILabelComponent, type APITextInputComponent } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgementsPending } from '../../src/bot/ack-first.js';
 import { MemoryFeedbackSink } from '../../src/bot/feedback.js';
 import { NOT_COVERED } from '../../src/render/view.js';
 import type { Engine } from '../../src/engine.js';
@@ -132,6 +133,8 @@ describe('/ask', () => {
     expect(buttonsOf(edit.body).map((button) => button.label)).toEqual(['More passages', 'Read the section', 'Helpful', 'Not helpful']);
     expect(mentionsAreSafe(edit.body)).toBe(true);
     expect(h.fake.originalResponse(id)?.ephemeral).toBe(false);
+    // The acknowledgement was counted while it was sent and settled once it was: no answer is held back after it.
+    expect(acknowledgementsPending()).toBe(0);
   });
 
   it('answers privately (ephemeral defer, flag 64) when private is true', async () => {

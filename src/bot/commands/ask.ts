@@ -3,6 +3,7 @@ import { InvalidQuestionError, prepareQuestion } from '../../question.js';
 import { answerEmbed, passagesEmbed } from '../../render/discord.js';
 import { answerView, type AnswerRenderOptions, type SectionRef } from '../../render/view.js';
 import type { Answer } from '../../search/answer.js';
+import { acknowledgementsFirst } from '../ack-first.js';
 import type { AskContext } from '../ask-hooks.js';
 import type { CommandModule, HandlerContext } from '../command.js';
 import { button, rows } from '../components.js';
@@ -93,6 +94,7 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   if (scope.book) context.book = scope.book;
   context.notices.push(...bookNotice(scope));
   let answer = await withTimeout(book.engine.ask(question, { k: PASSAGES_PER_PAGE, ...context.askOptions }), services.engineTimeoutMs, 'answering');
+  await acknowledgementsFirst();
   for (const hook of services.askHooks) if (hook.transform) answer = await hook.transform(answer, context);
   services.answers.set(context.answerId, { question: answer.question, userId: context.userId, guildId: context.guildId, createdAt: Date.now(), ...(scope.book ? { book: scope.book } : {}) });
   // Write first, then tell: what the answer confirms is stored before the student sees it.

@@ -1,15 +1,12 @@
 import { spoilerMap } from '../spoilers.js';
 import { checkGuide, commonWarnings } from './checks.js';
 import { decodeText } from './decode.js';
-import { parseDocx } from './docx.js';
-import { parseHtml } from './html.js';
 import { parseMarkdownGuide } from './markdown.js';
-import { parsePdf } from './pdf.js';
 import { parseTextGuide } from './text.js';
 import { IngestError, type GuideFormat, type IngestInput, type IngestResult, type ParsedDocument } from './types.js';
 
 export { guideToMarkdown } from './canonical.js';
-export { MAX_PDF_PAGES } from './pdf.js';
+export { MAX_PDF_PAGES } from './types.js';
 export { LONG_SECTION_WORDS, MAX_GUIDE_WORDS, NO_HEADINGS_WARNING } from './checks.js';
 export { previewOf, type GuidePreview, type SectionPreview } from './preview.js';
 export * from './types.js';
@@ -33,12 +30,17 @@ export const GUIDE_EXTENSIONS = Object.keys(GUIDE_FORMATS);
 
 const ACCEPTED = 'a PDF (.pdf), a Word document (.docx), a web page (.html, .htm), Markdown (.md, .markdown) or plain text (.txt)';
 
+/*
+ * The readers of uploads load on first use. Besides start-up time and memory, this keeps pdfjs-dist
+ * out of a process that never reads a PDF: its legacy build (the one Node 20 runs) installs core-js
+ * polyfills over the global JSON.stringify and JSON.parse, which slow every JSON call in that thread.
+ */
 const adapters: Record<GuideFormat, (input: IngestInput) => Promise<ParsedDocument> | ParsedDocument> = {
   markdown: (input) => ({ guide: parseMarkdownGuide(decodeText(input.bytes, input.fileName), input.fileName), warnings: [] }),
   text: (input) => ({ guide: parseTextGuide(decodeText(input.bytes, input.fileName), input.fileName), warnings: [] }),
-  html: (input) => parseHtml(decodeText(input.bytes, input.fileName), input.fileName),
-  docx: parseDocx,
-  pdf: parsePdf,
+  html: async (input) => (await import('./html.js')).parseHtml(decodeText(input.bytes, input.fileName), input.fileName),
+  docx: async (input) => (await import('./docx.js')).parseDocx(input),
+  pdf: async (input) => (await import('./pdf.js')).parsePdf(input),
 };
 
 /** The format a file name's extension stands for, or undefined when it is not a guide format. */

@@ -2,10 +2,9 @@ import { isEnglishWord } from '../../search/english.js';
 import type { Guide } from '../types.js';
 import { readPdfLines, type PdfLine } from './pdf-lines.js';
 import { SectionBuilder, titleFromFileName, wordCount } from './sections.js';
-import { IngestError, type IngestInput, type ParsedDocument } from './types.js';
+import { IngestError, MAX_PDF_PAGES, type IngestInput, type ParsedDocument } from './types.js';
 
-/** The most pages a PDF guide may have. */
-export const MAX_PDF_PAGES = 500;
+export { MAX_PDF_PAGES };
 /** A page with fewer characters of text than this has no text layer (a scan, or a blank page). */
 export const MIN_PAGE_TEXT_CHARS = 20;
 /** A line at least this much larger than the body text is a heading. */

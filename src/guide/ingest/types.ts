@@ -1,6 +1,9 @@
 import type { Guide } from '../types.js';
 
 /** The file formats a guide may come in. */
+/** The most pages a PDF guide may have. */
+export const MAX_PDF_PAGES = 500;
+
 export type GuideFormat = 'markdown' | 'text' | 'pdf' | 'docx' | 'html';
 
 /** One uploaded or host file, before parsing. */
