@@ -119,7 +119,13 @@ async function approve(interaction: Decidable, access: GuildAccess, review: Revi
     return;
   }
   // "More passages" on the public answer continues from the question.
-  services.answers.set(payload.answerId, { question: payload.answer.question, userId: decided.askerId, guildId: decided.guildId, createdAt: Date.now() });
+  services.answers.set(payload.answerId, {
+    question: payload.answer.question,
+    userId: decided.askerId,
+    guildId: decided.guildId,
+    createdAt: Date.now(),
+    ...(payload.book ? { book: payload.book } : {}),
+  });
   log.info({ reviewId: decided.id, note: note !== null }, 'review approved');
   await updateQueueMessage(interaction, decidedQueueMessage(decided, payload));
 }
