@@ -155,3 +155,39 @@ describe('teacher notes in a server’s own books', () => {
     expect((await askBook(GUILD)).passages.map((passage) => passage.citation).filter((citation) => citation.startsWith('Teacher note'))).toEqual([]);
   });
 });
+
+describe('a note changed while a server’s book opens', () => {
+  it('is not left in the book as it was read: a deleted note goes, an edited one is the new text', async () => {
+    const t = await openTestLibrary();
+    const store = await Store.open(':memory:');
+    const runtime = new TeacherRuntime({ store, engine: t.library.sharedEngine()!, logger: silentLogger, retentionDays: 90, library: t.library });
+    try {
+      const kept = await store.notes.create({ guildId: GUILD, authorId: TEACHER, authorName: 'Ms Emily', text: 'The first text of the kept note.' });
+      const deleted = await store.notes.create({ guildId: GUILD, authorId: TEACHER, authorName: 'Ms Emily', text: 'A note deleted while the book opens.' });
+      // The first read of the notes as the book opens returns them as they were, then a teacher edits one and deletes the other.
+      const list = store.notes.list.bind(store.notes);
+      let changeDuringRead = true;
+      store.notes.list = async (guildId, options) => {
+        const notes = await list(guildId, options);
+        if (changeDuringRead) {
+          changeDuringRead = false;
+          await runtime.indexNote(await store.notes.update(kept.id, { text: 'The edited text of the kept note.' }, kept.updatedAt + 1));
+          await store.notes.delete(deleted.id);
+          await runtime.unindexNote(deleted);
+        }
+        return notes;
+      };
+      const parsed = await parseGuide(FRANKENSTEIN_GUIDE, 'frankenstein.md');
+      await t.library.addGuide(GUILD, { parsed, fileName: 'frankenstein.md', addedBy: 'teacher' });
+      const engine = (await t.library.engineFor(GUILD, { book: 'Frankenstein' }))!.engine;
+      expect(engine.stats().notes).toBe(1);
+      const answer = await engine.ask('What is the edited text of the kept note?', { exclude: runtime.exclusionsFor(GUILD) });
+      const notes = answer.passages.filter((passage) => passage.citation.startsWith('Teacher note'));
+      expect(notes.map((passage) => passage.text)).toEqual(['The edited text of the kept note.']);
+    } finally {
+      runtime.stop();
+      await store.close();
+      fs.rmSync(t.root, { recursive: true, force: true });
+    }
+  });
+});

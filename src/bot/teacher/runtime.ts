@@ -99,6 +99,14 @@ export class TeacherRuntime {
     if (!engine.addNote) return;
     const notes = await this.store.notes.list(guildId, { limit: MAX_NOTES_PER_ENGINE });
     for (const note of notes) await engine.addNote(toTeacherNote(note));
+    // A note edited or deleted between the read and the adds was applied to this engine before it held
+    // the note (the engine is reachable through ownEngines() from before the read): read again and catch up.
+    const now = new Map((await this.store.notes.list(guildId, { limit: MAX_NOTES_PER_ENGINE })).map((note) => [note.id, note]));
+    for (const note of notes) {
+      const current = now.get(note.id);
+      if (!current) await engine.removeNote?.(noteEngineId(note));
+      else if (current.updatedAt !== note.updatedAt || current.text !== note.text || current.question !== note.question) await engine.addNote(toTeacherNote(current));
+    }
     if (notes.length > 0) this.logger.debug({ guildId, notes: notes.length }, 'teacher notes indexed in a book of the server');
   }
 
