@@ -99,6 +99,8 @@ describe('a server’s own book with the teacher features', () => {
       expect(partless.content).toMatch(/^Choose the `part:` of the book that section reveals as well\. Nothing was changed\./);
       const unknown = await run(h, 'guides', { member: teacher(), subcommand: 'book', options: { guide: 'Dracula Notes', reveals: 'none' } });
       expect(unknown.content).toMatch(/^This server has no guide called “Dracula Notes”/);
+      const same = await guides({ book: 'frankenstein' });
+      expect(same.content).toBe('**Frankenstein — Study Notes** is already in *Frankenstein*. Nothing was changed.');
       expect(t.library.exportGuide(guild, guideId).markdown).toBe(before);
     });
   });

@@ -158,7 +158,8 @@ async function setBook(interaction: ChatInputCommandInteraction, library: Librar
   const moving = book !== undefined && bookSlug(book) !== bookSlug(guide.book);
   await defer(interaction, { ephemeral: true });
   const lines: string[] = [];
-  if (book !== undefined && !moving) lines.push(`**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*.`);
+  if (book !== undefined && !moving)
+    lines.push(`**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*.${reveals === undefined && section === undefined ? ` ${NOTHING_CHANGED}` : ''}`);
   if (moving || reveals !== undefined || section !== undefined) {
     const spoilers = reveals !== undefined || section !== undefined ? { ...(reveals ? { reveals } : {}), ...(section !== undefined && part ? { section: { typed: section, part } } : {}) } : undefined;
     const { after, changed } = await library.updateGuide(guildId, guide.id, { ...(moving ? { book } : {}), ...(spoilers ? { spoilers } : {}) });

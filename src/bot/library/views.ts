@@ -102,7 +102,7 @@ export function spoilerEmbed(guide: LibraryGuide, spoilers: GuideSpoilers, notic
     title: `Spoilers: ${safeInline(guide.title, 200)}`,
     color: LIBRARY_COLOUR,
     description: [
-      `In *${safeInline(guide.book, 100)}*. The whole guide reveals up to **${PART_NAMES[spoilers.reveals]}**; a section in bold has a part of its own.`,
+      `In *${safeInline(guide.book, 100)}*. The whole guide reveals ${spoilers.reveals === 'none' ? '' : 'up to '}**${PART_NAMES[spoilers.reveals]}**; a section in bold has a part of its own.`,
       '',
       hidden > 0 ? `${shown}\n…and ${plural(hidden, 'more section')}` : shown,
     ].join('\n'),
