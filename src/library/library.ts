@@ -6,6 +6,7 @@ import type { IngestResult } from '../guide/ingest/types.js';
 import { CorpusError, loadGuideFile } from '../guide/load.js';
 import type { Guide } from '../guide/types.js';
 import type { Logger } from '../log.js';
+import { chunkGuide } from '../guide/chunk.js';
 import { filesHash } from '../search/index-store.js';
 import { writeFileAtomic, moveFileAtomic } from './atomic-file.js';
 import { bookOfMeta, bookSlug, cleanBookName, UNNAMED_BOOK } from './books.js';
@@ -237,12 +238,13 @@ export class Library {
     return [...shared, ...own];
   }
 
-  private async openOwn(guildId: string, slug: string, files: string[], options: ChangeOptions = {}): Promise<OpenedOwn> {
+  private async openOwn(guildId: string, slug: string, files: string[], options: ChangeOptions = {}, reuseIndexFrom?: string): Promise<OpenedOwn> {
     const specHash = filesHash(files);
     const indexDir = this.layout.bookIndexDir(guildId, slug, specHash);
     const previous = this.cache.peek(`${guildId}/${slug}`)?.indexDir ?? newestSibling(this.layout.bookIndexRoot(guildId, slug), indexDir) ?? this.shared.get(slug)?.indexDir;
     const rssBefore = process.memoryUsage().rss;
-    const opened = await this.options.openEngine({ guideFiles: files, indexDir, ...(previous ? { seedCacheFrom: previous } : {}) }, options.onProgress);
+    const spec = { guideFiles: files, indexDir, ...(previous ? { seedCacheFrom: previous } : {}), ...(reuseIndexFrom && reuseIndexFrom !== indexDir ? { reuseIndexFrom } : {}) };
+    const opened = await this.options.openEngine(spec, options.onProgress);
     const costBytes = process.memoryUsage().rss - rssBefore;
     // Registered before the listeners run: something added meanwhile (a teacher note) reaches it through ownEngines().
     this.opening.set(opened.engine, guildId);
@@ -294,7 +296,12 @@ export class Library {
    * commits: staged files moved into place, library.json replaced, engines swapped, old indexes and
    * files deleted. Cancelled or failed before the commit, nothing of it is left.
    */
-  private async apply(guildId: string, next: LibraryState, change: { books: string[]; staged?: Map<string, string>; deleted?: string[] }, options: ChangeOptions = {}): Promise<void> {
+  private async apply(
+    guildId: string,
+    next: LibraryState,
+    change: { books: string[]; staged?: Map<string, string>; deleted?: string[]; reuseIndex?: ReadonlyMap<string, string> },
+    options: ChangeOptions = {},
+  ): Promise<void> {
     const staged = change.staged ?? new Map<string, string>();
     const built: (CachedEngine | { key: string; slug: string; empty: true })[] = [];
     const stagingDirs = [...staged.values()].map((file) => path.dirname(file));
@@ -315,7 +322,7 @@ export class Library {
           built.push({ key: `${guildId}/${slug}`, slug, empty: true });
           continue;
         }
-        built.push(await this.openOwn(guildId, slug, this.filesFor(guildId, next, slug, staged), options));
+        built.push(await this.openOwn(guildId, slug, this.filesFor(guildId, next, slug, staged), options, change.reuseIndex?.get(slug)));
         if (options.signal?.aborted) throw new ImportCancelledError();
       }
       if (options.signal?.aborted) throw new ImportCancelledError();
@@ -450,10 +457,21 @@ export class Library {
       const staged = await this.stage(guildId, guideId, markdown);
       const after: LibraryGuide = { ...before, title, book, sha256: sha256(markdown) };
       const next: LibraryState = { ...state, guides: state.guides.map((guide) => (guide.id === guideId ? after : guide)) };
-      await this.apply(guildId, next, { books: [bookSlug(before.book), bookSlug(book)], staged: new Map([[guideId, staged]]) }, options);
+      const reuseIndex = title === before.title && book === before.book ? await this.sameChunksIndex(guildId, state, bookSlug(book), stored, staged) : undefined;
+      await this.apply(guildId, next, { books: [bookSlug(before.book), bookSlug(book)], staged: new Map([[guideId, staged]]), ...(reuseIndex ? { reuseIndex } : {}) }, options);
       this.logger.info({ guildId, guide: guideId, title, book, spoilers: wanted ? meta.spoilers : undefined }, 'guide changed');
       return { before, after, changed: true };
     });
+  }
+
+  /**
+   * The book's current index, when the rewritten guide file chunks exactly as before (only its front
+   * matter's spoiler map changed, which the index does not hold): the new index is then a copy of it.
+   */
+  private async sameChunksIndex(guildId: string, state: LibraryState, slug: string, stored: Guide, staged: string): Promise<Map<string, string> | undefined> {
+    const ids = (guide: Guide) => chunkGuide(guide).map((chunk) => chunk.id);
+    if (ids(await loadGuideFile(staged)).join('\n') !== ids(stored).join('\n')) return undefined;
+    return new Map([[slug, this.layout.bookIndexDir(guildId, slug, filesHash(this.filesFor(guildId, state, slug)))]]);
   }
 
   /** Turns the host's shared guides on or off for a server; its own books are re-indexed on their next use. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TeacherRuntime } from '../../src/bot/teacher/runtime.js';
+import type { BuildEvent } from '../../src/engine.js';
 import { LibraryError } from '../../src/library/errors.js';
 import { Library } from '../../src/library/library.js';
 import { guideParser } from '../../src/library/parser.js';
@@ -39,12 +40,17 @@ describe('a guide’s spoiler parts', () => {
     ]);
   });
 
-  it('set for the whole guide and one section reach the engine’s passages without embedding anything', async () => {
-    const computed: number[] = [];
-    const onProgress = (event: { stage: string; computed?: number }) => void (event.stage === 'ready' && computed.push(event.computed ?? -1));
+  it('set for the whole guide and one section reach the engine’s passages without building the index again', async () => {
+    const ready: BuildEvent[] = [];
+    const onProgress = (event: BuildEvent) => void (event.stage === 'ready' && ready.push(event));
     await t.library.updateGuide(GUILD, guideId, { spoilers: { reveals: 'part-one' } }, { onProgress });
     await t.library.updateGuide(GUILD, guideId, { spoilers: { section: { typed: 'The Creature', part: 'part-two' } } }, { onProgress });
-    expect(computed).toEqual([0, 0]);
+    // The parts are not in the index: the book's index is copied under the new files' hash and loaded.
+    expect(ready.map((event) => event.stage === 'ready' && [event.rebuilt, event.computed])).toEqual([
+      [false, 0],
+      [false, 0],
+    ]);
+    expect(fs.readdirSync(t.library.layout.bookIndexRoot(GUILD, 'frankenstein'))).toHaveLength(1);
     expect(await partOf('Victor Frankenstein')).toBe('part-one');
     expect(await partOf('The Creature')).toBe('part-two');
     // A reader up to Part One no longer gets the Creature's section.
