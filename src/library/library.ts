@@ -430,9 +430,9 @@ export class Library {
 
   /**
    * Renames a guide, moves it to another book, changes how far into the book its sections go, or all
-   * of these: its Markdown is rewritten and the books involved re-indexed. A section's part is not in
-   * the index files (the engine reads it from the guide's front matter when it opens), so a spoiler
-   * change embeds nothing: every vector comes from the book's embedding cache. A change that changes
+   * of these: its Markdown is rewritten and the books involved re-indexed (vectors from the embedding
+   * cache). A section's part is not in the index files (the engine reads it from the guide's front
+   * matter when it opens), so a change of parts only copies the book's index. A change that changes
    * nothing writes nothing. A section that is not in the guide throws a LibraryError before anything is written.
    */
   updateGuide(guildId: string, guideId: string, update: GuideUpdate, options: ChangeOptions = {}): Promise<{ before: LibraryGuide; after: LibraryGuide; changed: boolean }> {
