@@ -2,10 +2,11 @@
  * `npm run --silent bench:library`: prints one JSON object with the per-server library figures for
  * the configured model: the time to add a 50-page guide end to end (parse, preview, index) as a PDF
  * (when this build reads PDFs) and as a Word document of the same text, the resident memory of one
- * loaded server library, and answer latency with 20 servers each holding 3 guides of their own. For
- * each format it also prints the longest stall of the main thread's event loop while the file is
- * parsed in this thread and in the bot's parser thread, and the main-thread time to keep and read back
- * its preview on disk.
+ * loaded server library, and answer latency with 20 servers each holding 3 guides of their own; and
+ * the time to set a 50-page guide's spoiler parts (`/guides book`) and, for comparison, to rename it
+ * (which builds its book's index again from the cached vectors). For each format it also prints the
+ * longest stall of the main thread's event loop while the file is parsed in this thread and in the
+ * bot's parser thread, and the main-thread time to keep and read back its preview on disk.
  * Everything is written to temporary folders; the shared library is the repository's corpus.
  */
 import { execFileSync } from 'node:child_process';
@@ -222,8 +223,29 @@ async function main() {
     const preview = guideParser.preview(parsed);
     const previewAt = performance.now();
     let computed = 0;
-    await library.addGuide(guildId, { parsed, fileName: file.name, addedBy: 'bench' }, { onProgress: (event) => event.stage === 'ready' && (computed = event.computed) });
+    const guide = await library.addGuide(guildId, { parsed, fileName: file.name, addedBy: 'bench' }, { onProgress: (event) => event.stage === 'ready' && (computed = event.computed) });
     const doneAt = performance.now();
+    // Spoiler parts for the whole guide and one section (/guides book): the index holds no parts, so it is copied, not built.
+    let spoilerComputed = 0;
+    let spoilerRebuilt = true;
+    const section = preview.sections.find((candidate) => candidate.path.length > 0)!.path.join(' › ');
+    await library.updateGuide(
+      guildId,
+      guide.id,
+      { spoilers: { reveals: 'part-one', section: { typed: section, part: 'part-two' } } },
+      {
+        onProgress: (event) => {
+          if (event.stage !== 'ready') return;
+          spoilerComputed = event.computed;
+          spoilerRebuilt = event.rebuilt;
+        },
+      },
+    );
+    const spoilersAt = performance.now();
+    // For comparison in the same run, a rename: the index is built again (from the cached vectors).
+    let renameComputed = 0;
+    await library.updateGuide(guildId, guide.id, { title: `${guide.title} (renamed)` }, { onProgress: (event) => event.stage === 'ready' && (renameComputed = event.computed) });
+    const renamedAt = performance.now();
     add[format] = {
       bytes: file.bytes.byteLength,
       ...(parsed.pageCount ? { pages: parsed.pageCount } : {}),
@@ -234,6 +256,8 @@ async function main() {
       preview_ms: Math.round(previewAt - parsedAt),
       index_ms: Math.round(doneAt - previewAt),
       total_ms: Math.round(doneAt - started),
+      spoiler_change: { embedded: spoilerComputed, rebuilt: spoilerRebuilt, ms: Math.round(spoilersAt - doneAt) },
+      rename: { embedded: renameComputed, ms: Math.round(renamedAt - spoilersAt) },
     };
     blocking[format] = await parseBlocking(file, threaded);
   }

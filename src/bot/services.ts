@@ -99,6 +99,7 @@ export function createServices(options: ServiceOptions): BotServices {
         retentionDays: options.config.RETENTION_DAYS ?? CONFIG_DEFAULTS.RETENTION_DAYS,
         ...(options.retentionIntervalMs ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
         ...(options.events ? { events: options.events } : {}),
+        ...(options.library ? { library: options.library } : {}),
       })
     : undefined;
   const guildLimiters = store && !options.questionLimiter ? new GuildRateLimiters(store, questionLimiter, options.logger) : undefined;

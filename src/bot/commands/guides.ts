@@ -14,6 +14,8 @@ import { IngestError } from '../../guide/ingest/types.js';
 import { bookSlug } from '../../library/books.js';
 import { ImportCancelledError, LibraryError } from '../../library/errors.js';
 import type { Library } from '../../library/library.js';
+import { sectionChoiceValue, type SectionPartChoice } from '../../library/spoiler-settings.js';
+import type { BookPart } from '../../guide/spoilers.js';
 import { MAX_BOOK_CHARS, MAX_GUIDE_FILE_BYTES, MAX_TITLE_CHARS, PROGRESS_EDIT_INTERVAL_MS } from '../../library/limits.js';
 import type { GuideParser } from '../../library/parser.js';
 import { safeInline } from '../../render/discord.js';
@@ -23,7 +25,7 @@ import { customId } from '../custom-id.js';
 import { InvalidOptionError } from '../errors.js';
 import { checkAttachmentSize, downloadAttachment } from '../library/download.js';
 import type { PendingImports, PendingPreview } from '../library/pending.js';
-import { libraryEmbed, previewEmbed, progressLine } from '../library/views.js';
+import { libraryEmbed, PART_NAMES, previewEmbed, progressLine, spoilerEmbed } from '../library/views.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX } from '../limits.js';
 import { defer, NO_MENTIONS, send, update } from '../respond.js';
 import type { BotServices } from '../services.js';
@@ -142,6 +144,48 @@ function resolveGuide(library: Library, guildId: string, typed: string) {
   return found;
 }
 
+const PART_CHOICES = [
+  { name: 'nothing of the plot', value: 'none' },
+  { name: 'Part One', value: 'part-one' },
+  { name: 'Part Two', value: 'part-two' },
+  { name: 'Part Three', value: 'part-three' },
+] as const satisfies readonly { name: string; value: BookPart }[];
+const SECTION_PART_CHOICES = [...PART_CHOICES, { name: "the guide's own part (clear the section's)", value: 'default' }] as const;
+
+const partOption = (interaction: ChatInputCommandInteraction, name: string): SectionPartChoice | undefined => {
+  const value = interaction.options.getString(name);
+  if (value === null) return undefined;
+  const known = SECTION_PART_CHOICES.find((choice) => choice.value === value);
+  if (!known || (name === 'reveals' && value === 'default')) throw new InvalidOptionError(name);
+  return known.value;
+};
+
+/** `/guides book`: a guide's book and how far into the book its sections go; with only `guide:`, shows them. */
+async function setBook(interaction: ChatInputCommandInteraction, library: Library, guildId: string, { services }: HandlerContext): Promise<void> {
+  const guide = resolveGuide(library, guildId, guideOption(interaction));
+  const book = interaction.options.getString('book') ?? undefined;
+  const reveals = partOption(interaction, 'reveals') as BookPart | undefined;
+  const section = interaction.options.getString('section') ?? undefined;
+  const part = partOption(interaction, 'part');
+  if (section !== undefined && part === undefined) throw new LibraryError(`Choose the \`part:\` of the book that section reveals as well. ${NOTHING_CHANGED}`);
+  if (part !== undefined && section === undefined) throw new LibraryError(`Choose the \`section:\` that part is for (or use \`reveals:\` for the whole guide). ${NOTHING_CHANGED}`);
+  const moving = book !== undefined && bookSlug(book) !== bookSlug(guide.book);
+  await defer(interaction, { ephemeral: true });
+  const lines: string[] = [];
+  if (book !== undefined && !moving)
+    lines.push(`**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*.${reveals === undefined && section === undefined ? ` ${NOTHING_CHANGED}` : ''}`);
+  if (moving || reveals !== undefined || section !== undefined) {
+    const spoilers = reveals !== undefined || section !== undefined ? { ...(reveals ? { reveals } : {}), ...(section !== undefined && part ? { section: { typed: section, part } } : {}) } : undefined;
+    const { after, changed } = await library.updateGuide(guildId, guide.id, { ...(moving ? { book } : {}), ...(spoilers ? { spoilers } : {}) });
+    if (moving) lines.push(`**${safeInline(after.title, 150)}** is now in *${safeInline(after.book, 80)}* (it was in *${safeInline(guide.book, 80)}*).`);
+    if (spoilers) lines.push(changed || moving ? 'Spoiler parts saved: answers, `/section` and `/quote` use them now.' : `The spoiler parts were already so. ${NOTHING_CHANGED}`);
+  }
+  const mode = services.store ? (await services.store.settings.get(guildId)).spoilerMode : undefined;
+  const notice = mode === 'off' ? 'Spoiler control is off in this server, so nothing is hidden yet: /config spoilers turns it on.' : undefined;
+  const current = await library.guideSpoilers(guildId, guide.id);
+  return send(interaction, { content: lines.join('\n'), embeds: [spoilerEmbed(current.guide, current, notice)] });
+}
+
 async function run(interaction: ChatInputCommandInteraction, context: HandlerContext): Promise<void> {
   const { services, log } = context;
   const access = await teacherAccess(interaction, services, 'manage the guides');
@@ -175,16 +219,8 @@ async function run(interaction: ChatInputCommandInteraction, context: HandlerCon
       const { after } = await library.updateGuide(guildId, guide.id, { title });
       return send(interaction, { content: `Renamed **${safeInline(guide.title, 150)}** to **${safeInline(after.title, 150)}**. Citations use the new title now.` });
     }
-    case 'book': {
-      const guide = resolveGuide(library, guildId, guideOption(interaction));
-      const book = interaction.options.getString('book');
-      if (!book) throw new InvalidOptionError('book');
-      if (bookSlug(book) === bookSlug(guide.book))
-        return send(interaction, { content: `**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*. ${NOTHING_CHANGED}` }, { ephemeral: true });
-      await defer(interaction, { ephemeral: true });
-      const { after } = await library.updateGuide(guildId, guide.id, { book });
-      return send(interaction, { content: `**${safeInline(after.title, 150)}** is now in *${safeInline(after.book, 80)}* (it was in *${safeInline(guide.book, 80)}*).` });
-    }
+    case 'book':
+      return setBook(interaction, library, guildId, context);
     case 'export': {
       const guide = resolveGuide(library, guildId, guideOption(interaction));
       const { markdown } = library.exportGuide(guildId, guide.id);
@@ -222,6 +258,21 @@ async function autocomplete(interaction: AutocompleteInteraction, { services }: 
   if (!library || !guildId) return interaction.respond([]);
   const focused = interaction.options.getFocused(true);
   const typed = String(focused.value).toLowerCase();
+  if (focused.name === 'section') {
+    const typedGuide = interaction.options.getString('guide') ?? '';
+    const guide =
+      library.guides(guildId).find((candidate) => candidate.id === typedGuide) ?? library.guides(guildId).find((candidate) => candidate.title.toLowerCase() === typedGuide.trim().toLowerCase());
+    if (!guide) return interaction.respond([]);
+    const { sections } = await library.guideSpoilers(guildId, guide.id);
+    const matching = sections.filter((section) => section.path.join(' › ').toLowerCase().includes(typed));
+    return interaction.respond(
+      matching.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((section) => {
+        // A long heading path keeps its end: the section's own heading and its part.
+        const name = `${section.path.join(' › ')} · ${PART_NAMES[section.part]}`;
+        return { name: name.length <= CHOICE_NAME_MAX ? name : `…${name.slice(-(CHOICE_NAME_MAX - 1))}`, value: sectionChoiceValue(section.path) };
+      }),
+    );
+  }
   if (focused.name === 'guide') {
     const guides = library.guides(guildId).filter((guide) => `${guide.title} ${guide.book}`.toLowerCase().includes(typed));
     return interaction.respond(guides.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((guide) => ({ name: `${guide.title} · ${guide.book}`.slice(0, CHOICE_NAME_MAX), value: guide.id })));
@@ -229,6 +280,9 @@ async function autocomplete(interaction: AutocompleteInteraction, { services }: 
   const books = library.books(guildId).filter((book) => book.book.toLowerCase().includes(typed));
   return interaction.respond(books.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((book) => ({ name: book.book.slice(0, CHOICE_NAME_MAX), value: book.book.slice(0, CHOICE_NAME_MAX) })));
 }
+
+/** The longest `section:` typed (a heading path). */
+const MAX_SECTION_CHARS = 100;
 
 const guideChoice = (option: SlashCommandStringOption) => option.setName('guide').setDescription("One of this server's guides").setRequired(true).setAutocomplete(true).setMaxLength(MAX_TITLE_CHARS);
 
@@ -258,9 +312,22 @@ export const guidesCommand: CommandModule = {
     .addSubcommand((sub) =>
       sub
         .setName('book')
-        .setDescription('Move a guide to another book')
+        .setDescription('A guide’s book and how far into the book its sections go (spoilers); only guide: shows them')
         .addStringOption(guideChoice)
-        .addStringOption((option) => option.setName('book').setDescription('The book (an existing one or a new name)').setRequired(true).setAutocomplete(true).setMaxLength(MAX_BOOK_CHARS)),
+        .addStringOption((option) => option.setName('book').setDescription('Move it to this book (an existing one or a new name)').setAutocomplete(true).setMaxLength(MAX_BOOK_CHARS))
+        .addStringOption((option) =>
+          option
+            .setName('reveals')
+            .setDescription('How far into the book the whole guide goes (sections without a part of their own)')
+            .addChoices(...PART_CHOICES),
+        )
+        .addStringOption((option) => option.setName('section').setDescription('A section of the guide to give a part of its own').setAutocomplete(true).setMaxLength(MAX_SECTION_CHARS))
+        .addStringOption((option) =>
+          option
+            .setName('part')
+            .setDescription('How far into the book that section goes')
+            .addChoices(...SECTION_PART_CHOICES),
+        ),
     )
     .addSubcommand((sub) => sub.setName('export').setDescription('A guide as Markdown, to fix offline and upload again').addStringOption(guideChoice))
     .addSubcommand((sub) =>
@@ -274,7 +341,7 @@ export const guidesCommand: CommandModule = {
     usage: '/guides add|list|remove|rename|book|export|shared',
     example: '/guides add file:chapter-notes.pdf book:Frankenstein',
     description:
-      "Teachers: add guides from a file (PDF, Word, web page, Markdown or text) after a preview, list, remove, rename or move them between books, export one as Markdown, and turn the host's shared guides on or off.",
+      "Teachers: add guides from a file (PDF, Word, web page, Markdown or text) after a preview, list, remove, rename or move them between books, set how far into the book a guide and each of its sections go (spoilers), export one as Markdown, and turn the host's shared guides on or off.",
   },
   execute: run,
   autocomplete,
