@@ -3,16 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
-import type { Chunk } from '../guide/types.js';
-import { decodeCorpusTerms, encodeCorpusTerms, type CorpusTerms } from './corpus-terms.js';
+import type { Chunk, Guide } from '../guide/types.js';
+import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
+import { decodeGuides, encodeGuides } from './guide-snapshot.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 /** Bump when loading, chunking or the text each chunk is embedded as changes what the same corpus produces. */
 export const CHUNKING_VERSION = 2;
 
-export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', terms: 'terms.bin', cache: 'embedding-cache.sqlite' } as const;
+export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', terms: 'terms.bin', guides: 'guides.bin', cache: 'embedding-cache.sqlite' } as const;
 
 export interface Manifest {
   formatVersion: number;
@@ -34,13 +35,15 @@ export interface Manifest {
 /** Everything retrieval needs, in memory. */
 export interface StoredIndex {
   manifest: Manifest;
+  /** The guides as parsed when the index was built (see guide-snapshot.ts). */
+  guides: Guide[];
   chunks: Chunk[];
   dense: VectorIndex;
   /** One vector per sentence, chunk by chunk, in order; `sentenceStart[i]` is chunk i's first. */
   sentenceVectors: Float32Array[];
   sentenceStart: number[];
   /** The chunks' and sections' search terms and the guides' word counts, as computed at build time. */
-  terms: CorpusTerms;
+  terms: StoredTerms;
 }
 
 export type IndexReadResult = { status: 'ok'; index: StoredIndex } | { status: 'missing' | 'stale' | 'corrupt'; reason: string };
@@ -84,6 +87,7 @@ export interface IndexContent {
   corpusHash: string;
   guideCount: number;
   sectionCount: number;
+  guides: Guide[];
   chunks: Chunk[];
   chunkVectors: Float32Array[];
   sentenceVectors: Float32Array[];
@@ -100,6 +104,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   const chunksJson = JSON.stringify(content.chunks);
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
   const termsBin = encodeCorpusTerms(content.terms);
+  const guidesBin = encodeGuides(content.guides);
   const densePath = path.join(indexDir, INDEX_FILES.dense);
   const temporaryDense = `${densePath}.${process.pid}.tmp`;
   dense.write(temporaryDense);
@@ -108,6 +113,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksJson);
   writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -126,10 +132,11 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
       [INDEX_FILES.dense]: sha256(denseBytes),
       [INDEX_FILES.sentences]: sha256(sentencesBin),
       [INDEX_FILES.terms]: sha256(termsBin),
+      [INDEX_FILES.guides]: sha256(guidesBin),
     },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
-  return { manifest, chunks: content.chunks, dense, sentenceVectors: content.sentenceVectors, sentenceStart: sentenceStarts(content.chunks), terms: content.terms };
+  return { manifest, guides: content.guides, chunks: content.chunks, dense, sentenceVectors: content.sentenceVectors, sentenceStart: sentenceStarts(content.chunks), terms: decodeStoredTerms(termsBin) };
 }
 
 function sentenceStarts(chunks: Chunk[]): number[] {
@@ -182,21 +189,29 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   const chunksBytes = bytes[INDEX_FILES.chunks];
   const sentenceBytes = bytes[INDEX_FILES.sentences];
   const termsBytes = bytes[INDEX_FILES.terms];
-  if (!chunksBytes || !sentenceBytes || !termsBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
+  const guidesBytes = bytes[INDEX_FILES.guides];
+  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
 
   const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
   if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
   const flat = new Float32Array(sentenceBytes.buffer.slice(sentenceBytes.byteOffset, sentenceBytes.byteOffset + sentenceBytes.byteLength));
   if (flat.length !== manifest.sentenceCount * manifest.dimension) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
 
-  let terms: CorpusTerms;
+  let terms: StoredTerms;
   try {
-    terms = decodeCorpusTerms(termsBytes);
+    terms = decodeStoredTerms(termsBytes);
   } catch (error) {
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} could not be read: ${(error as Error).message}` };
   }
   if (terms.chunks.length !== chunks.length || terms.chunks.some((chunk, i) => chunk.sentences.length !== chunks[i]!.sentences.length))
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} does not match ${INDEX_FILES.chunks}` };
+
+  let guides: Guide[];
+  try {
+    guides = decodeGuides(guidesBytes, manifest.guideCount);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.guides} could not be read: ${(error as Error).message}` };
+  }
 
   let dense: VectorIndex;
   try {
@@ -208,5 +223,5 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
 
   const sentenceVectors: Float32Array[] = [];
   for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
-  return { status: 'ok', index: { manifest, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms } };
+  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms } };
 }
