@@ -13,7 +13,15 @@ export const INDEX_FORMAT_VERSION = 3;
 /** Bump when loading, chunking or the text each chunk is embedded as changes what the same corpus produces. */
 export const CHUNKING_VERSION = 2;
 
-export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', terms: 'terms.bin', guides: 'guides.bin', cache: 'embedding-cache.sqlite' } as const;
+export const INDEX_FILES = {
+  manifest: 'manifest.json',
+  chunks: 'chunks.json',
+  dense: 'dense.hnsw',
+  sentences: 'sentences.f32',
+  terms: 'terms.bin',
+  guides: 'guides.bin',
+  cache: 'embedding-cache.sqlite',
+} as const;
 
 export interface Manifest {
   formatVersion: number;
@@ -136,7 +144,15 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
-  return { manifest, guides: content.guides, chunks: content.chunks, dense, sentenceVectors: content.sentenceVectors, sentenceStart: sentenceStarts(content.chunks), terms: decodeStoredTerms(termsBin) };
+  return {
+    manifest,
+    guides: content.guides,
+    chunks: content.chunks,
+    dense,
+    sentenceVectors: content.sentenceVectors,
+    sentenceStart: sentenceStarts(content.chunks),
+    terms: decodeStoredTerms(termsBin),
+  };
 }
 
 function sentenceStarts(chunks: Chunk[]): number[] {
