@@ -2,6 +2,7 @@ import type { Chunk, Guide } from '../guide/types.js';
 import { nameTerms } from './names.js';
 import { mentionedWorks } from './scope.js';
 import { terms, words } from './tokenize.js';
+import { viewAs } from './typed-view.js';
 
 /**
  * The corpus as search terms, computed when the index is built and stored with it, so that loading an index
@@ -121,7 +122,7 @@ export function decodeStoredTerms(bytes: Buffer): StoredTerms {
   };
   if (![header.terms, header.sentenceCounts, header.wordCounts, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
   const start = 4 + headerLength + ((4 - ((4 + headerLength) % 4)) % 4);
-  const numbers = new Int32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength));
+  const numbers = viewAs(Int32Array, bytes.subarray(start));
   const vocabularySize = header.terms.length;
   let at = 0;
   const next = (): Int32Array => {

@@ -6,6 +6,7 @@ import { normaliseText } from '../guide/normalise.js';
 import type { Chunk, Guide } from '../guide/types.js';
 import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
 import { decodeGuides, encodeGuides } from './guide-snapshot.js';
+import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
@@ -210,7 +211,8 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
 
   const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
   if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
-  const flat = new Float32Array(sentenceBytes.buffer.slice(sentenceBytes.byteOffset, sentenceBytes.byteOffset + sentenceBytes.byteLength));
+  if (sentenceBytes.byteLength !== manifest.sentenceCount * manifest.dimension * Float32Array.BYTES_PER_ELEMENT) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
+  const flat = viewAs(Float32Array, sentenceBytes);
   if (flat.length !== manifest.sentenceCount * manifest.dimension) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
 
   let terms: StoredTerms;
