@@ -7,7 +7,7 @@
  * ack = dispatch → the defer callback arriving at the fake; answer = dispatch → the final edit.
  * Memory is each process's resident set as its own /metrics reports it (process_resident_memory_bytes),
  * idle after start-up and the highest seen while the load runs.
- * Options: --n N (default 1000), --shards S (default 2), --rest-proxy (send REST through the shared
+ * Options: --n N (default 1000), --shards S (default 2), --workers N (ENGINE_WORKERS of each shard process; default: the bot's default), --rest-proxy (send REST through the shared
  * proxy, `dist/rest-proxy-main.js` started as a process of its own), --questions FILE (JSON lines with a "question" field; default: the evaluation files).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -104,8 +104,8 @@ const done = (fake: FakeDiscord, ids: string[]) => [...outcomes(fake, ids).value
 
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load:sharded [-- --n N] [--shards S] [--rest-proxy] [--questions FILE]',
-    options: { n: { type: 'string' }, shards: { type: 'string' }, 'rest-proxy': { type: 'boolean' }, questions: { type: 'string' } },
+    usage: 'npm run --silent load:sharded [-- --n N] [--shards S] [--workers N] [--rest-proxy] [--questions FILE]',
+    options: { n: { type: 'string' }, shards: { type: 'string' }, workers: { type: 'string' }, 'rest-proxy': { type: 'boolean' }, questions: { type: 'string' } },
   });
   const n = Number(options.n ?? 1000);
   const shards = Number(options.shards ?? 2);
@@ -134,6 +134,7 @@ async function main() {
     HEALTH_PORT: '0',
     SHARD_COUNT: String(shards),
     ...(proxy ? { REST_PROXY_URL: proxy.url } : {}),
+    ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
   };
   const runs: ShardProcess[] = [];
   try {

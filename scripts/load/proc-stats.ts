@@ -14,6 +14,8 @@ export interface ProcSample {
   /** The kernel's high-water mark of resident memory since the process started (VmHWM). */
   peakRssMb: number;
   threads: number;
+  /** CPU time of each thread by its id (the main thread, engine workers, libuv, V8 and ONNX Runtime threads; Node names them all "node"), ms. */
+  cpuMsByThread: Record<string, number>;
 }
 
 let ticksPerSecond: number | undefined;
@@ -30,6 +32,11 @@ function cpuTicks(statLine: string): number {
 
 const statusKb = (status: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
 
+/** Resident memory now, MB (cheap enough to sample often). */
+export function residentMb(pid: number): number {
+  return Math.round(statusKb(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS') / 1024);
+}
+
 export function sampleProcess(pid: number): ProcSample {
   const ms = (ticks: number) => Math.round((ticks / clockTicks()) * 1000);
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -39,5 +46,28 @@ export function sampleProcess(pid: number): ProcSample {
     rssMb: Math.round(statusKb(status, 'VmRSS') / 1024),
     peakRssMb: Math.round(statusKb(status, 'VmHWM') / 1024),
     threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? NaN),
+    cpuMsByThread: cpuByThread(pid, ms),
   };
+}
+
+function cpuByThread(pid: number, ms: (ticks: number) => number): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended while the folder was read
+    }
+    totals[tid] = ms(cpuTicks(stat));
+  }
+  return totals;
+}
+
+/** The CPU time each thread used between two samples, ms, busiest first (threads that used none left out). */
+export function threadCpuBetween(before: ProcSample, after: ProcSample): number[] {
+  return Object.entries(after.cpuMsByThread)
+    .map(([tid, ms]) => ms - (before.cpuMsByThread[tid] ?? 0))
+    .filter((ms) => ms > 0)
+    .sort((a, b) => b - a);
 }

@@ -10,9 +10,9 @@ import { viewAs } from './typed-view.js';
  */
 export interface CorpusTerms {
   /** Per chunk, in index order: the terms of its text, of its heading path, and of each of its sentences. */
-  chunks: { text: string[]; heading: string[]; sentences: string[][] }[];
+  chunks: { text: readonly string[]; heading: readonly string[]; sentences: (readonly string[])[] }[];
   /** Per section that has paragraphs, in guide and reading order: the terms of its paragraphs and of its heading path. */
-  sections: { text: string[]; heading: string[] }[];
+  sections: { text: readonly string[]; heading: readonly string[] }[];
   /** Every word of the guides' headings and paragraphs (unstemmed) and how often it is used, in order of first use. */
   wordCounts: [string, number][];
   /** The well-known other works the guides mention themselves (see scope.ts). */
@@ -65,7 +65,7 @@ export function computeCorpusTerms(guides: Guide[], chunks: Chunk[]): CorpusTerm
 export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
   const vocabulary = new Map<string, number>();
   const numbers: number[] = [];
-  const push = (list: string[]) => {
+  const push = (list: readonly string[]) => {
     numbers.push(list.length);
     for (const term of list) {
       let id = vocabulary.get(term);

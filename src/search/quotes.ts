@@ -118,14 +118,14 @@ function answerTypeBonus(kind: AnswerKind, question: string, sentence: string, s
 }
 
 /** What a "who is…" or "what is…" question asks about ("Miss Lucy", "a possible"), as search terms. */
-function definitionTarget(question: string): string[] | undefined {
+function definitionTarget(question: string): readonly string[] | undefined {
   const match = /\b(?:who|what)\s*(?:is|are|was|were|'s|s)\s+(?:a|an|the)?\s*([^?.!]+)/i.exec(question);
   const target = match ? terms(match[1]!) : [];
   return target.length > 0 && target.length <= 3 ? target : undefined;
 }
 
 /** A sentence that says what the target is: it opens with it ("Miss Lucy, one of the guardians, …") or states it ("a possible is …"). */
-function definesTarget(sentence: string, target: string[]): boolean {
+function definesTarget(sentence: string, target: readonly string[]): boolean {
   const tokens = words(sentence);
   const stems = tokens.map((word) => (STOPWORDS.has(word) ? '' : stem(word)));
   const first = stems.findIndex((term) => target.includes(term));

@@ -1,4 +1,5 @@
 import { normaliseText } from '../guide/normalise.js';
+import { memoiseText } from './memo.js';
 import { stem } from './stem.js';
 
 /**
@@ -16,7 +17,7 @@ export const STOPWORDS = new Set(
  * possessives removed, accents on Latin letters dropped: "naïve" is "naive"). The one tokenizer: search
  * terms and the store's question keys are both made from it.
  */
-export function words(text: string): string[] {
+function tokenise(text: string): readonly string[] {
   return (
     normaliseText(text)
       .toLowerCase()
@@ -29,9 +30,22 @@ export function words(text: string): string[] {
   );
 }
 
+/*
+ * A question's candidate sentences are tokenised again for every question (and a question's own words
+ * once per candidate), so both functions remember recent inputs of sentence length. Enough entries for
+ * the sentences a few hundred questions touch; a few megabytes at most.
+ */
+const MEMO_ENTRIES = 5000;
+const MEMO_MAX_LENGTH = 500;
+
+export const words: (text: string) => readonly string[] = memoiseText(tokenise, MEMO_ENTRIES, MEMO_MAX_LENGTH);
+
 /** Search terms: words without stopwords, stemmed. */
-export function terms(text: string): string[] {
-  return words(text)
-    .filter((word) => !STOPWORDS.has(word))
-    .map(stem);
-}
+export const terms: (text: string) => readonly string[] = memoiseText(
+  (text) =>
+    words(text)
+      .filter((word) => !STOPWORDS.has(word))
+      .map(stem),
+  MEMO_ENTRIES,
+  MEMO_MAX_LENGTH,
+);
