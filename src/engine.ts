@@ -213,7 +213,7 @@ export class Engine {
       this.sectionList.filter((entry) => entry.paragraphs.length > 0).map((entry, i) => ({ id: entry.key, ...stored.sections[i]!, context: [] })),
       { headingWeight: this.tuning.headingWeight, contextWeight: 0 },
     );
-    this.spelling = SpellingCorrector.fromCounts(index.terms.wordCounts);
+    this.spelling = SpellingCorrector.fromCounts(index.terms.wordCounts, index.spellingKeys);
     const { books, authors } = booksAndAuthors(guides);
     this.scope = ScopeGuard.fromMentioned(index.terms.mentionedWorks, authors);
     this.bookTitle = books[0];

@@ -79,4 +79,3 @@ export function onnxModel(table: Float32Array, rows: number, quantized: boolean)
   });
   return onnx.ModelProto.encode(model).finish();
 }
-

@@ -6,6 +6,7 @@ import { normaliseText } from '../guide/normalise.js';
 import type { Chunk, Guide } from '../guide/types.js';
 import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
 import { decodeGuides, encodeGuides } from './guide-snapshot.js';
+import { SPELLING_KEYS_RULES, SpellingCorrector } from './spelling.js';
 import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
@@ -21,6 +22,7 @@ export const INDEX_FILES = {
   sentences: 'sentences.f32',
   terms: 'terms.bin',
   guides: 'guides.bin',
+  spelling: 'spelling.f64',
   cache: 'embedding-cache.sqlite',
 } as const;
 
@@ -35,6 +37,8 @@ export interface Manifest {
   sentenceCount: number;
   /** The HNSW graph's parameters, chosen from the chunk count when it was built. */
   hnsw: HnswParameters;
+  /** The rules the stored spelling keys were made by (see spelling.ts). */
+  spellingRules: string;
   builtAt: string;
   buildMs: number;
   /** sha256 of each data file, checked on load. */
@@ -53,6 +57,8 @@ export interface StoredIndex {
   sentenceStart: number[];
   /** The chunks' and sections' search terms and the guides' word counts, as computed at build time. */
   terms: StoredTerms;
+  /** The keys of the spelling corrector's delete index over the guides' words (see delete-index.ts). */
+  spellingKeys: Float64Array;
 }
 
 export type IndexReadResult = { status: 'ok'; index: StoredIndex } | { status: 'missing' | 'stale' | 'corrupt'; reason: string };
@@ -114,6 +120,8 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
   const termsBin = encodeCorpusTerms(content.terms);
   const guidesBin = encodeGuides(content.guides);
+  const spellingKeys = SpellingCorrector.keysFor(content.terms.wordCounts);
+  const spellingBin = Buffer.from(spellingKeys.buffer, spellingKeys.byteOffset, spellingKeys.byteLength);
   const densePath = path.join(indexDir, INDEX_FILES.dense);
   const temporaryDense = `${densePath}.${process.pid}.tmp`;
   dense.write(temporaryDense);
@@ -123,6 +131,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.spelling), spellingBin);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -134,6 +143,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     chunkCount: content.chunks.length,
     sentenceCount: content.sentenceVectors.length,
     hnsw: dense.parameters,
+    spellingRules: SPELLING_KEYS_RULES,
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
     files: {
@@ -142,6 +152,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
       [INDEX_FILES.sentences]: sha256(sentencesBin),
       [INDEX_FILES.terms]: sha256(termsBin),
       [INDEX_FILES.guides]: sha256(guidesBin),
+      [INDEX_FILES.spelling]: sha256(spellingBin),
     },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
@@ -153,6 +164,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     sentenceVectors: content.sentenceVectors,
     sentenceStart: sentenceStarts(content.chunks),
     terms: decodeStoredTerms(termsBin),
+    spellingKeys,
   };
 }
 
@@ -192,6 +204,7 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return { status: 'stale', reason: `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}` };
   if (manifest.modelId !== expected.modelId) return { status: 'stale', reason: `index built with ${manifest.modelId}, the model now is ${expected.modelId}` };
   if (manifest.corpusHash !== expected.corpusHash) return { status: 'stale', reason: 'the corpus changed since the index was built' };
+  if (manifest.spellingRules !== SPELLING_KEYS_RULES) return { status: 'stale', reason: 'the spelling index is made by other rules now' };
 
   const hnsw = manifest.hnsw as Partial<HnswParameters> | undefined;
   if (typeof hnsw?.m !== 'number' || typeof hnsw.efConstruction !== 'number' || typeof hnsw.efSearch !== 'number')
@@ -207,7 +220,8 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   const sentenceBytes = bytes[INDEX_FILES.sentences];
   const termsBytes = bytes[INDEX_FILES.terms];
   const guidesBytes = bytes[INDEX_FILES.guides];
-  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
+  const spellingBytes = bytes[INDEX_FILES.spelling];
+  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !spellingBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
 
   const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
   if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
@@ -231,6 +245,14 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
     return { status: 'corrupt', reason: `${INDEX_FILES.guides} could not be read: ${(error as Error).message}` };
   }
 
+  let spellingKeys: Float64Array;
+  try {
+    spellingKeys = viewAs(Float64Array, spellingBytes);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.spelling} could not be read: ${(error as Error).message}` };
+  }
+  for (let i = 1; i < spellingKeys.length; i++) if (spellingKeys[i - 1]! > spellingKeys[i]!) return { status: 'corrupt', reason: `${INDEX_FILES.spelling} is not sorted` };
+
   let dense: VectorIndex;
   try {
     dense = VectorIndex.read(path.join(indexDir, INDEX_FILES.dense), manifest.dimension, manifest.hnsw);
@@ -241,5 +263,5 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
 
   const sentenceVectors: Float32Array[] = [];
   for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
-  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms } };
+  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms, spellingKeys } };
 }

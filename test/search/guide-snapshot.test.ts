@@ -67,7 +67,7 @@ describe('the parsed guides stored with the index', () => {
     expect(reopened.engine.guides).toEqual(engine.guides);
   });
 
-  it('rebuild an index of the format before them, and a damaged snapshot, cleanly', async () => {
+  it('rebuild an index of the format before them, one with other spelling rules, and a damaged snapshot, cleanly', async () => {
     await open();
     const manifestPath = path.join(config.INDEX_DIR, INDEX_FILES.manifest);
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { formatVersion: number; files: Record<string, string> };
@@ -78,6 +78,12 @@ describe('the parsed guides stored with the index', () => {
     expect(older.ready.rebuilt).toBe(true);
     expect(older.ready.reason).toMatch(/index format 2/);
     expect(fs.existsSync(path.join(config.INDEX_DIR, INDEX_FILES.guides))).toBe(true);
+
+    const current = fs.readFileSync(manifestPath, 'utf8');
+    fs.writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(current), spellingRules: 'made some other way' }));
+    const otherRules = await open();
+    expect(otherRules.ready.rebuilt).toBe(true);
+    expect(otherRules.ready.reason).toMatch(/spelling index/);
 
     fs.writeFileSync(path.join(config.INDEX_DIR, INDEX_FILES.guides), encodeGuides([]));
     await expect(open('never')).rejects.toThrow(/guides\.bin does not match its recorded hash/);
