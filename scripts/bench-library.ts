@@ -2,13 +2,18 @@
  * `npm run --silent bench:library`: prints one JSON object with the per-server library figures for
  * the configured model: the time to add a 50-page guide end to end (parse, preview, index) as a PDF
  * (when this build reads PDFs) and as a Word document of the same text, the resident memory of one
- * loaded server library, and answer latency with 20 servers each holding 3 guides of their own.
+ * loaded server library, and answer latency with 20 servers each holding 3 guides of their own; and
+ * the time to set a 50-page guide's spoiler parts (`/guides book`) and, for comparison, to rename it
+ * (which builds its book's index again from the cached vectors). For each format it also prints the
+ * longest stall of the main thread's event loop while the file is parsed in this thread and in the
+ * bot's parser thread, and the main-thread time to keep and read back its preview on disk.
  * Everything is written to temporary folders; the shared library is the repository's corpus.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadEmbedder } from '../src/embed/embedder.js';
@@ -19,6 +24,8 @@ import { splitSentences } from '../src/guide/sentences.js';
 import { localBookEngineFactory } from '../src/library/engine-factory.js';
 import { Library } from '../src/library/library.js';
 import { guideParser } from '../src/library/parser.js';
+import { WorkerGuideParser } from '../src/library/worker-parser.js';
+import { PendingImports } from '../src/bot/library/pending.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
 
 const PAGES = 50;
@@ -137,6 +144,43 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/**
+ * Runs `work`, measuring its time, the longest the event loop of this thread was held up meanwhile, and
+ * the share of that time this thread was busy rather than waiting (its event-loop utilisation).
+ */
+async function withStalls<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; stallMs: number; busy: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const utilisation = performance.eventLoopUtilization();
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  const busy = performance.eventLoopUtilization(utilisation).utilization;
+  histogram.disable();
+  return { value, ms, stallMs: Math.round(histogram.max / 1e6), busy: Math.round(busy * 100) / 100 };
+}
+
+/** Main-thread blocking of a parse here and in the parser thread, and of keeping its preview on disk (written, then read back as after a restart). */
+async function parseBlocking(file: { name: string; bytes: Uint8Array }, threaded: WorkerGuideParser) {
+  // Both warm: this thread has read the file once already (above), the parser thread reads it once first.
+  const here = await withStalls(() => guideParser.ingest({ fileName: file.name, bytes: new Uint8Array(file.bytes) }));
+  await threaded.ingest({ fileName: file.name, bytes: new Uint8Array(file.bytes) });
+  const there = await withStalls(() => threaded.ingest({ fileName: file.name, bytes: new Uint8Array(file.bytes) }));
+  const dir = tempDir('pending');
+  const pending = new PendingImports({ dir, parser: threaded });
+  const token = '900000000000000001';
+  const writeStarted = performance.now();
+  pending.put(token, { guildId: '300000000000000000', userId: '300000000000000001', fileName: file.name, guideTitle: there.value.guide.title, parsed: there.value, createdAt: Date.now() });
+  const writeMs = performance.now() - writeStarted;
+  const readBack = await withStalls(() => pending.take(token));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    in_process: { parse_ms: Math.round(here.ms), longest_stall_ms: here.stallMs, busy: here.busy },
+    parser_thread: { parse_ms: Math.round(there.ms), longest_stall_ms: there.stallMs, busy: there.busy },
+    preview_on_disk: { write_ms: Math.round(writeMs), read_back_ms: Math.round(readBack.ms), read_back_longest_stall_ms: readBack.stallMs },
+  };
+}
+
 async function main() {
   parseCommandLine(process.argv.slice(2), { usage: 'npm run --silent bench:library', options: {} });
   const { config, logger } = startCli({ LOG_LEVEL: 'warn', MODEL_ID: process.env.MODEL_ID ?? 'offline' });
@@ -160,6 +204,8 @@ async function main() {
   const add: Record<string, unknown> = {};
   const files = { pdf: { name: 'fifty-pages.pdf', bytes: await pdfOf(pages) }, docx: { name: 'fifty-pages.docx', bytes: await docxOf(pages) } };
   let guild = 0;
+  const threaded = new WorkerGuideParser();
+  const blocking: Record<string, unknown> = {};
   for (const [format, file] of Object.entries(files)) {
     const guildId = String(300000000000000000n + BigInt(guild++));
     const started = performance.now();
@@ -177,8 +223,29 @@ async function main() {
     const preview = guideParser.preview(parsed);
     const previewAt = performance.now();
     let computed = 0;
-    await library.addGuide(guildId, { parsed, fileName: file.name, addedBy: 'bench' }, { onProgress: (event) => event.stage === 'ready' && (computed = event.computed) });
+    const guide = await library.addGuide(guildId, { parsed, fileName: file.name, addedBy: 'bench' }, { onProgress: (event) => event.stage === 'ready' && (computed = event.computed) });
     const doneAt = performance.now();
+    // Spoiler parts for the whole guide and one section (/guides book): the index holds no parts, so it is copied, not built.
+    let spoilerComputed = 0;
+    let spoilerRebuilt = true;
+    const section = preview.sections.find((candidate) => candidate.path.length > 0)!.path.join(' › ');
+    await library.updateGuide(
+      guildId,
+      guide.id,
+      { spoilers: { reveals: 'part-one', section: { typed: section, part: 'part-two' } } },
+      {
+        onProgress: (event) => {
+          if (event.stage !== 'ready') return;
+          spoilerComputed = event.computed;
+          spoilerRebuilt = event.rebuilt;
+        },
+      },
+    );
+    const spoilersAt = performance.now();
+    // For comparison in the same run, a rename: the index is built again (from the cached vectors).
+    let renameComputed = 0;
+    await library.updateGuide(guildId, guide.id, { title: `${guide.title} (renamed)` }, { onProgress: (event) => event.stage === 'ready' && (renameComputed = event.computed) });
+    const renamedAt = performance.now();
     add[format] = {
       bytes: file.bytes.byteLength,
       ...(parsed.pageCount ? { pages: parsed.pageCount } : {}),
@@ -189,8 +256,12 @@ async function main() {
       preview_ms: Math.round(previewAt - parsedAt),
       index_ms: Math.round(doneAt - previewAt),
       total_ms: Math.round(doneAt - started),
+      spoiler_change: { embedded: spoilerComputed, rebuilt: spoilerRebuilt, ms: Math.round(spoilersAt - doneAt) },
+      rename: { embedded: renameComputed, ms: Math.round(renamedAt - spoilersAt) },
     };
+    blocking[format] = await parseBlocking(file, threaded);
   }
+  await threaded.close();
 
   // 2. Twenty servers with three guides each (their own book, plus the shared guides), then memory and latency.
   const next = random(7);
@@ -217,6 +288,7 @@ async function main() {
   const result = {
     model: embedder.modelId,
     add_50_pages: add,
+    main_thread_while_parsing: blocking,
     servers: { count: SERVERS, guides_each: GUIDES_PER_SERVER, add_ms_per_guide: Math.round(addMs / (SERVERS * GUIDES_PER_SERVER)) },
     ...measured,
   };

@@ -9,7 +9,8 @@
  * Options: --n N (default 200), --workers N (ENGINE_WORKERS; default: the bot's default, one per core but one),
  * --model ID (default offline), --runner dist|tsx (default dist), --index-dir DIR (default: a
  * temporary folder), --questions FILE (JSON lines with a "question" field), --timeout-s S (default 120),
- * --cpu-prof DIR (the bot writes a V8 CPU profile of each of its threads there when it stops).
+ * --cpu-prof DIR (the bot writes a V8 CPU profile of each of its threads there when it stops),
+ * --node-arg ARG (repeatable: a flag for the bot's node, e.g. --node-arg=--single-threaded).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -90,7 +91,7 @@ function buildIfStale(): Promise<void> {
 
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S] [--cpu-prof DIR]',
+    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S] [--cpu-prof DIR] [--node-arg ARG]…',
     options: {
       n: { type: 'string' },
       workers: { type: 'string' },
@@ -100,6 +101,7 @@ async function main() {
       questions: { type: 'string' },
       'timeout-s': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
     },
   });
   const n = Number(options.n ?? 200);
@@ -127,7 +129,7 @@ async function main() {
       LOG_LEVEL: 'info',
       ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
     },
-    options['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options['cpu-prof'])}`] : [],
+    [...(options['node-arg'] ?? []), ...(options['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options['cpu-prof'])}`] : [])],
   );
   try {
     await bot.ready;
@@ -163,6 +165,7 @@ async function main() {
       model,
       runner,
       workers: options.workers === undefined ? 'default' : Number(options.workers),
+      node_args: options['node-arg'] ?? [],
       cores: os.availableParallelism(),
       bot_ready_ms: readyMs,
       burst_ms: burstMs,

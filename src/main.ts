@@ -12,7 +12,7 @@ import type { BuildEvent } from './engine.js';
 import { CorpusError } from './guide/load.js';
 import type { BookEngine, OpenBookEngine } from './library/engine-factory.js';
 import { startLibrary, type LibraryRuntime } from './library/runtime.js';
-import { guideParser } from './library/parser.js';
+import { WorkerGuideParser } from './library/worker-parser.js';
 import { chooseLogFormat, createLogger, type LogFormat, type Logger } from './log.js';
 import { healthChecks } from './ops/health-checks.js';
 import { startHealthServer, type HealthServer } from './ops/health-server.js';
@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   let library: LibraryRuntime | undefined;
   let pool: EnginePool | undefined;
   let health: HealthServer | undefined;
+  // Uploaded guides are read in a parser thread (started at the first upload): a large PDF must not hold up acknowledgements.
+  const parser = new WorkerGuideParser({ logger });
 
   const shutdown = installShutdown({
     logger,
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       await bot?.services.teacher?.events?.close();
       // The answers in flight are delivered by now: the workers can stop.
       await pool?.close();
+      await parser.close();
       await health?.close();
     },
   });
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
       logger,
       store,
       library: library.library,
-      parser: guideParser,
+      parser,
       metrics,
       onTokenRevoked: () => {
         process.stderr.write(`${TOKEN_REJECTED_MESSAGE}\n`);

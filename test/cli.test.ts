@@ -144,6 +144,7 @@ describe('command-line options', () => {
     ['bench.ts', ['--quik'], /^Unknown option --quik\. Usage: npm run --silent bench/],
     ['register.ts', ['--dryrun'], /^Unknown option --dryrun\. Usage: npm run register/],
     ['load.ts', ['--n'], /^Option --n needs a value\. Usage: npm run --silent load/],
+    ['bench-change-feed.ts', ['--chagnes=3'], /^Unknown option --chagnes\. Usage: npm run --silent bench:change-feed/],
   ])('%s %j is refused with one usage line and exit code 2', async (script, args, message) => {
     const result = await run(script, args);
     expect(result.code).toBe(2);
@@ -157,5 +158,17 @@ describe('command-line options', () => {
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as AnswerJson).passages).toHaveLength(2);
     expect((await run('register.ts', ['--dry-run'])).code).toBe(0);
+  });
+
+  it('bench:change-feed prints how long changes took to reach another handle (SQLite here)', async () => {
+    const result = await run('bench-change-feed.ts', ['--changes', '3'], undefined, { DATABASE_URL: '' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      backend: 'sqlite',
+      changes: 3,
+      notified: false,
+      pollMs: 500,
+      deliveryMs: { p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) },
+    });
   });
 });

@@ -16,6 +16,8 @@ export interface AskContext {
   /** Whether the answer is shown only to the asker. */
   ephemeral: boolean;
   services: BotServices;
+  /** The book of the server's library the question was answered from (set once the book is chosen). */
+  book?: string;
   /** The `/ask` itself (who asked, with which permissions and roles). */
   interaction?: ChatInputCommandInteraction;
   /** The asker's name as shown in the server (for the question log). */

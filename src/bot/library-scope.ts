@@ -5,6 +5,7 @@ import { SectionLookup } from '../section-lookup.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX } from './limits.js';
 import type { BotServices } from './services.js';
 import { StudyQuestionLookup } from './study-questions.js';
+import type { Answer } from '../search/answer.js';
 
 /**
  * Student commands run against one book of the server's library. `scoped` gives a handler the
@@ -52,14 +53,40 @@ export function bookOptionOf(interaction: ChatInputCommandInteraction): string |
   return interaction.options.getString(BOOK_OPTION);
 }
 
-/** The services of whichever loaded book holds a section or study question with this short id (for buttons and forms). */
-export function scopedById(interaction: Interaction, services: BotServices, has: (scope: BotServices) => boolean): BotServices | undefined {
+/**
+ * The services of whichever book of the server holds a section or study question with this short id
+ * (for buttons and forms): the loaded books first, then the server's own books not in memory (a
+ * button from before a restart, or from a book unloaded since).
+ */
+export async function scopedById(interaction: Interaction, services: BotServices, has: (scope: BotServices) => boolean): Promise<BotServices | undefined> {
   if (has(services)) return services;
-  for (const engine of services.library?.loadedEngines(interaction.guildId) ?? []) {
+  const library = services.library;
+  if (!library) return undefined;
+  const tried = new Set<BookEngine>();
+  for (const engine of library.loadedEngines(interaction.guildId)) {
+    tried.add(engine);
     const scope = withEngine(services, engine);
     if (has(scope)) return scope;
   }
+  for (const book of library.books(interaction.guildId).filter((info) => info.own > 0)) {
+    const resolved = await library.engineFor(interaction.guildId, { book: book.book });
+    if (!resolved || tried.has(resolved.engine)) continue;
+    const scope = withEngine(services, resolved.engine);
+    if (has(scope)) return scope;
+  }
   return undefined;
+}
+
+/** The services of a named book of a server, or the services as they are when the server no longer has it. */
+export async function scopedByBook(guildId: string, services: BotServices, book: string | undefined): Promise<BotServices> {
+  if (!services.library || book === undefined) return services;
+  try {
+    const resolved = await services.library.engineFor(guildId, { book });
+    return resolved ? withEngine(services, resolved.engine) : services;
+  } catch (error) {
+    if (error instanceof LibraryError) return services;
+    throw error;
+  }
 }
 
 /** Autocomplete of the `book` option: the server's books matching what was typed. */
@@ -77,4 +104,14 @@ export async function autocompleteBook(interaction: AutocompleteInteraction, ser
 /** A line under an answer naming its book, only where the server has several. */
 export function bookNotice(scope: BookScope): string[] {
   return scope.bookCount > 1 && scope.book ? [`From the guides for ${scope.book}.`] : [];
+}
+
+/** The server's own book an answer's passages come from (for an answer stored without its book), else undefined. */
+export function bookOfAnswer(services: BotServices, guildId: string, answer: Pick<Answer, 'passages'>): string | undefined {
+  const guides = services.library?.guides(guildId) ?? [];
+  for (const passage of answer.passages) {
+    const guide = guides.find((candidate) => `${candidate.id}.md` === passage.source);
+    if (guide) return guide.book;
+  }
+  return undefined;
 }

@@ -62,7 +62,7 @@ export interface BotServices {
   library?: Library;
   /** Reads uploaded guide files (with a library). */
   parser?: GuideParser;
-  /** Uploads previewed and waiting for Add or Cancel, and those being indexed (with a library). */
+  /** Uploads previewed and waiting for Add or Cancel (on disk, in the library folder), and those being indexed (with a library and a parser). */
   imports?: PendingImports;
 }
 
@@ -99,6 +99,7 @@ export function createServices(options: ServiceOptions): BotServices {
         retentionDays: options.config.RETENTION_DAYS ?? CONFIG_DEFAULTS.RETENTION_DAYS,
         ...(options.retentionIntervalMs ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
         ...(options.events ? { events: options.events } : {}),
+        ...(options.library ? { library: options.library } : {}),
       })
     : undefined;
   const guildLimiters = store && !options.questionLimiter ? new GuildRateLimiters(store, questionLimiter, options.logger) : undefined;
@@ -117,7 +118,8 @@ export function createServices(options: ServiceOptions): BotServices {
     engineTimeoutMs: options.engineTimeoutMs ?? ENGINE_TIMEOUT_MS,
     ...(store ? { store } : {}),
     ...(teacher ? { teacher } : {}),
-    ...(options.library ? { library: options.library, imports: new PendingImports() } : {}),
+    ...(options.library ? { library: options.library } : {}),
     ...(options.parser ? { parser: options.parser } : {}),
+    ...(options.library && options.parser ? { imports: new PendingImports({ dir: options.library.layout.pendingDir(), parser: options.parser, logger: options.logger }) } : {}),
   };
 }

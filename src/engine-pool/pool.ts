@@ -6,13 +6,11 @@
  * replacement for a worker that stopped gets them again. A worker can host several engines, one per
  * spec, each opened when first asked for.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BuildEvent, TeacherNote } from '../engine.js';
 import type { Logger, LogFormat } from '../log.js';
 import { InvalidQuestionError, type InvalidQuestionReason } from '../question.js';
+import { startWorker } from '../worker-entry.js';
 import { PooledEngine } from './pooled-engine.js';
 import { specKey, type Catalogue, type EngineSpec, type FromWorker, type SerialisedError, type ToWorker, type WorkerData, type WorkerMethod } from './protocol.js';
 
@@ -71,17 +69,6 @@ interface OpenedSpec {
   specKey: string;
   /** The notes every worker holds, by id, in the order they were added. */
   notes: Map<string, TeacherNote>;
-}
-
-type WorkerEntry = { code: string; eval: true } | { url: URL };
-
-function workerEntry(): WorkerEntry {
-  // Compiled (dist/), the worker is JavaScript. From the TypeScript sources (tsx, the test runner) it is
-  // loaded through tsx's API: on Node.js 20 a worker does not take loader hooks from --import.
-  if (import.meta.url.endsWith('.js')) return { url: new URL('./worker.js', import.meta.url) };
-  const api = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const target = new URL('./worker.ts', import.meta.url).href;
-  return { eval: true, code: `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(target)}); });` };
 }
 
 function reviveError(serialised: SerialisedError): Error {
@@ -289,8 +276,7 @@ export class EnginePool {
   }
 
   private spawn(slot: Slot): void {
-    const entry = workerEntry();
-    const worker = 'url' in entry ? new Worker(entry.url, { workerData: this.workerData }) : new Worker(entry.code, { eval: true, execArgv: [], workerData: this.workerData });
+    const worker = startWorker(import.meta.url, 'worker', { workerData: this.workerData });
     slot.worker = worker;
     slot.up = false;
     slot.missing = new Set();

@@ -6,7 +6,7 @@ import type { Embedder } from '../embed/embedder.js';
 import type { BuildEvent, Engine } from '../engine.js';
 import { chunkGuide } from '../guide/chunk.js';
 import type { Logger } from '../log.js';
-import { chunkEmbeddingText, INDEX_FILES } from '../search/index-store.js';
+import { chunkEmbeddingText, copyIndexAs, filesHash, INDEX_FILES } from '../search/index-store.js';
 
 /** What of an engine the library hands out (the bot's GuideEngine is the same shape). */
 export type BookEngine = Pick<Engine, 'ask' | 'sections' | 'section' | 'findSections' | 'quotations' | 'findQuote' | 'studyQuestions' | 'gradeAnswer' | 'stats'> &
@@ -28,6 +28,8 @@ export interface BookEngineSpec {
   indexDir: string;
   /** An index folder whose embedding cache seeds a new one (the previous index of the book, or the shared one). */
   seedCacheFrom?: string;
+  /** An index of exactly the same chunks (the guides changed only in what the index does not hold): copied instead of built. */
+  reuseIndexFrom?: string;
 }
 
 export interface OpenedBookEngine {
@@ -45,8 +47,12 @@ export interface LocalFactoryOptions {
   embedder: Embedder;
 }
 
-/** Copies the seed index's embedding cache into a new index folder, so unchanged texts are not embedded again. */
+/**
+ * Prepares a new index folder: a copy of the index of the same chunks when there is one (then nothing
+ * is built), else the seed index's embedding cache, so unchanged texts are not embedded again.
+ */
 export function seedCache(spec: BookEngineSpec): void {
+  if (spec.reuseIndexFrom && !fs.existsSync(path.join(spec.indexDir, INDEX_FILES.manifest)) && copyIndexAs(spec.reuseIndexFrom, spec.indexDir, filesHash(spec.guideFiles))) return;
   if (!spec.seedCacheFrom) return;
   const target = path.join(spec.indexDir, INDEX_FILES.cache);
   const source = path.join(spec.seedCacheFrom, INDEX_FILES.cache);

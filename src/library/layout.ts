@@ -6,6 +6,8 @@ import path from 'node:path';
  *   <guildId>/guides/<id>.md           each guide as canonical Markdown
  *   <guildId>/index/<book>/<spec>/     one search index per book, named by what it was built from
  *   <guildId>/staging/<import>/        an import in progress (discarded at start-up)
+ *   pending/<token>.md|.json           uploads previewed and waiting for Add or Cancel (not a server
+ *                                      folder, so never read as part of a library)
  */
 
 const GUILD_ID = /^\d{17,20}$/;
@@ -44,6 +46,11 @@ export class LibraryLayout {
 
   stagingRoot(guildId: string): string {
     return path.join(this.guildDir(guildId), 'staging');
+  }
+
+  /** Uploads previewed and waiting for Add or Cancel, of every server. */
+  pendingDir(): string {
+    return path.join(this.root, 'pending');
   }
 
   /** Every server folder present. */

@@ -6,6 +6,7 @@ import type { IngestResult } from '../guide/ingest/types.js';
 import { CorpusError, loadGuideFile } from '../guide/load.js';
 import type { Guide } from '../guide/types.js';
 import type { Logger } from '../log.js';
+import { chunkGuide } from '../guide/chunk.js';
 import { filesHash } from '../search/index-store.js';
 import { writeFileAtomic, moveFileAtomic } from './atomic-file.js';
 import { bookOfMeta, bookSlug, cleanBookName, UNNAMED_BOOK } from './books.js';
@@ -17,6 +18,7 @@ import { MAX_BOOK_CHARS, MAX_GUIDES_PER_SERVER, MAX_TITLE_CHARS } from './limits
 import type { GuideParser } from './parser.js';
 import { discardInterrupted } from './recovery.js';
 import { SharedLibrary } from './shared-library.js';
+import { changedSpoilers, findSection, guideSpoilers, type GuideSpoilers, type SpoilerChange } from './spoiler-settings.js';
 import { readLibraryState, writeLibraryState, type LibraryGuide, type LibraryState } from './state.js';
 
 /**
@@ -51,6 +53,16 @@ export interface AddGuideRequest {
   title?: string | undefined;
 }
 
+/** A guide change: its title, its book, how far into the book its sections go. `spoilers.section.path` is what a teacher typed (checked against the guide's headings). */
+export interface GuideUpdate {
+  title?: string;
+  book?: string;
+  spoilers?: { reveals?: SpoilerChange['reveals']; section?: { typed: string; part: NonNullable<SpoilerChange['section']>['part'] } };
+}
+
+/** Runs when a server's own engine has opened, before it answers anyone (e.g. to add the server's teacher notes). */
+export type EngineOpenedListener = (guildId: string, engine: BookEngine) => Promise<void>;
+
 export interface ChangeOptions {
   onProgress?: (event: BuildEvent) => void;
   signal?: AbortSignal;
@@ -83,6 +95,9 @@ export class Library {
   private readonly loading = new Map<string, Promise<CachedEngine>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly committedListeners = new Set<(guildId: string) => void>();
+  private readonly openedListeners = new Set<EngineOpenedListener>();
+  /** Own engines opened but not yet in the cache (being prepared, or built by a change not yet committed), by the server they are of. */
+  private readonly opening = new Map<BookEngine, string>();
   private readonly logger: Logger;
 
   constructor(private readonly options: LibraryOptions) {
@@ -126,6 +141,22 @@ export class Library {
   onCommitted(listener: (guildId: string) => void): () => void {
     this.committedListeners.add(listener);
     return () => this.committedListeners.delete(listener);
+  }
+
+  /** Calls `listener` for each of a server's own engines as it opens (also reloads after eviction or a change); returns the function that stops it. */
+  onEngineOpened(listener: EngineOpenedListener): () => void {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
+
+  /** The engines of a server's own books this process holds now, including those still opening. */
+  ownEngines(guildId: string): BookEngine[] {
+    const cached = this.cache
+      .keys()
+      .filter((key) => key.startsWith(`${guildId}/`))
+      .map((key) => this.cache.peek(key)!.engine);
+    const opening = [...this.opening].filter(([, owner]) => owner === guildId).map(([engine]) => engine);
+    return [...new Set([...cached, ...opening])];
   }
 
   /**
@@ -207,13 +238,23 @@ export class Library {
     return [...shared, ...own];
   }
 
-  private async openOwn(guildId: string, slug: string, files: string[], options: ChangeOptions = {}): Promise<OpenedOwn> {
+  private async openOwn(guildId: string, slug: string, files: string[], options: ChangeOptions = {}, reuseIndexFrom?: string): Promise<OpenedOwn> {
     const specHash = filesHash(files);
     const indexDir = this.layout.bookIndexDir(guildId, slug, specHash);
     const previous = this.cache.peek(`${guildId}/${slug}`)?.indexDir ?? newestSibling(this.layout.bookIndexRoot(guildId, slug), indexDir) ?? this.shared.get(slug)?.indexDir;
     const rssBefore = process.memoryUsage().rss;
-    const opened = await this.options.openEngine({ guideFiles: files, indexDir, ...(previous ? { seedCacheFrom: previous } : {}) }, options.onProgress);
+    const spec = { guideFiles: files, indexDir, ...(previous ? { seedCacheFrom: previous } : {}), ...(reuseIndexFrom && reuseIndexFrom !== indexDir ? { reuseIndexFrom } : {}) };
+    const opened = await this.options.openEngine(spec, options.onProgress);
     const costBytes = process.memoryUsage().rss - rssBefore;
+    // Registered before the listeners run: something added meanwhile (a teacher note) reaches it through ownEngines().
+    this.opening.set(opened.engine, guildId);
+    for (const listener of this.openedListeners) {
+      try {
+        await listener(guildId, opened.engine);
+      } catch (error) {
+        this.logger.error({ err: error, library: `${guildId}/${slug}` }, 'could not prepare an opened library engine');
+      }
+    }
     return { key: `${guildId}/${slug}`, engine: opened.engine, specHash, indexDir, costBytes, computed: opened.computed };
   }
 
@@ -226,6 +267,7 @@ export class Library {
       pending = this.openOwn(guildId, slug, this.filesFor(guildId, this.state(guildId), slug))
         .then(({ computed: _computed, ...entry }) => {
           this.cache.set(entry);
+          this.opening.delete(entry.engine);
           removeSiblings(this.layout.bookIndexRoot(guildId, slug), entry.indexDir);
           this.logger.info({ library: key, mb: Math.round(entry.costBytes / 1048576) }, 'library loaded');
           return entry;
@@ -254,11 +296,17 @@ export class Library {
    * commits: staged files moved into place, library.json replaced, engines swapped, old indexes and
    * files deleted. Cancelled or failed before the commit, nothing of it is left.
    */
-  private async apply(guildId: string, next: LibraryState, change: { books: string[]; staged?: Map<string, string>; deleted?: string[] }, options: ChangeOptions = {}): Promise<void> {
+  private async apply(
+    guildId: string,
+    next: LibraryState,
+    change: { books: string[]; staged?: Map<string, string>; deleted?: string[]; reuseIndex?: ReadonlyMap<string, string> },
+    options: ChangeOptions = {},
+  ): Promise<void> {
     const staged = change.staged ?? new Map<string, string>();
     const built: (CachedEngine | { key: string; slug: string; empty: true })[] = [];
     const stagingDirs = [...staged.values()].map((file) => path.dirname(file));
     const discardBuilt = () => {
+      for (const entry of built) if (!('empty' in entry)) this.opening.delete(entry.engine);
       for (const entry of built) {
         if ('empty' in entry || this.cache.peek(entry.key)?.indexDir === entry.indexDir) continue;
         if (this.cache.peek(entry.key)?.engine !== entry.engine)
@@ -274,7 +322,7 @@ export class Library {
           built.push({ key: `${guildId}/${slug}`, slug, empty: true });
           continue;
         }
-        built.push(await this.openOwn(guildId, slug, this.filesFor(guildId, next, slug, staged), options));
+        built.push(await this.openOwn(guildId, slug, this.filesFor(guildId, next, slug, staged), options, change.reuseIndex?.get(slug)));
         if (options.signal?.aborted) throw new ImportCancelledError();
       }
       if (options.signal?.aborted) throw new ImportCancelledError();
@@ -292,6 +340,7 @@ export class Library {
         fs.rmSync(this.layout.bookIndexRoot(guildId, entry.slug), { recursive: true, force: true });
       } else {
         this.cache.set(entry);
+        this.opening.delete(entry.engine);
         removeSiblings(this.layout.bookIndexRoot(guildId, entry.key.slice(guildId.length + 1)), entry.indexDir);
       }
     }
@@ -373,22 +422,56 @@ export class Library {
     });
   }
 
-  /** Renames a guide, moves it to another book, or both: its Markdown is rewritten and the books involved re-indexed. */
-  updateGuide(guildId: string, guideId: string, update: { title?: string; book?: string }, options: ChangeOptions = {}): Promise<{ before: LibraryGuide; after: LibraryGuide }> {
+  /** A guide's sections and the part of the book each reveals. */
+  async guideSpoilers(guildId: string, guideId: string): Promise<{ guide: LibraryGuide } & GuideSpoilers> {
+    const guide = this.findGuide(guildId, guideId);
+    return { guide, ...guideSpoilers(await loadGuideFile(this.layout.guideFile(guildId, guide.id))) };
+  }
+
+  /**
+   * Renames a guide, moves it to another book, changes how far into the book its sections go, or all
+   * of these: its Markdown is rewritten and the books involved re-indexed (vectors from the embedding
+   * cache). A section's part is not in the index files (the engine reads it from the guide's front
+   * matter when it opens), so a change of parts only copies the book's index. A change that changes
+   * nothing writes nothing. A section that is not in the guide throws a LibraryError before anything is written.
+   */
+  updateGuide(guildId: string, guideId: string, update: GuideUpdate, options: ChangeOptions = {}): Promise<{ before: LibraryGuide; after: LibraryGuide; changed: boolean }> {
     return this.serial(guildId, async () => {
       const state = this.state(guildId);
       const before = this.findGuide(guildId, guideId);
       const stored = await loadGuideFile(this.layout.guideFile(guildId, guideId));
       const title = update.title === undefined ? before.title : cleanTitle(update.title);
       const book = update.book === undefined ? before.book : this.bookFor(guildId, update.book, stored);
-      const markdown = this.markdownOf(stored, guideId, title, book);
+      const wanted = update.spoilers;
+      const meta = wanted
+        ? {
+            ...stored.meta,
+            spoilers: changedSpoilers(stored, {
+              ...(wanted.reveals ? { reveals: wanted.reveals } : {}),
+              ...(wanted.section ? { section: { path: findSection(stored, wanted.section.typed), part: wanted.section.part } } : {}),
+            }),
+          }
+        : stored.meta;
+      const markdown = this.markdownOf({ ...stored, meta }, guideId, title, book);
+      if (sha256(markdown) === before.sha256 && book === before.book && title === before.title) return { before, after: before, changed: false };
       const staged = await this.stage(guildId, guideId, markdown);
       const after: LibraryGuide = { ...before, title, book, sha256: sha256(markdown) };
       const next: LibraryState = { ...state, guides: state.guides.map((guide) => (guide.id === guideId ? after : guide)) };
-      await this.apply(guildId, next, { books: [bookSlug(before.book), bookSlug(book)], staged: new Map([[guideId, staged]]) }, options);
-      this.logger.info({ guildId, guide: guideId, title, book }, 'guide changed');
-      return { before, after };
+      const reuseIndex = title === before.title && book === before.book ? await this.sameChunksIndex(guildId, state, bookSlug(book), stored, staged) : undefined;
+      await this.apply(guildId, next, { books: [bookSlug(before.book), bookSlug(book)], staged: new Map([[guideId, staged]]), ...(reuseIndex ? { reuseIndex } : {}) }, options);
+      this.logger.info({ guildId, guide: guideId, title, book, spoilers: wanted ? meta.spoilers : undefined }, 'guide changed');
+      return { before, after, changed: true };
     });
+  }
+
+  /**
+   * The book's current index, when the rewritten guide file chunks exactly as before (only its front
+   * matter's spoiler map changed, which the index does not hold): the new index is then a copy of it.
+   */
+  private async sameChunksIndex(guildId: string, state: LibraryState, slug: string, stored: Guide, staged: string): Promise<Map<string, string> | undefined> {
+    const ids = (guide: Guide) => chunkGuide(guide).map((chunk) => chunk.id);
+    if (ids(await loadGuideFile(staged)).join('\n') !== ids(stored).join('\n')) return undefined;
+    return new Map([[slug, this.layout.bookIndexDir(guildId, slug, filesHash(this.filesFor(guildId, state, slug)))]]);
   }
 
   /** Turns the host's shared guides on or off for a server; its own books are re-indexed on their next use. */

@@ -192,6 +192,28 @@ function isChunkArray(value: unknown): value is Chunk[] {
  * Reads an index, checking the manifest against what is expected (format, model, corpus) and every
  * file against its recorded hash. Never returns an index that does not match.
  */
+/**
+ * Copies an index into another folder under another corpus hash, for a corpus whose chunks are the
+ * same as the one it was built from (only what the index does not hold changed, such as a guide's
+ * spoiler map). The manifest is written last, so a copy cut short reads as missing. False when the
+ * source has no readable manifest.
+ */
+export function copyIndexAs(fromDir: string, toDir: string, corpusHash: string): boolean {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(fromDir, INDEX_FILES.manifest), 'utf8')) as Manifest;
+  } catch {
+    return false;
+  }
+  fs.mkdirSync(toDir, { recursive: true });
+  for (const name of [...Object.keys(manifest.files ?? {}), INDEX_FILES.cache]) {
+    const source = path.join(fromDir, name);
+    if (fs.existsSync(source)) fs.copyFileSync(source, path.join(toDir, name));
+  }
+  writeAtomic(path.join(toDir, INDEX_FILES.manifest), JSON.stringify({ ...manifest, corpusHash }, null, 2) + '\n');
+  return true;
+}
+
 export function readIndex(indexDir: string, expected: { modelId: string; corpusHash: string }): IndexReadResult {
   const manifestPath = path.join(indexDir, INDEX_FILES.manifest);
   if (!fs.existsSync(manifestPath)) return { status: 'missing', reason: `no index in ${indexDir}` };

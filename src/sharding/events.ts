@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { Change, RecordChangeInput, Store } from '../store/index.js';
+import type { Change, Listener, ListenOptions, RecordChangeInput, Store } from '../store/index.js';
 
 /**
  * How processes (shards) tell each other that state they hold in memory changed: a teacher note
@@ -54,8 +54,13 @@ export class InProcessEvents implements ClusterEvents {
   }
 }
 
-/** How often a process reads the database's change feed. */
+/** How often a process reads the change feed on SQLite, which cannot announce new rows (processes on one machine). */
 export const CHANGE_POLL_MS = 500;
+/**
+ * How often a process reads the change feed on PostgreSQL, where each new row is announced by
+ * NOTIFY and read at once: only a safety net for an announcement lost with its connection.
+ */
+export const CHANGE_FALLBACK_POLL_MS = 5000;
 /** Changes read per poll, at most. */
 export const CHANGE_BATCH = 100;
 /** Changes older than this are deleted (every running process has read them long before). */
@@ -63,29 +68,65 @@ export const CHANGE_KEEP_MS = 60 * 60 * 1000;
 /** How often old changes are deleted. */
 export const CHANGE_PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
+export interface ChangeFeedOptions {
+  /** This process's id (default: processOrigin()). */
+  origin?: string;
+  /** How often the feed is read whatever was announced (default: CHANGE_POLL_MS on SQLite, CHANGE_FALLBACK_POLL_MS on PostgreSQL). */
+  pollMs?: number;
+  /** The reconnection waits of the PostgreSQL listening connection. */
+  reconnect?: ListenOptions;
+}
+
 /**
- * Processes sharing one database (shard processes on one SQLite file): a change is a row of the
- * store's change feed, and each process reads the new rows every CHANGE_POLL_MS.
+ * Processes sharing one database: a change is a row of the store's change feed, and each process
+ * reads the rows after the last one it delivered. On PostgreSQL a notification of each new row
+ * makes it read at once (and a reconnection of the listening connection makes it read what was
+ * recorded meanwhile); on SQLite, and as a safety net on PostgreSQL, it reads every `pollMs`.
+ * Changes are delivered in the order of their ids, each once.
  */
 export class StoreChangeFeed implements ClusterEvents {
+  readonly origin: string;
   private readonly listeners = new Set<ChangeListener>();
   private lastId: number | undefined;
+  private watch: Listener | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private readAgain = false;
   private closed = false;
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
-    readonly origin = processOrigin(),
-    private readonly pollMs = CHANGE_POLL_MS,
-  ) {}
+    private readonly options: ChangeFeedOptions = {},
+  ) {
+    this.origin = options.origin ?? processOrigin();
+  }
+
+  /** Whether new rows are announced to this process now (PostgreSQL, while its listening connection is up). */
+  get notified(): boolean {
+    return this.watch?.listening ?? false;
+  }
 
   /** Starts reading after the newest change there is now. */
   async start(): Promise<void> {
     this.lastId = await this.store.changes.latestId();
-    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.watch = await this.store.changes.watch(
+      {
+        recorded: (id) => {
+          if (Number.isNaN(id) || id > (this.lastId ?? 0)) void this.poll();
+        },
+        ready: (again) => {
+          if (again) this.logger.info('listening for changes from other processes again');
+          // Also the first time: a change recorded between reading the newest id and LISTEN was not announced.
+          void this.poll();
+        },
+        lost: (error, retryInMs) => this.logger.warn({ err: error, retryInMs }, 'lost the connection that hears changes from other processes; reconnecting'),
+      },
+      this.options.reconnect,
+    );
+    const pollMs = this.options.pollMs ?? (this.watch ? CHANGE_FALLBACK_POLL_MS : CHANGE_POLL_MS);
+    this.timer = setInterval(() => void this.poll(), pollMs);
     this.timer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), CHANGE_PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
@@ -100,10 +141,24 @@ export class StoreChangeFeed implements ClusterEvents {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads and delivers the changes since the last poll (one poll at a time). */
+  /**
+   * Reads and delivers the changes after the last one delivered. One read runs at a time; asked
+   * during a read, it reads once more after it (the running read may have missed the new row).
+   */
   poll(): Promise<void> {
-    this.polling ??= this.readNew().finally(() => (this.polling = undefined));
+    if (this.polling) {
+      this.readAgain = true;
+      return this.polling;
+    }
+    this.polling = this.readUntilCurrent().finally(() => (this.polling = undefined));
     return this.polling;
+  }
+
+  private async readUntilCurrent(): Promise<void> {
+    do {
+      this.readAgain = false;
+      await this.readNew();
+    } while (this.readAgain && !this.closed);
   }
 
   private async readNew(): Promise<void> {
@@ -131,10 +186,12 @@ export class StoreChangeFeed implements ClusterEvents {
     }
   }
 
+  /** Stops reading and closes the listening connection. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.watch?.close();
     await this.polling;
     this.listeners.clear();
   }

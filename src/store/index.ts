@@ -22,13 +22,14 @@ export { openDatabase, userVersion, DEFAULT_BUSY_TIMEOUT_MS, type Database, type
 export { migrate, schemaVersion, SCHEMA_TABLE, MIGRATION_LOCK_KEY } from './migrate.js';
 export { PostgresDatabase, DEFAULT_POOL_SIZE, WRITE_LOCK_KEY, redactUrl, type PostgresOptions } from './postgres-database.js';
 export { SqliteDatabase } from './sqlite-database.js';
-export type { Dialect, SqlDatabase, SqlParams, SqlValue, RunResult, TransactionOptions } from './sql.js';
+export type { Dialect, SqlDatabase, SqlParams, SqlValue, RunResult, TransactionOptions, Listener, ListenHandlers, ListenOptions } from './sql.js';
 export { migrations, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { normalizeQuestion, tokenSimilarity } from './normalize.js';
 export { csvCell, toCsv, EXPORT_COLUMNS, type CsvValue } from './export.js';
 export type { GuildSettings, SettingsPatch, SettingsDefaults, AnswerVisibility, ReviewMode, SpoilerMode } from './settings.js';
 export { DEFAULT_RATE_LIMIT, isChannelAllowed } from './settings.js';
-export { CHANGE_KINDS, type Change, type ChangeKind, type RecordChangeInput } from './changes.js';
+export { CHANGE_KINDS, CHANGES_CHANNEL, type Change, type ChangeKind, type ChangeWatchHandlers, type RecordChangeInput } from './changes.js';
+export { LISTENER_APPLICATION_NAME, LISTEN_RETRY_FIRST_MS, LISTEN_RETRY_MAX_MS } from './postgres-listener.js';
 export { READING_PROGRESS, isReadingProgress, progressRank, type ReadingProgress, type ReadingProgressRow } from './reading-progress.js';
 export type { LoggedQuestion, LogQuestionInput, PassageRef, ReviewOutcome } from './question-log.js';
 export type { VoteCounts, VoteResult } from './feedback.js';
@@ -129,7 +130,7 @@ export class Store {
     this.export = bind(db, { logCsv: exporter.exportLogCsv });
     this.privacy = bind(db, { forgetUser: privacy.forgetUser, purgeOlderThan: privacy.purgeOlderThan });
     this.quiz = bind(db, { last: quiz.lastQuizQuestion, setLast: quiz.setLastQuizQuestion, purge: quiz.purgeQuizMemory });
-    this.changes = bind(db, { record: changes.recordChange, after: changes.changesAfter, latestId: changes.latestChangeId, prune: changes.pruneChanges });
+    this.changes = bind(db, { record: changes.recordChange, after: changes.changesAfter, latestId: changes.latestChangeId, prune: changes.pruneChanges, watch: changes.watchChanges });
   }
 
   /**

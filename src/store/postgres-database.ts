@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { StoreError } from './errors.js';
-import { numberPlaceholders, type RunResult, type SqlDatabase, type SqlParams, type TransactionOptions } from './sql.js';
+import { PostgresListener } from './postgres-listener.js';
+import { numberPlaceholders, type ListenHandlers, type Listener, type ListenOptions, type RunResult, type SqlDatabase, type SqlParams, type TransactionOptions } from './sql.js';
 
 /** Connections per process when none is given (the config's DATABASE_POOL_SIZE default is the same). */
 export const DEFAULT_POOL_SIZE = 10;
@@ -52,7 +53,10 @@ export class PostgresDatabase implements SqlDatabase {
   private readonly current = new AsyncLocalStorage<{ client: pg.PoolClient; savepoints: number }>();
   private closed = false;
 
-  private constructor(url: string, options: PostgresOptions) {
+  private constructor(
+    private readonly url: string,
+    options: PostgresOptions,
+  ) {
     this.location = redactUrl(url);
     this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? DEFAULT_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types });
     // An idle connection the server dropped: the pool replaces it; the next query reports any real outage.
@@ -140,6 +144,13 @@ export class PostgresDatabase implements SqlDatabase {
     if (this.closed) return;
     this.closed = true;
     await this.pool.end();
+  }
+
+  /** LISTENs on `channel` on a connection of its own (see PostgresListener); resolves once the first attempt to connect is over. */
+  async listen(channel: string, handlers: ListenHandlers, options?: ListenOptions): Promise<Listener> {
+    const listener = new PostgresListener({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, channel, handlers, options);
+    await listener.start();
+    return listener;
   }
 
   private async savepoint<T>(context: { client: pg.PoolClient; savepoints: number }, work: () => Promise<T>): Promise<T> {

@@ -46,6 +46,37 @@ export interface SqlDatabase {
   writable(): Promise<true | string>;
   /** Waits for a running transaction, then closes. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Only where the server sends notifications (PostgreSQL LISTEN): hears `channel` on a connection
+   * of its own, kept open (connected again after a loss) until the returned listener is closed.
+   */
+  listen?(channel: string, handlers: ListenHandlers, options?: ListenOptions): Promise<Listener>;
+}
+
+export interface ListenHandlers {
+  /** A notification on the channel, with its payload. */
+  notify(payload: string): void;
+  /**
+   * The connection listens: the first time (`again` false) and after each reconnection (`again`
+   * true). Notifications sent while it did not are lost, so whatever they announce must be read again.
+   */
+  ready(again: boolean): void;
+  /** The connection could not be made or was lost; it is tried again in `retryInMs`. */
+  lost(error: unknown, retryInMs: number): void;
+}
+
+export interface ListenOptions {
+  /** The wait before the first reconnection attempt; it doubles after each failed one. */
+  retryFirstMs?: number;
+  /** The longest wait between attempts. */
+  retryMaxMs?: number;
+}
+
+export interface Listener {
+  /** Whether the connection listens now. */
+  readonly listening: boolean;
+  /** Stops listening and closes the connection (waits for it). Safe to call twice. */
+  close(): Promise<void>;
 }
 
 /** Numbers the `?` placeholders ($1, $2, …), leaving quoted text, quoted names and comments alone. */

@@ -8,7 +8,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as WorkerParserModule from '../../src/library/worker-parser.js';
+import { makePdf, STUDY_NOTES } from '../guide/ingest/make-pdf.js';
 import { CORPUS_DIR, openTestEngine } from './bot-harness.js';
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
 
@@ -155,6 +158,18 @@ describe('the compiled build', () => {
   it('resolves the project root from dist/ as from src/', async () => {
     const compiled = (await import(path.join(ROOT, 'dist/config.js'))) as { PROJECT_ROOT: string };
     expect(compiled.PROJECT_ROOT).toBe(ROOT);
+  });
+
+  it('starts the parser thread from dist/ and reads a PDF there', async () => {
+    const compiled = (await import(path.join(ROOT, 'dist/library/worker-parser.js'))) as typeof WorkerParserModule;
+    const parser = new compiled.WorkerGuideParser();
+    try {
+      const result = await parser.ingest({ fileName: 'study-notes.pdf', bytes: await makePdf(STUDY_NOTES, { header: 'Never Let Me Go — Study Notes' }) });
+      expect(result).toMatchObject({ format: 'pdf', pageCount: 4, guide: { title: 'Never Let Me Go: A Study Guide' } });
+      expect(parser.workers()[0]!.lastThreadId).not.toBe(threadId);
+    } finally {
+      await parser.close();
+    }
   });
 
   it('npm start does not rebuild an up-to-date dist/', () => {

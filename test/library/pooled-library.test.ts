@@ -6,7 +6,9 @@ import { pooledBookEngineFactory } from '../../src/engine-pool/book-engines.js';
 import { EnginePool, EngineWorkerError } from '../../src/engine-pool/pool.js';
 import { EngineReleasedError } from '../../src/engine-pool/pooled-engine.js';
 import type { Library } from '../../src/library/library.js';
+import { TeacherRuntime } from '../../src/bot/teacher/runtime.js';
 import { INDEX_FILES } from '../../src/search/index-store.js';
+import { Store } from '../../src/store/index.js';
 import { silentLogger, testConfig } from '../helpers/engine.js';
 import { copyCorpus, EXTRA_SHARED_BOOK_GUIDE, FRANKENSTEIN_GUIDE, openTestLibrary, parseGuide, type TestLibrary } from '../helpers/library.js';
 
@@ -112,6 +114,38 @@ describe('a library whose book engines run on a worker pool', () => {
     const book = (await pooled.library.engineFor(GUILD, { book: 'Never Let Me Go' }))!.engine;
     const inProcess = (await local.library.engineFor(GUILD, { book: 'Never Let Me Go' }))!.engine;
     for (const question of QUESTIONS) expect(withoutFileIds(await book.ask(question)), question).toEqual(withoutFileIds(await inProcess.ask(question)));
+  }, 180_000);
+  it('gives a server’s teacher notes to its own book engines on the workers, also when a book loads again, and to no other server’s', async () => {
+    const store = await Store.open(':memory:');
+    const runtime = new TeacherRuntime({ store, engine: pooled.library.sharedEngine()!, logger: silentLogger, retentionDays: 90, library: pooled.library });
+    const question = 'What was the ghost story contest that started the novel?';
+    const notesIn = (answer: { passages: { citation: string }[] }) => answer.passages.filter((passage) => passage.citation.startsWith('Teacher note')).length;
+    try {
+      await runtime.start();
+      const note = await store.notes.create({
+        guildId: GUILD,
+        authorId: '100000000000000009',
+        authorName: 'Ms Emily',
+        text: 'The novel started as an entry in a ghost story contest among friends, held indoors during the stormy summer of 1816.',
+        question,
+      });
+      await runtime.indexNote(note);
+      const ask = async (guildId: string) => (await pooled.library.engineFor(guildId, { book: 'Frankenstein' }))!.engine.ask(question, { exclude: runtime.exclusionsFor(guildId) });
+      const first = await ask(GUILD);
+      expect(first.quotes[0]?.citation).toMatch(/^Teacher note by Ms Emily, /);
+      // The other server's book (loading it unloads this one): no note of this server.
+      expect(notesIn(await ask(OTHER_GUILD))).toBe(0);
+      expect((await pooled.library.engineFor(OTHER_GUILD, { book: 'Frankenstein' }))!.engine.stats().notes).toBe(0);
+      expect(pooled.library.ownEngines(GUILD)).toEqual([]);
+      // Loaded again on the workers, with the note.
+      expect((await ask(GUILD)).quotes[0]?.citation).toMatch(/^Teacher note by Ms Emily, /);
+      await store.notes.delete(note.id);
+      await runtime.unindexNote(note);
+      expect(notesIn(await ask(GUILD))).toBe(0);
+    } finally {
+      runtime.stop();
+      await store.close();
+    }
   }, 180_000);
 });
 

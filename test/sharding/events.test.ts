@@ -38,7 +38,7 @@ describe('change events between processes', () => {
     const [one, two] = [await Store.open(file), await Store.open(file)];
     const logger = createLogger('silent');
     await one.changes.record({ kind: 'note', guildId: GUILD, subjectId: 99, origin: 'before' });
-    const feeds = [new StoreChangeFeed(one, logger, 'one'), new StoreChangeFeed(two, logger, 'two')];
+    const feeds = [new StoreChangeFeed(one, logger, { origin: 'one' }), new StoreChangeFeed(two, logger, { origin: 'two' })];
     const heard: string[][] = [[], []];
     for (const [i, feed] of feeds.entries()) {
       await feed.start();

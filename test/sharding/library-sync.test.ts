@@ -35,6 +35,15 @@ describe('guide libraries of two processes on one machine', () => {
     expect(answer.passages[0]?.citation).toContain('Frankenstein — Study Notes');
   });
 
+  it('spoiler parts set through one reach the other’s loaded engine of that book', async () => {
+    const [guide] = one.library.guides(GUILD);
+    const partOfCreature = async () => (await two.library.engineFor(GUILD, { book: 'Frankenstein' }))!.engine.sections().find((entry) => entry.path.join(' › ') === 'Characters › The Creature')?.part;
+    expect(await partOfCreature()).toBe('part-three');
+    await one.library.updateGuide(GUILD, guide!.id, { spoilers: { section: { typed: 'The Creature', part: 'part-two' } } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await partOfCreature()).toBe('part-two');
+  });
+
   it('a guide removed through one is gone from the other, loaded engine and all', async () => {
     const [guide] = one.library.guides(GUILD);
     await one.library.removeGuide(GUILD, guide!.id);

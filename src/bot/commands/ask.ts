@@ -91,6 +91,7 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   const scope = await scoped(interaction, services, bookOptionOf(interaction));
   const book = scope.services;
   context.services = book;
+  if (scope.book) context.book = scope.book;
   context.notices.push(...bookNotice(scope));
   let answer = await withTimeout(book.engine.ask(question, { k: PASSAGES_PER_PAGE, ...context.askOptions }), services.engineTimeoutMs, 'answering');
   await acknowledgementsFirst();

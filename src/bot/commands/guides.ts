@@ -14,6 +14,8 @@ import { IngestError } from '../../guide/ingest/types.js';
 import { bookSlug } from '../../library/books.js';
 import { ImportCancelledError, LibraryError } from '../../library/errors.js';
 import type { Library } from '../../library/library.js';
+import { sectionChoiceValue, type SectionPartChoice } from '../../library/spoiler-settings.js';
+import type { BookPart } from '../../guide/spoilers.js';
 import { MAX_BOOK_CHARS, MAX_GUIDE_FILE_BYTES, MAX_TITLE_CHARS, PROGRESS_EDIT_INTERVAL_MS } from '../../library/limits.js';
 import type { GuideParser } from '../../library/parser.js';
 import { safeInline } from '../../render/discord.js';
@@ -22,8 +24,8 @@ import { button, rows } from '../components.js';
 import { customId } from '../custom-id.js';
 import { InvalidOptionError } from '../errors.js';
 import { checkAttachmentSize, downloadAttachment } from '../library/download.js';
-import type { PendingImports } from '../library/pending.js';
-import { libraryEmbed, previewEmbed, progressLine } from '../library/views.js';
+import type { PendingImports, PendingPreview } from '../library/pending.js';
+import { libraryEmbed, PART_NAMES, previewEmbed, progressLine, spoilerEmbed } from '../library/views.js';
 import { AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX } from '../limits.js';
 import { defer, NO_MENTIONS, send, update } from '../respond.js';
 import type { BotServices } from '../services.js';
@@ -34,7 +36,7 @@ export const GUIDES_CANCEL = 'guides-cancel';
 
 const NOTHING_CHANGED = 'Nothing was changed.';
 const NO_LIBRARY = 'This bot was started without a guide library, so guides cannot be added from Discord. Ask whoever runs it to set LIBRARY_DIR and restart it.';
-const EXPIRED = 'This preview has expired (previews last 15 minutes and are forgotten when I restart). Nothing was added: upload the file again with `/guides add`.';
+const EXPIRED = 'This preview has expired (previews last 15 minutes). Nothing was added: upload the file again with `/guides add`.';
 
 interface LibraryParts {
   library: Library;
@@ -45,6 +47,9 @@ interface LibraryParts {
 function libraryParts(services: BotServices): LibraryParts | undefined {
   return services.library && services.parser && services.imports ? { library: services.library, parser: services.parser, imports: services.imports } : undefined;
 }
+
+/** A preview's buttons work only for the teacher who uploaded it, in its server. */
+const ownPreview = (pending: PendingPreview, guildId: string, userId: string) => pending.guildId === guildId && pending.userId === userId;
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -60,7 +65,16 @@ async function add(interaction: ChatInputCommandInteraction, parts: LibraryParts
   const parsed = await parts.parser.ingest({ fileName: attachment.name, bytes, ...(title ? { title } : {}) });
   const preview = parts.parser.preview(parsed);
   const bookName = book ?? (typeof parsed.guide.meta.book === 'string' ? parsed.guide.meta.book : undefined) ?? parts.library.shared.defaultBook()?.book ?? 'General';
-  parts.imports.put(interaction.id, { guildId, userId: interaction.user.id, fileName: attachment.name, parsed, ...(book ? { book } : {}), ...(title ? { title } : {}), createdAt: Date.now() });
+  parts.imports.put(interaction.id, {
+    guildId,
+    userId: interaction.user.id,
+    fileName: attachment.name,
+    guideTitle: parsed.guide.title,
+    parsed,
+    ...(book ? { book } : {}),
+    ...(title ? { title } : {}),
+    createdAt: Date.now(),
+  });
   log.info({ guildId, file: attachment.name, format: parsed.format, sections: preview.sections.length, warnings: preview.warnings.length }, 'guide previewed');
   await send(interaction, {
     embeds: [previewEmbed(preview, { fileName: attachment.name, book: bookName, format: parsed.format, pageCount: parsed.pageCount })],
@@ -69,11 +83,9 @@ async function add(interaction: ChatInputCommandInteraction, parts: LibraryParts
 }
 
 /** Indexes an accepted upload in the background, editing the message with progress; the handler that started it has returned. */
-async function runImport(interaction: ButtonInteraction, parts: LibraryParts, token: string, services: BotServices): Promise<void> {
-  const pending = parts.imports.take(token);
-  if (!pending) return;
-  const title = pending.title ?? pending.parsed.guide.title;
-  const controller = parts.imports.start(token);
+async function runImport(interaction: ButtonInteraction, parts: LibraryParts, token: string, preview: PendingPreview, services: BotServices): Promise<void> {
+  const title = preview.title ?? preview.guideTitle;
+  const controller = parts.imports.start(token, preview);
   const stop = rows([button(customId(GUIDES_CANCEL, token), 'Cancel', ButtonStyle.Secondary)]);
   let lastEdit = 0;
   let editing: Promise<unknown> = Promise.resolve();
@@ -84,6 +96,10 @@ async function runImport(interaction: ButtonInteraction, parts: LibraryParts, to
     editing = editing.then(() => interaction.editReply({ content: progressLine(title, event), embeds: [], components: stop, allowedMentions: NO_MENTIONS })).catch(() => undefined);
   };
   try {
+    // Read back from the preview's files (through the parser thread): the preview may be from before a restart.
+    const pending = await parts.imports.take(token);
+    if (!pending) throw new LibraryError(EXPIRED);
+    if (controller.signal.aborted) throw new ImportCancelledError();
     const guide = await parts.library.addGuide(
       pending.guildId,
       { parsed: pending.parsed, fileName: pending.fileName, addedBy: interaction.user.username, book: pending.book, title: pending.title },
@@ -101,7 +117,7 @@ async function runImport(interaction: ButtonInteraction, parts: LibraryParts, to
   } catch (error) {
     await editing;
     const known = error instanceof LibraryError || error instanceof IngestError || error instanceof ImportCancelledError;
-    if (!known) services.logger.error({ err: error, guildId: pending.guildId, file: pending.fileName }, 'guide import failed');
+    if (!known) services.logger.error({ err: error, guildId: preview.guildId, file: preview.fileName }, 'guide import failed');
     const content =
       error instanceof ImportCancelledError
         ? 'Cancelled: the guide was not added, and the library is as it was.'
@@ -126,6 +142,48 @@ function resolveGuide(library: Library, guildId: string, typed: string) {
   const found = guides.find((guide) => guide.id === typed) ?? guides.find((guide) => guide.title.toLowerCase() === typed.trim().toLowerCase());
   if (!found) throw new LibraryError(`This server has no guide called “${safeInline(typed, 100)}”. Pick one from the list as you type (see \`/guides list\`). ${NOTHING_CHANGED}`);
   return found;
+}
+
+const PART_CHOICES = [
+  { name: 'nothing of the plot', value: 'none' },
+  { name: 'Part One', value: 'part-one' },
+  { name: 'Part Two', value: 'part-two' },
+  { name: 'Part Three', value: 'part-three' },
+] as const satisfies readonly { name: string; value: BookPart }[];
+const SECTION_PART_CHOICES = [...PART_CHOICES, { name: "the guide's own part (clear the section's)", value: 'default' }] as const;
+
+const partOption = (interaction: ChatInputCommandInteraction, name: string): SectionPartChoice | undefined => {
+  const value = interaction.options.getString(name);
+  if (value === null) return undefined;
+  const known = SECTION_PART_CHOICES.find((choice) => choice.value === value);
+  if (!known || (name === 'reveals' && value === 'default')) throw new InvalidOptionError(name);
+  return known.value;
+};
+
+/** `/guides book`: a guide's book and how far into the book its sections go; with only `guide:`, shows them. */
+async function setBook(interaction: ChatInputCommandInteraction, library: Library, guildId: string, { services }: HandlerContext): Promise<void> {
+  const guide = resolveGuide(library, guildId, guideOption(interaction));
+  const book = interaction.options.getString('book') ?? undefined;
+  const reveals = partOption(interaction, 'reveals') as BookPart | undefined;
+  const section = interaction.options.getString('section') ?? undefined;
+  const part = partOption(interaction, 'part');
+  if (section !== undefined && part === undefined) throw new LibraryError(`Choose the \`part:\` of the book that section reveals as well. ${NOTHING_CHANGED}`);
+  if (part !== undefined && section === undefined) throw new LibraryError(`Choose the \`section:\` that part is for (or use \`reveals:\` for the whole guide). ${NOTHING_CHANGED}`);
+  const moving = book !== undefined && bookSlug(book) !== bookSlug(guide.book);
+  await defer(interaction, { ephemeral: true });
+  const lines: string[] = [];
+  if (book !== undefined && !moving)
+    lines.push(`**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*.${reveals === undefined && section === undefined ? ` ${NOTHING_CHANGED}` : ''}`);
+  if (moving || reveals !== undefined || section !== undefined) {
+    const spoilers = reveals !== undefined || section !== undefined ? { ...(reveals ? { reveals } : {}), ...(section !== undefined && part ? { section: { typed: section, part } } : {}) } : undefined;
+    const { after, changed } = await library.updateGuide(guildId, guide.id, { ...(moving ? { book } : {}), ...(spoilers ? { spoilers } : {}) });
+    if (moving) lines.push(`**${safeInline(after.title, 150)}** is now in *${safeInline(after.book, 80)}* (it was in *${safeInline(guide.book, 80)}*).`);
+    if (spoilers) lines.push(changed || moving ? 'Spoiler parts saved: answers, `/section` and `/quote` use them now.' : `The spoiler parts were already so. ${NOTHING_CHANGED}`);
+  }
+  const mode = services.store ? (await services.store.settings.get(guildId)).spoilerMode : undefined;
+  const notice = mode === 'off' ? 'Spoiler control is off in this server, so nothing is hidden yet: /config spoilers turns it on.' : undefined;
+  const current = await library.guideSpoilers(guildId, guide.id);
+  return send(interaction, { content: lines.join('\n'), embeds: [spoilerEmbed(current.guide, current, notice)] });
 }
 
 async function run(interaction: ChatInputCommandInteraction, context: HandlerContext): Promise<void> {
@@ -161,16 +219,8 @@ async function run(interaction: ChatInputCommandInteraction, context: HandlerCon
       const { after } = await library.updateGuide(guildId, guide.id, { title });
       return send(interaction, { content: `Renamed **${safeInline(guide.title, 150)}** to **${safeInline(after.title, 150)}**. Citations use the new title now.` });
     }
-    case 'book': {
-      const guide = resolveGuide(library, guildId, guideOption(interaction));
-      const book = interaction.options.getString('book');
-      if (!book) throw new InvalidOptionError('book');
-      if (bookSlug(book) === bookSlug(guide.book))
-        return send(interaction, { content: `**${safeInline(guide.title, 150)}** is already in *${safeInline(guide.book, 80)}*. ${NOTHING_CHANGED}` }, { ephemeral: true });
-      await defer(interaction, { ephemeral: true });
-      const { after } = await library.updateGuide(guildId, guide.id, { book });
-      return send(interaction, { content: `**${safeInline(after.title, 150)}** is now in *${safeInline(after.book, 80)}* (it was in *${safeInline(guide.book, 80)}*).` });
-    }
+    case 'book':
+      return setBook(interaction, library, guildId, context);
     case 'export': {
       const guide = resolveGuide(library, guildId, guideOption(interaction));
       const { markdown } = library.exportGuide(guildId, guide.id);
@@ -208,6 +258,21 @@ async function autocomplete(interaction: AutocompleteInteraction, { services }: 
   if (!library || !guildId) return interaction.respond([]);
   const focused = interaction.options.getFocused(true);
   const typed = String(focused.value).toLowerCase();
+  if (focused.name === 'section') {
+    const typedGuide = interaction.options.getString('guide') ?? '';
+    const guide =
+      library.guides(guildId).find((candidate) => candidate.id === typedGuide) ?? library.guides(guildId).find((candidate) => candidate.title.toLowerCase() === typedGuide.trim().toLowerCase());
+    if (!guide) return interaction.respond([]);
+    const { sections } = await library.guideSpoilers(guildId, guide.id);
+    const matching = sections.filter((section) => section.path.join(' › ').toLowerCase().includes(typed));
+    return interaction.respond(
+      matching.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((section) => {
+        // A long heading path keeps its end: the section's own heading and its part.
+        const name = `${section.path.join(' › ')} · ${PART_NAMES[section.part]}`;
+        return { name: name.length <= CHOICE_NAME_MAX ? name : `…${name.slice(-(CHOICE_NAME_MAX - 1))}`, value: sectionChoiceValue(section.path) };
+      }),
+    );
+  }
   if (focused.name === 'guide') {
     const guides = library.guides(guildId).filter((guide) => `${guide.title} ${guide.book}`.toLowerCase().includes(typed));
     return interaction.respond(guides.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((guide) => ({ name: `${guide.title} · ${guide.book}`.slice(0, CHOICE_NAME_MAX), value: guide.id })));
@@ -215,6 +280,9 @@ async function autocomplete(interaction: AutocompleteInteraction, { services }: 
   const books = library.books(guildId).filter((book) => book.book.toLowerCase().includes(typed));
   return interaction.respond(books.slice(0, AUTOCOMPLETE_CHOICES_MAX).map((book) => ({ name: book.book.slice(0, CHOICE_NAME_MAX), value: book.book.slice(0, CHOICE_NAME_MAX) })));
 }
+
+/** The longest `section:` typed (a heading path). */
+const MAX_SECTION_CHARS = 100;
 
 const guideChoice = (option: SlashCommandStringOption) => option.setName('guide').setDescription("One of this server's guides").setRequired(true).setAutocomplete(true).setMaxLength(MAX_TITLE_CHARS);
 
@@ -244,9 +312,22 @@ export const guidesCommand: CommandModule = {
     .addSubcommand((sub) =>
       sub
         .setName('book')
-        .setDescription('Move a guide to another book')
+        .setDescription('A guide’s book and how far into the book its sections go (spoilers); only guide: shows them')
         .addStringOption(guideChoice)
-        .addStringOption((option) => option.setName('book').setDescription('The book (an existing one or a new name)').setRequired(true).setAutocomplete(true).setMaxLength(MAX_BOOK_CHARS)),
+        .addStringOption((option) => option.setName('book').setDescription('Move it to this book (an existing one or a new name)').setAutocomplete(true).setMaxLength(MAX_BOOK_CHARS))
+        .addStringOption((option) =>
+          option
+            .setName('reveals')
+            .setDescription('How far into the book the whole guide goes (sections without a part of their own)')
+            .addChoices(...PART_CHOICES),
+        )
+        .addStringOption((option) => option.setName('section').setDescription('A section of the guide to give a part of its own').setAutocomplete(true).setMaxLength(MAX_SECTION_CHARS))
+        .addStringOption((option) =>
+          option
+            .setName('part')
+            .setDescription('How far into the book that section goes')
+            .addChoices(...SECTION_PART_CHOICES),
+        ),
     )
     .addSubcommand((sub) => sub.setName('export').setDescription('A guide as Markdown, to fix offline and upload again').addStringOption(guideChoice))
     .addSubcommand((sub) =>
@@ -260,7 +341,7 @@ export const guidesCommand: CommandModule = {
     usage: '/guides add|list|remove|rename|book|export|shared',
     example: '/guides add file:chapter-notes.pdf book:Frankenstein',
     description:
-      "Teachers: add guides from a file (PDF, Word, web page, Markdown or text) after a preview, list, remove, rename or move them between books, export one as Markdown, and turn the host's shared guides on or off.",
+      "Teachers: add guides from a file (PDF, Word, web page, Markdown or text) after a preview, list, remove, rename or move them between books, set how far into the book a guide and each of its sections go (spoilers), export one as Markdown, and turn the host's shared guides on or off.",
   },
   execute: run,
   autocomplete,
@@ -273,11 +354,11 @@ export const guidesCommand: CommandModule = {
         if (!access) return;
         const parts = libraryParts(services);
         const pending = parts?.imports.peek(token);
-        if (!parts || !pending || pending.guildId !== access.guildId) return update(interaction, { content: EXPIRED, embeds: [], components: [] });
-        const title = pending.title ?? pending.parsed.guide.title;
+        if (!parts || !pending || !ownPreview(pending, access.guildId, interaction.user.id)) return update(interaction, { content: EXPIRED, embeds: [], components: [] });
+        const title = pending.title ?? pending.guideTitle;
         await update(interaction, { content: progressLine(title, undefined), embeds: [], components: rows([button(customId(GUIDES_CANCEL, token), 'Cancel', ButtonStyle.Secondary)]) });
         // Indexing goes on after this handler returns: nobody's interactions wait for it.
-        void runImport(interaction, parts, token, services);
+        void runImport(interaction, parts, token, pending, services);
       },
     },
     {
@@ -286,10 +367,12 @@ export const guidesCommand: CommandModule = {
         const access = await teacherAccess(interaction, services, 'add guides');
         if (!access) return;
         const parts = libraryParts(services);
-        if (parts?.imports.abort(token)) return update(interaction, { content: 'Cancelling…', embeds: [], components: [] });
-        const pending = parts?.imports.take(token);
+        const owner = { guildId: access.guildId, userId: interaction.user.id };
+        if (parts?.imports.abort(token, owner)) return update(interaction, { content: 'Cancelling…', embeds: [], components: [] });
+        const waiting = parts?.imports.peek(token);
+        const pending = waiting && ownPreview(waiting, owner.guildId, owner.userId) ? parts?.imports.discard(token) : undefined;
         return update(interaction, {
-          content: pending ? `Cancelled: **${safeInline(pending.title ?? pending.parsed.guide.title, 150)}** was not added. ${NOTHING_CHANGED}` : EXPIRED,
+          content: pending ? `Cancelled: **${safeInline(pending.title ?? pending.guideTitle, 150)}** was not added. ${NOTHING_CHANGED}` : EXPIRED,
           embeds: [],
           components: [],
         });

@@ -41,7 +41,7 @@ export const quizCommand: CommandModule = {
     {
       prefix: QUIZ_ANSWER,
       async handle(interaction, [id = ''], context) {
-        const services = scopedById(interaction, context.services, (scope) => scope.studyQuestions.get(id) !== undefined) ?? context.services;
+        const services = (await scopedById(interaction, context.services, (scope) => scope.studyQuestions.get(id) !== undefined)) ?? context.services;
         const question = services.studyQuestions.get(id);
         if (!question) return send(interaction, { content: MESSAGES.missingQuizQuestion }, { ephemeral: true });
         const input = new TextInputBuilder()
@@ -61,7 +61,7 @@ export const quizCommand: CommandModule = {
     {
       prefix: QUIZ_SUBMIT,
       async handle(interaction, [id = ''], context) {
-        const services = scopedById(interaction, context.services, (scope) => scope.studyQuestions.get(id) !== undefined) ?? context.services;
+        const services = (await scopedById(interaction, context.services, (scope) => scope.studyQuestions.get(id) !== undefined)) ?? context.services;
         const question = services.studyQuestions.get(id);
         if (!question) return send(interaction, { content: MESSAGES.missingQuizQuestion }, { ephemeral: true });
         const studentAnswer = interaction.fields.getTextInputValue(QUIZ_FIELD);

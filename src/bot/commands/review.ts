@@ -15,6 +15,7 @@ import type { CommandModule, HandlerContext } from '../command.js';
 import { customId, intArg } from '../custom-id.js';
 import { MESSAGES } from '../errors.js';
 import { deferUpdate, NO_MENTIONS, send, showModal, update, type MessageView } from '../respond.js';
+import { bookOfAnswer, scopedByBook } from '../library-scope.js';
 import { teacherAccess, type GuildAccess } from '../teacher/access.js';
 import {
   alreadyHandledMessage,
@@ -104,7 +105,9 @@ async function approve(interaction: Decidable, access: GuildAccess, review: Revi
   const decided = result.review;
   await undoUnless(access, decided, () => deferUpdate(interaction));
   try {
-    await postInChannel(interaction.client, decided.originChannelId, approvedPublicMessage(services, decided, payload, await publicSpoilerParts(access.store, access.guildId)));
+    // The answer's buttons (Read the section) open the book it was answered from.
+    const book = await scopedByBook(access.guildId, services, payload.book ?? bookOfAnswer(services, access.guildId, payload.answer));
+    await postInChannel(interaction.client, decided.originChannelId, approvedPublicMessage(book, decided, payload, await publicSpoilerParts(access.store, access.guildId)));
   } catch (error) {
     await access.store.reviews.reopen(decided.id, interaction.user.id);
     log.warn({ err: error, reviewId: decided.id }, 'approved answer could not be posted; the item is pending again');
@@ -116,7 +119,13 @@ async function approve(interaction: Decidable, access: GuildAccess, review: Revi
     return;
   }
   // "More passages" on the public answer continues from the question.
-  services.answers.set(payload.answerId, { question: payload.answer.question, userId: decided.askerId, guildId: decided.guildId, createdAt: Date.now() });
+  services.answers.set(payload.answerId, {
+    question: payload.answer.question,
+    userId: decided.askerId,
+    guildId: decided.guildId,
+    createdAt: Date.now(),
+    ...(payload.book ? { book: payload.book } : {}),
+  });
   log.info({ reviewId: decided.id, note: note !== null }, 'review approved');
   await updateQueueMessage(interaction, decidedQueueMessage(decided, payload));
 }

@@ -83,7 +83,7 @@ export const sectionCommand: CommandModule = {
     {
       prefix: SECTION_PAGE,
       async handle(interaction, [id = '', pageArg], context) {
-        const services = scopedById(interaction, context.services, (scope) => scope.sections.byShortId(id) !== undefined) ?? context.services;
+        const services = (await scopedById(interaction, context.services, (scope) => scope.sections.byShortId(id) !== undefined)) ?? context.services;
         const entry = services.sections.byShortId(id);
         const page = intArg(pageArg);
         if (!entry || page === undefined) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
@@ -95,7 +95,7 @@ export const sectionCommand: CommandModule = {
     {
       prefix: SECTION_READ,
       async handle(interaction, [id = ''], context) {
-        const services = scopedById(interaction, context.services, (scope) => scope.sections.byShortId(id) !== undefined) ?? context.services;
+        const services = (await scopedById(interaction, context.services, (scope) => scope.sections.byShortId(id) !== undefined)) ?? context.services;
         const entry = services.sections.byShortId(id);
         if (!entry) return send(interaction, { content: MESSAGES.missingSection }, { ephemeral: true });
         const gate = await contentGate(services, interaction, entry.paragraphs.length > 0 ? entry.part : undefined, true);

@@ -1,7 +1,9 @@
 import type { APIEmbed } from 'discord.js';
 import type { BuildEvent } from '../../engine.js';
+import type { BookPart } from '../../guide/spoilers.js';
 import type { BookInfo } from '../../library/library.js';
 import type { GuidePreview } from '../../library/parser.js';
+import type { GuideSpoilers } from '../../library/spoiler-settings.js';
 import type { LibraryGuide } from '../../library/state.js';
 import { clampEmbed, joinWithin, safeInline } from '../../render/discord.js';
 import { EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX } from '../limits.js';
@@ -81,5 +83,29 @@ export function libraryEmbed(books: BookInfo[], guides: LibraryGuide[], sharedOn
       (guides.length === 0 ? '\nThis server has no guides of its own yet: add one with `/guides add`.' : ''),
     fields: fields.length > 0 ? fields : [{ name: 'No books', value: 'Add a guide with `/guides add`, or turn the shared guides on with `/guides shared state:on`.' }],
     footer: { text: 'Change with /guides add, remove, rename, book, export or shared.' },
+  });
+}
+
+/** How a teacher names each part of the book. */
+export const PART_NAMES: Record<BookPart, string> = { none: 'nothing of the plot', 'part-one': 'Part One', 'part-two': 'Part Two', 'part-three': 'Part Three' };
+
+/** A guide's book and, for each section, how far into the book it goes (bold: set for that section). */
+export function spoilerEmbed(guide: LibraryGuide, spoilers: GuideSpoilers, notice: string | undefined): APIEmbed {
+  const lines = spoilers.sections.map((section) => {
+    const heading = safeInline(section.path[section.path.length - 1]!, 90);
+    const part = section.own ? `**${PART_NAMES[section.part]}**` : PART_NAMES[section.part];
+    return `${INDENT.repeat(Math.max(0, section.path.length - 1))}• ${heading} — ${part}`;
+  });
+  const shown = joinWithin(lines, EMBED_DESCRIPTION_MAX - 200);
+  const hidden = lines.length - (shown === '' ? 0 : shown.split('\n').length);
+  return clampEmbed({
+    title: `Spoilers: ${safeInline(guide.title, 200)}`,
+    color: LIBRARY_COLOUR,
+    description: [
+      `In *${safeInline(guide.book, 100)}*. The whole guide reveals ${spoilers.reveals === 'none' ? '' : 'up to '}**${PART_NAMES[spoilers.reveals]}**; a section in bold has a part of its own.`,
+      '',
+      hidden > 0 ? `${shown}\n…and ${plural(hidden, 'more section')}` : shown,
+    ].join('\n'),
+    ...(notice ? { footer: { text: notice } } : {}),
   });
 }

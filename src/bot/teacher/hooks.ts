@@ -37,6 +37,7 @@ function reviewPayload(answer: Answer, context: AskContext): ReviewPayload {
     answer,
     answerId: context.answerId,
     askerName: context.userName ?? '',
+    ...(context.book ? { book: context.book } : {}),
     ...(context.interaction ? { interaction: { token: context.interaction.token, createdAt: context.interaction.createdTimestamp } } : {}),
   };
 }
@@ -103,8 +104,9 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
       if (answer.answered || !context.guildId || !context.channelId) return;
       // Not covered only because of the reader's progress filter? Then the guides do answer it: no gap.
       const part = context.askOptions.readerPart;
-      if (part !== undefined && part !== 'part-three' && runtime.engine.ask) {
-        const unfiltered = await runtime.engine.ask(answer.question, { k: 3, ...(context.askOptions.exclude ? { exclude: context.askOptions.exclude } : {}) });
+      if (part !== undefined && part !== 'part-three') {
+        // The book the question was asked of (a server's own book has its own engine).
+        const unfiltered = await context.services.engine.ask(answer.question, { k: 3, ...(context.askOptions.exclude ? { exclude: context.askOptions.exclude } : {}) });
         if (unfiltered.answered) return;
       }
       const similarity = await runtime.gapSimilarity(context.guildId, answer.question);

@@ -40,6 +40,8 @@ export interface ReviewPayload {
   /** The `/ask` interaction id: the answer's vote buttons use it, and it finds the logged question. */
   answerId: string;
   askerName: string;
+  /** The book of the server's library it was answered from (its buttons open that book's sections). */
+  book?: string;
   /** The `/ask` interaction's token, for a private follow-up within its 15 minutes. */
   interaction?: InteractionHandle;
 }

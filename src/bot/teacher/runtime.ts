@@ -14,6 +14,12 @@ export type TeacherEngine = Partial<Pick<Engine, 'ask' | 'addNote' | 'embed'>> &
   embedder?: Pick<Engine['embedder'], 'profile'>;
 };
 
+/** What of the guide library the notes need: each server's own book engines, and word when one opens. */
+export interface NoteLibrary {
+  ownEngines(guildId: string): TeacherEngine[];
+  onEngineOpened(listener: (guildId: string, engine: TeacherEngine) => Promise<void>): () => void;
+}
+
 export interface TeacherRuntimeOptions {
   store: Store;
   engine: TeacherEngine;
@@ -24,7 +30,12 @@ export interface TeacherRuntimeOptions {
   retentionIntervalMs?: number;
   /** Where note changes are told to the other processes (shards) and heard from them; unset: this process only. */
   events?: ClusterEvents;
+  /** The servers' own books: a server's notes are indexed in its own book engines too (and only in its own). */
+  library?: NoteLibrary;
 }
+
+/** The most notes of one server added to one of its book engines as it opens (the most `/notes` lists). */
+export const MAX_NOTES_PER_ENGINE = 1000;
 
 export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 /** A user's last quiz question is forgotten after this long without a /quiz. */
@@ -67,6 +78,8 @@ export class TeacherRuntime {
   private started = false;
   private unsubscribe: (() => void) | undefined;
   readonly events: ClusterEvents | undefined;
+  private readonly library: NoteLibrary | undefined;
+  private stopWatchingEngines: (() => void) | undefined;
   client: Client | undefined;
 
   constructor(options: TeacherRuntimeOptions) {
@@ -76,6 +89,30 @@ export class TeacherRuntime {
     this.retentionDays = options.retentionDays;
     this.retentionIntervalMs = options.retentionIntervalMs ?? RETENTION_INTERVAL_MS;
     this.events = options.events;
+    this.library = options.library;
+    // From construction on: an own book engine opened before start() gets its notes too.
+    this.stopWatchingEngines = this.library?.onEngineOpened((guildId, engine) => this.indexGuildNotes(guildId, engine));
+  }
+
+  /** Adds a server's stored notes to one of its own book engines (opened, reopened after eviction, rebuilt after a change). */
+  private async indexGuildNotes(guildId: string, engine: TeacherEngine): Promise<void> {
+    if (!engine.addNote) return;
+    const notes = await this.store.notes.list(guildId, { limit: MAX_NOTES_PER_ENGINE });
+    for (const note of notes) await engine.addNote(toTeacherNote(note));
+    // A note edited or deleted between the read and the adds was applied to this engine before it held
+    // the note (the engine is reachable through ownEngines() from before the read): read again and catch up.
+    const now = new Map((await this.store.notes.list(guildId, { limit: MAX_NOTES_PER_ENGINE })).map((note) => [note.id, note]));
+    for (const note of notes) {
+      const current = now.get(note.id);
+      if (!current) await engine.removeNote?.(noteEngineId(note));
+      else if (current.updatedAt !== note.updatedAt || current.text !== note.text || current.question !== note.question) await engine.addNote(toTeacherNote(current));
+    }
+    if (notes.length > 0) this.logger.debug({ guildId, notes: notes.length }, 'teacher notes indexed in a book of the server');
+  }
+
+  /** The engines a note of `guildId` belongs in: the shared one (other servers' answers leave it out) and the server's own books. */
+  private enginesFor(guildId: string): TeacherEngine[] {
+    return [this.engine, ...(this.library?.ownEngines(guildId) ?? [])];
   }
 
   attach(client: Client): void {
@@ -103,6 +140,8 @@ export class TeacherRuntime {
     this.timer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.stopWatchingEngines?.();
+    this.stopWatchingEngines = undefined;
   }
 
   /** Forgets old quiz memories. Never throws. */
@@ -118,8 +157,10 @@ export class TeacherRuntime {
   private async applyNoteChange(guildId: string, noteId: number): Promise<void> {
     try {
       const note = await this.store.notes.get(noteId);
-      if (note && note.guildId === guildId) await this.engine.addNote?.(toTeacherNote(note));
-      else await this.engine.removeNote?.(noteEngineId({ guildId, id: noteId }));
+      for (const engine of this.enginesFor(guildId)) {
+        if (note && note.guildId === guildId) await engine.addNote?.(toTeacherNote(note));
+        else await engine.removeNote?.(noteEngineId({ guildId, id: noteId }));
+      }
       this.logger.info({ noteId, guildId, indexed: note !== null }, 'teacher note changed on another shard');
     } catch (error) {
       this.logger.error({ err: error, noteId }, 'could not apply a teacher note changed on another shard');
@@ -162,16 +203,17 @@ export class TeacherRuntime {
     return count;
   }
 
-  /** Adds (or replaces) a note in the engine's indexes at once, then tells the other shards. */
+  /** Adds (or replaces) a note in the indexes of the shared engine and the server's loaded own books at once, then tells the other shards. */
   async indexNote(note: Note): Promise<void> {
     if (!this.engine.addNote) throw new Error('this engine cannot index teacher notes');
-    await this.engine.addNote(toTeacherNote(note));
+    for (const engine of this.enginesFor(note.guildId)) await engine.addNote?.(toTeacherNote(note));
     await this.announceNote(note);
   }
 
-  /** Drops a note from the engine's indexes, then tells the other shards (without waiting for them). */
+  /** Drops a note from every engine that holds it, then tells the other shards (without waiting for them). */
   async unindexNote(note: Pick<Note, 'guildId' | 'id'>): Promise<boolean> {
-    const removed = (await this.engine.removeNote?.(noteEngineId(note))) ?? false;
+    let removed = false;
+    for (const engine of this.enginesFor(note.guildId)) removed = ((await engine.removeNote?.(noteEngineId(note))) ?? false) || removed;
     void this.announceNote(note);
     return removed;
   }

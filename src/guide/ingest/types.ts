@@ -26,7 +26,20 @@ export interface IngestResult {
 }
 
 /** Why a file cannot become a guide. */
-export type IngestErrorCode = 'unsupported-type' | 'too-large' | 'too-long' | 'encrypted' | 'corrupt' | 'empty' | 'scanned' | 'not-prose' | 'invalid-front-matter';
+export type IngestErrorCode =
+  | 'unsupported-type'
+  | 'too-large'
+  | 'too-long'
+  | 'encrypted'
+  | 'corrupt'
+  | 'empty'
+  | 'scanned'
+  | 'not-prose'
+  | 'invalid-front-matter'
+  /** Reading the file took longer than the parse time limit (a parser in a worker thread). */
+  | 'timed-out'
+  /** Too many files are being read at once; the teacher tries again shortly. */
+  | 'busy';
 
 /** A file that cannot become a guide: `message` is one friendly sentence for the teacher, saying what to do. */
 export class IngestError extends Error {
