@@ -236,7 +236,8 @@ export class Engine {
     const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.identity, corpusHash: hash });
     if (existing.status === 'ok') {
       options.onProgress?.({ stage: 'ready', rebuilt: false, computed: 0, ms: Math.round(performance.now() - started) });
-      return new Engine(existing.index.guides, existing.index, embedder, logger, options.tuning);
+      // Stored guides parsed from other files (an index copied for guides that chunk the same) are parsed again.
+      return new Engine(existing.index.guides ?? (await loadGuideFiles(files)), existing.index, embedder, logger, options.tuning);
     }
     if (mode === 'never') {
       throw new IndexUnavailableError(`The search index in ${config.INDEX_DIR} cannot be used (${existing.reason}). Run \`npm run index\` to rebuild it.`);

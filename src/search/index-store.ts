@@ -39,6 +39,11 @@ export interface Manifest {
   hnsw: HnswParameters;
   /** The rules the stored spelling keys were made by (see spelling.ts). */
   spellingRules: string;
+  /**
+   * The corpus hash of the guide files `guides.bin` was parsed from: the same as `corpusHash`, unless the index
+   * was copied for files that chunk the same (see {@link copyIndexAs}); the stored guides are then not used.
+   */
+  guidesHash: string;
   builtAt: string;
   buildMs: number;
   /** sha256 of each data file, checked on load. */
@@ -48,8 +53,8 @@ export interface Manifest {
 /** Everything retrieval needs, in memory. */
 export interface StoredIndex {
   manifest: Manifest;
-  /** The guides as parsed when the index was built (see guide-snapshot.ts). */
-  guides: Guide[];
+  /** The guides as parsed when the index was built (see guide-snapshot.ts); undefined when they were parsed from other files. */
+  guides: Guide[] | undefined;
   chunks: Chunk[];
   dense: VectorIndex;
   /** One vector per sentence, chunk by chunk, in order; `sentenceStart[i]` is chunk i's first. */
@@ -144,6 +149,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     sentenceCount: content.sentenceVectors.length,
     hnsw: dense.parameters,
     spellingRules: SPELLING_KEYS_RULES,
+    guidesHash: content.corpusHash,
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
     files: {
@@ -196,7 +202,8 @@ function isChunkArray(value: unknown): value is Chunk[] {
  * Copies an index into another folder under another corpus hash, for a corpus whose chunks are the
  * same as the one it was built from (only what the index does not hold changed, such as a guide's
  * spoiler map). The manifest is written last, so a copy cut short reads as missing. False when the
- * source has no readable manifest.
+ * source has no readable manifest. The copy keeps the stored guides' own hash, so they are not taken for the
+ * new files' guides: the engine parses those.
  */
 export function copyIndexAs(fromDir: string, toDir: string, corpusHash: string): boolean {
   let manifest: Manifest;
@@ -260,9 +267,9 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   if (terms.chunks.length !== chunks.length || terms.chunks.some((chunk, i) => chunk.sentences.length !== chunks[i]!.sentences.length))
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} does not match ${INDEX_FILES.chunks}` };
 
-  let guides: Guide[];
+  let guides: Guide[] | undefined;
   try {
-    guides = decodeGuides(guidesBytes, manifest.guideCount);
+    guides = manifest.guidesHash === expected.corpusHash ? decodeGuides(guidesBytes, manifest.guideCount) : undefined;
   } catch (error) {
     return { status: 'corrupt', reason: `${INDEX_FILES.guides} could not be read: ${(error as Error).message}` };
   }

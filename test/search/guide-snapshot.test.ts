@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbedder, type Embedder } from '../../src/embed/embedder.js';
 import { Engine, IndexUnavailableError, type BuildEvent } from '../../src/engine.js';
 import { parseEvalFile } from '../../src/eval.js';
-import { loadCorpus } from '../../src/guide/load.js';
+import { corpusFiles, loadCorpus } from '../../src/guide/load.js';
 import { decodeGuides, encodeGuides } from '../../src/search/guide-snapshot.js';
-import { INDEX_FILES } from '../../src/search/index-store.js';
+import { copyIndexAs, filesHash, INDEX_FILES } from '../../src/search/index-store.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { CORPUS_DIR, silentLogger, tempDir, testConfig } from '../helpers/engine.js';
 
@@ -89,6 +89,26 @@ describe('the parsed guides stored with the index', () => {
     await expect(open('never')).rejects.toThrow(/guides\.bin does not match its recorded hash/);
     expect((await open()).ready.rebuilt).toBe(true);
     expect((await open()).ready.rebuilt).toBe(false);
+  });
+
+  it('are not taken for the guides of other files when the index is copied for guides that chunk the same', async () => {
+    await open();
+    const corpus = copyCorpus();
+    const file = path.join(corpus, GUIDE);
+    const before = fs.readFileSync(file, 'utf8');
+    const after = before.replace('    "Summary": none\n', '    "Summary": part-two\n');
+    expect(after).not.toBe(before);
+    fs.writeFileSync(file, after);
+    const indexDir = tempDir('guidebot-index-');
+    const copied = testConfig({ CORPUS_DIR: corpus, INDEX_DIR: indexDir });
+    expect(copyIndexAs(config.INDEX_DIR, indexDir, filesHash(corpusFiles(corpus)))).toBe(true);
+    const events: BuildEvent[] = [];
+    const engine = await Engine.open({ config: copied, logger: silentLogger, embedder, rebuild: 'never', onProgress: (event) => events.push(event) });
+    expect(events.find((event) => event.stage === 'ready')).toMatchObject({ rebuilt: false });
+    expect(engine.guides).toEqual(await loadCorpus(corpus));
+    const summary = (sections: ReturnType<Engine['sections']>) => sections.find((section) => section.source === GUIDE && section.path.join(' › ') === 'Summary')!.part;
+    expect(summary(engine.sections())).toBe('part-two');
+    expect(summary((await open()).engine.sections())).toBe('none');
   });
 
   it('are read back exactly as parsed, and bytes that hold no guides are refused', async () => {
