@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { loadEmbedder, type Embedder } from './embed/embedder.js';
 import { citation, sectionCitation } from './guide/chunk.js';
-import { loadCorpus, loadGuideFiles } from './guide/load.js';
+import { corpusFiles, loadGuideFiles } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
 import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
@@ -17,9 +17,10 @@ import { selectQuotes, type QuoteSentence } from './search/quotes.js';
 import { ScopeGuard } from './search/scope.js';
 import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
 import { terms } from './search/tokenize.js';
-import { bookNameWords, booksAndAuthors } from './search/corpus-terms.js';
+import { bookNameWords, booksAndAuthors, termsOf } from './search/corpus-terms.js';
+import { DocumentTerms } from './search/document-terms.js';
 import { buildIndex, IndexUnavailableError, type BuildEvent } from './search/index-build.js';
-import { chunkEmbeddingText, corpusHash, filesHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
+import { chunkEmbeddingText, filesHash, readIndex, type Manifest, type StoredIndex } from './search/index-store.js';
 import { SpellingCorrector } from './search/spelling.js';
 import { findSections, type SectionEntry } from './section-catalogue.js';
 import { retrieve, RRF_K, SECTION_WEIGHT, type RetrievalMode } from './search/retrieve.js';
@@ -100,9 +101,8 @@ interface Document {
   sentenceVectors: Float32Array[];
   citation: string;
   part: BookPart;
-  /** Search terms of the heading path and text, and of each sentence, computed once (queries stay garbage-light). */
-  terms: ReadonlySet<string>;
-  sentenceTerms: ReadonlySet<string>[];
+  /** Search terms of the heading path and text, and of each sentence, made once when first needed (queries stay garbage-light). */
+  terms: DocumentTerms;
   /** The section ranking's key: the guide section, or for a teacher note the note itself. */
   sectionKey: string;
 }
@@ -130,7 +130,8 @@ export class Engine {
   private readonly lexical: Bm25Index;
   private readonly sectionLexical: Bm25Index;
   private readonly sectionList: SectionEntry[];
-  private readonly quotationFinder: QuotationFinder;
+  /** Made on first use: /ask needs neither the quotations nor the study questions. */
+  private quotationIndex: QuotationFinder | undefined;
   private readonly spelling: SpellingCorrector;
   private readonly scope: ScopeGuard;
   /** The book the guides are about, as their front matter names it. */
@@ -140,7 +141,7 @@ export class Engine {
   private readonly names: ReadonlySet<string>;
   /** The words of the book's title and author: capitalised in every guide, yet never the answer to "who". */
   private readonly bookNameWords: ReadonlySet<string>;
-  private readonly studyQuestionList: StudyQuestion[];
+  private studyQuestionCache: StudyQuestion[] | undefined;
   readonly tuning: RetrievalTuning;
 
   private constructor(
@@ -164,10 +165,11 @@ export class Engine {
       return map ? sectionPart(map, sectionPath) : 'part-three';
     };
     // The terms were computed when the index was built (see corpus-terms.ts): loading does not tokenize the corpus again.
-    const chunkTerms = index.terms.chunks;
+    const stored = index.terms;
+    const chunkTerms = stored.chunks;
     index.chunks.forEach((chunk, label) => {
       const start = index.sentenceStart[label]!;
-      const stored = chunkTerms[label]!;
+      const own = chunkTerms[label]!;
       this.addDocument(label, {
         id: chunk.id,
         source: chunk.source,
@@ -179,17 +181,21 @@ export class Engine {
         sentenceVectors: index.sentenceVectors.slice(start, start + chunk.sentences.length),
         citation: citation(chunk),
         part: partOf(chunk.source, chunk.path),
-        terms: new Set([...stored.heading, ...stored.text]),
-        sentenceTerms: stored.sentences.map((list) => new Set(list)),
+        terms: new DocumentTerms(() => ({ words: [...termsOf(stored, own.heading), ...termsOf(stored, own.text)], sentences: own.sentences.map((list) => termsOf(stored, list)) })),
       });
     });
     const weights = { headingWeight: this.tuning.headingWeight, contextWeight: this.tuning.contextWeight };
     const sameSection = (a: Chunk | undefined, b: Chunk) => a !== undefined && a.source === b.source && a.path.join('\0') === b.path.join('\0');
-    this.lexical = new Bm25Index([], weights);
-    index.chunks.forEach((chunk, i) => {
-      const context = [i - 1, i + 1].filter((other) => sameSection(index.chunks[other], chunk)).flatMap((other) => chunkTerms[other]!.text);
-      this.lexical.addTerms(chunk.id, { text: chunkTerms[i]!.text, heading: chunkTerms[i]!.heading, context });
-    });
+    this.lexical = Bm25Index.fromTermIds(
+      stored.vocabulary,
+      index.chunks.map((chunk, i) => ({
+        id: chunk.id,
+        text: chunkTerms[i]!.text,
+        heading: chunkTerms[i]!.heading,
+        context: [i - 1, i + 1].filter((other) => sameSection(index.chunks[other], chunk)).map((other) => chunkTerms[other]!.text),
+      })),
+      weights,
+    );
     this.sectionList = guides.flatMap((guide) =>
       guide.sections.map((section) => ({
         key: sectionKey(guide.source, section.path),
@@ -202,11 +208,12 @@ export class Engine {
         part: partOf(guide.source, section.path),
       })),
     );
-    this.sectionLexical = new Bm25Index([], { headingWeight: this.tuning.headingWeight, contextWeight: 0 });
-    this.sectionList.filter((entry) => entry.paragraphs.length > 0).forEach((entry, i) => this.sectionLexical.addTerms(entry.key, { ...index.terms.sections[i]!, context: [] }));
-    this.quotationFinder = new QuotationFinder(guides);
-    this.spelling = SpellingCorrector.fromCounts(index.terms.wordCounts);
-    this.studyQuestionList = studyQuestions(guides);
+    this.sectionLexical = Bm25Index.fromTermIds(
+      stored.vocabulary,
+      this.sectionList.filter((entry) => entry.paragraphs.length > 0).map((entry, i) => ({ id: entry.key, ...stored.sections[i]!, context: [] })),
+      { headingWeight: this.tuning.headingWeight, contextWeight: 0 },
+    );
+    this.spelling = SpellingCorrector.fromCounts(index.terms.wordCounts, index.spellingKeys);
     const { books, authors } = booksAndAuthors(guides);
     this.scope = ScopeGuard.fromMentioned(index.terms.mentionedWorks, authors);
     this.bookTitle = books[0];
@@ -220,24 +227,35 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const { config, logger } = options;
     const started = performance.now();
-    const guides = options.guideFiles ? await loadGuideFiles(options.guideFiles) : await loadCorpus(config.CORPUS_DIR);
+    const files = options.guideFiles ?? corpusFiles(config.CORPUS_DIR);
     const embedder = options.embedder ?? (await loadEmbedder(config, logger));
-    const hash = options.guideFiles ? filesHash(options.guideFiles) : corpusHash(config.CORPUS_DIR);
+    // The hash covers every guide file's bytes: an index that matches it holds the guides as they are now parsed.
+    const hash = filesHash(files);
     const mode = options.rebuild ?? 'auto';
 
     const existing = mode === 'force' ? ({ status: 'stale', reason: 'a rebuild was asked for' } as const) : readIndex(config.INDEX_DIR, { modelId: embedder.identity, corpusHash: hash });
     if (existing.status === 'ok') {
       options.onProgress?.({ stage: 'ready', rebuilt: false, computed: 0, ms: Math.round(performance.now() - started) });
-      return new Engine(guides, existing.index, embedder, logger, options.tuning);
+      // Stored guides parsed from other files (an index copied for guides that chunk the same) are parsed again.
+      return new Engine(existing.index.guides ?? (await loadGuideFiles(files)), existing.index, embedder, logger, options.tuning);
     }
     if (mode === 'never') {
       throw new IndexUnavailableError(`The search index in ${config.INDEX_DIR} cannot be used (${existing.reason}). Run \`npm run index\` to rebuild it.`);
     }
+    const guides = await loadGuideFiles(files);
     if (mode === 'force') logger.info('rebuilding the search index, as asked');
     else if (existing.status !== 'missing') logger.warn({ reason: existing.reason }, 'rebuilding the search index');
     const { index, computed } = await buildIndex(guides, hash, embedder, config.INDEX_DIR, options.onProgress);
     options.onProgress?.({ stage: 'ready', rebuilt: true, reason: existing.reason, computed, ms: Math.round(performance.now() - started) });
     return new Engine(guides, index, embedder, logger, options.tuning);
+  }
+
+  private get quotationFinder(): QuotationFinder {
+    return (this.quotationIndex ??= new QuotationFinder(this.guides));
+  }
+
+  private get studyQuestionList(): StudyQuestion[] {
+    return (this.studyQuestionCache ??= studyQuestions(this.guides));
   }
 
   get manifest(): Manifest {
@@ -313,7 +331,7 @@ export class Engine {
 
     const top = all.slice(0, 3);
     const signals: AnswerSignals = {
-      coverage: Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, document.terms))),
+      coverage: Math.max(0, ...top.map(({ document }) => termCoverage(queryTerms, document.terms.terms))),
       cosine: queryVector && top.length > 0 ? Math.max(...top.map(({ document }) => this.cosineTo(queryVector, document))) : undefined,
       unknownMass: unknownMass(queryTerms, this.lexical),
       unknownNames: unknownNames(searchText, this.lexical).length,
@@ -323,7 +341,7 @@ export class Engine {
     // None of the question's topic words is in the guides, and some are specific: nothing there can answer it.
     const nothingInCommon = signals.coverage === 0 && signals.unknownMass >= UNKNOWN_ONLY_MASS;
     // A question about someone or somewhere the best passages never mention cannot be answered by quoting them.
-    const missingName = [...queryTerms.keys()].some((term) => this.names.has(term) && !top.some(({ document }) => document.terms.has(term)));
+    const missingName = [...queryTerms.keys()].some((term) => this.names.has(term) && !top.some(({ document }) => document.terms.terms.has(term)));
     const confidence = top.length === 0 || nothingInCommon || missingName ? 0 : probability(mode === 'bm25' ? { ...signals, cosine: undefined } : signals, calibration);
     const answered = confidence >= calibration.threshold;
     const level = levelOf(confidence, calibration);
@@ -435,11 +453,10 @@ export class Engine {
     return true;
   }
 
-  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sentenceTerms' | 'sectionKey'> & Partial<Pick<Document, 'terms' | 'sentenceTerms'>>): void {
+  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sectionKey'> & Partial<Pick<Document, 'terms'>>): void {
     const document = {
       ...fields,
-      terms: fields.terms ?? new Set(terms([...fields.path, fields.text].join(' '))),
-      sentenceTerms: fields.sentenceTerms ?? fields.sentences.map((sentence) => new Set(terms(sentence.normalised))),
+      terms: fields.terms ?? new DocumentTerms(() => ({ words: terms([...fields.path, fields.text].join(' ')), sentences: fields.sentences.map((sentence) => terms(sentence.normalised)) })),
       sectionKey: sectionKey(fields.source, fields.path) + (fields.source === NOTE_SOURCE ? `#${fields.id}` : ''),
     };
     this.documents[label] = document;
@@ -464,7 +481,7 @@ export class Engine {
         list = document.sentences.map((sentence, index) => ({
           text: sentence.text,
           normalised: sentence.normalised,
-          terms: document.sentenceTerms[index]!,
+          terms: document.terms.sentenceTerms[index]!,
           vector: document.sentenceVectors[index],
           passageIndex,
           citation: document.citation,

@@ -24,13 +24,16 @@ export function listGuideFiles(dir: string): string[] {
   return names.filter((name) => GUIDE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)) && !/^readme\./i.test(name)).sort();
 }
 
-/** Loads every guide in a folder, in file-name order. */
-export async function loadCorpus(dir: string): Promise<Guide[]> {
+/** The paths of a corpus folder's guide files, in file-name order; a folder without guides is a {@link CorpusError}. */
+export function corpusFiles(dir: string): string[] {
   const files = listGuideFiles(dir);
   if (files.length === 0) throw new CorpusError(`The corpus folder ${dir} has no guides (${ACCEPTED} files).`);
-  const guides: Guide[] = [];
-  for (const name of files) guides.push(await loadGuideFile(path.join(dir, name)));
-  return guides;
+  return files.map((name) => path.join(dir, name));
+}
+
+/** Loads every guide in a folder, in file-name order. */
+export async function loadCorpus(dir: string): Promise<Guide[]> {
+  return loadGuideFiles(corpusFiles(dir));
 }
 
 /** Reads one guide file of any accepted format; a file that cannot be a guide is a {@link CorpusError} naming it. */

@@ -31,6 +31,15 @@ export interface Bm25Weights {
   contextWeight: number;
 }
 
+/** A document given as positions in a shared vocabulary (as the index stores its terms). */
+export interface TermIdDocument {
+  id: string;
+  text: ArrayLike<number>;
+  heading: ArrayLike<number>;
+  /** The surrounding texts, in order. */
+  context: readonly ArrayLike<number>[];
+}
+
 export interface LexicalHit {
   id: string;
   score: number;
@@ -54,7 +63,9 @@ export class Bm25Index {
   private readonly postings = new Map<string, Posting>();
   private readonly ids: string[] = [];
   private readonly lengths: number[] = [];
-  private readonly termsOf: string[][] = [];
+  /** Each document's distinct terms (for removal): as strings, or as positions in `vocabulary` for documents added by {@link fromTermIds}. */
+  private readonly termsOf: (readonly string[] | Int32Array)[] = [];
+  private vocabulary: readonly string[] = [];
   private readonly removed = new Set<number>();
   private readonly positionById = new Map<string, number>();
   private totalLength = 0;
@@ -66,6 +77,55 @@ export class Bm25Index {
     private readonly weights: Bm25Weights = { headingWeight: HEADING_WEIGHT, contextWeight: CONTEXT_WEIGHT },
   ) {
     for (const document of documents) this.add(document);
+  }
+
+  /**
+   * An index of documents given as term positions in `vocabulary`, the same as adding each with {@link addTerms}
+   * (same postings, frequencies and lengths, summed in the same order), without a map lookup per occurrence.
+   */
+  static fromTermIds(vocabulary: readonly string[], documents: Iterable<TermIdDocument>, weights: Bm25Weights): Bm25Index {
+    const index = new Bm25Index([], weights);
+    index.vocabulary = vocabulary;
+    const counts = new Float64Array(vocabulary.length);
+    const seen = new Uint8Array(vocabulary.length);
+    const byTerm = new Array<Posting | undefined>(vocabulary.length);
+    const touched: number[] = [];
+    const count = (list: ArrayLike<number>, weight: number) => {
+      for (let i = 0; i < list.length; i++) {
+        const term = list[i]!;
+        if (seen[term] === 0) {
+          seen[term] = 1;
+          counts[term] = 0;
+          touched.push(term);
+        }
+        counts[term] = counts[term]! + weight;
+      }
+    };
+    for (const document of documents) {
+      if (index.positionById.has(document.id)) index.remove(document.id);
+      const position = index.ids.length;
+      touched.length = 0;
+      count(document.text, 1);
+      count(document.heading, weights.headingWeight);
+      for (const context of document.context) count(context, weights.contextWeight);
+      let length = 0;
+      for (const term of touched) {
+        let posting = byTerm[term];
+        if (!posting) index.postings.set(vocabulary[term]!, (byTerm[term] = posting = { docs: [], freqs: [], live: 0 }));
+        const weight = counts[term]!;
+        posting.docs.push(position);
+        posting.freqs.push(weight);
+        posting.live++;
+        length += weight;
+        seen[term] = 0;
+      }
+      index.ids.push(document.id);
+      index.lengths.push(length);
+      index.termsOf.push(Int32Array.from(touched));
+      index.positionById.set(document.id, position);
+      index.totalLength += length;
+    }
+    return index;
   }
 
   get size(): number {
@@ -106,7 +166,8 @@ export class Bm25Index {
     if (position === undefined) return false;
     this.removed.add(position);
     this.positionById.delete(id);
-    for (const term of this.termsOf[position]!) this.postings.get(term)!.live--;
+    const distinct = this.termsOf[position]!;
+    for (const term of distinct) this.postings.get(typeof term === 'number' ? this.vocabulary[term]! : term)!.live--;
     this.champions.clear();
     this.totalLength -= this.lengths[position]!;
     return true;

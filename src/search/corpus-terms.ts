@@ -2,6 +2,7 @@ import type { Chunk, Guide } from '../guide/types.js';
 import { nameTerms } from './names.js';
 import { mentionedWorks } from './scope.js';
 import { terms, words } from './tokenize.js';
+import { viewAs } from './typed-view.js';
 
 /**
  * The corpus as search terms, computed when the index is built and stored with it, so that loading an index
@@ -98,8 +99,18 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
   return Buffer.concat([length, header, padding, Buffer.from(Int32Array.from(numbers).buffer)]);
 }
 
-/** Reads what `encodeCorpusTerms` wrote; throws when the bytes do not hold it. */
-export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
+/**
+ * The stored terms as read back: every term list as positions in `vocabulary`, views of the file's numbers
+ * (no string array per sentence, and a lexical index is built from them without a lookup per word).
+ */
+export interface StoredTerms extends Pick<CorpusTerms, 'wordCounts' | 'mentionedWorks' | 'names'> {
+  vocabulary: readonly string[];
+  chunks: { text: Int32Array; heading: Int32Array; sentences: Int32Array[] }[];
+  sections: { text: Int32Array; heading: Int32Array }[];
+}
+
+/** Reads what `encodeCorpusTerms` wrote, as term positions; throws when the bytes do not hold it. */
+export function decodeStoredTerms(bytes: Buffer): StoredTerms {
   const headerLength = bytes.readUInt32LE(0);
   const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as {
     terms: string[];
@@ -111,21 +122,35 @@ export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
   };
   if (![header.terms, header.sentenceCounts, header.wordCounts, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
   const start = 4 + headerLength + ((4 - ((4 + headerLength) % 4)) % 4);
-  const numbers = new Int32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength));
+  const numbers = viewAs(Int32Array, bytes.subarray(start));
+  const vocabularySize = header.terms.length;
   let at = 0;
-  const next = (): string[] => {
+  const next = (): Int32Array => {
     const length = numbers[at++];
     if (length === undefined || at + length > numbers.length) throw new Error('the term lists end early');
-    const list = new Array<string>(length);
-    for (let i = 0; i < length; i++) {
-      const term = header.terms[numbers[at++]!];
-      if (term === undefined) throw new Error('a term list refers to no term');
-      list[i] = term;
-    }
+    const list = numbers.subarray(at, at + length);
+    at += length;
+    for (const term of list) if (term < 0 || term >= vocabularySize) throw new Error('a term list refers to no term');
     return list;
   };
   const chunks = header.sentenceCounts.map((sentences) => ({ text: next(), heading: next(), sentences: Array.from({ length: sentences }, next) }));
   const sections = Array.from({ length: header.sections }, () => ({ text: next(), heading: next() }));
   if (at !== numbers.length) throw new Error('the term lists do not end where they should');
-  return { chunks, sections, wordCounts: header.wordCounts, mentionedWorks: header.mentionedWorks, names: header.names };
+  return { vocabulary: header.terms, chunks, sections, wordCounts: header.wordCounts, mentionedWorks: header.mentionedWorks, names: header.names };
+}
+
+/** The terms of a stored list, as strings. */
+export const termsOf = (stored: Pick<StoredTerms, 'vocabulary'>, list: ArrayLike<number>): string[] => Array.from(list, (term) => stored.vocabulary[term]!);
+
+/** Reads what `encodeCorpusTerms` wrote, as strings; throws when the bytes do not hold it. */
+export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
+  const stored = decodeStoredTerms(bytes);
+  const strings = (list: Int32Array) => termsOf(stored, list);
+  return {
+    chunks: stored.chunks.map((chunk) => ({ text: strings(chunk.text), heading: strings(chunk.heading), sentences: chunk.sentences.map(strings) })),
+    sections: stored.sections.map((section) => ({ text: strings(section.text), heading: strings(section.heading) })),
+    wordCounts: stored.wordCounts,
+    mentionedWorks: stored.mentionedWorks,
+    names: stored.names,
+  };
 }

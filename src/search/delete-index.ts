@@ -16,6 +16,8 @@ const WORD_BITS = 21;
 const WORD_SLOTS = 2 ** WORD_BITS;
 /** The most words one index holds (what fits in WORD_BITS). */
 export const MAX_INDEXED_WORDS = WORD_SLOTS;
+/** Names how keys are made (hash and layout): keys stored under another name are not used. */
+export const DELETE_KEYS_SCHEME = `fnv1a32-word${WORD_BITS}`;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -52,15 +54,27 @@ export class DeleteIndex {
   /**
    * @param words the vocabulary; a word is known by its position in this list
    * @param maxDeletes how many deletes (0–2) each word is stored under: the largest distance it is ever looked up at
+   * @param stored the keys {@link DeleteIndex.keysFor} made for the same words and rule, when they were kept (see the index store)
    */
   constructor(
     private readonly words: readonly string[],
     maxDeletes: (word: string) => number,
+    stored?: Float64Array,
   ) {
+    this.keys = stored ?? DeleteIndex.keysFor(words, maxDeletes);
+  }
+
+  /** The sorted keys of every word's deletes: what the index searches, and what can be stored to skip making them again. */
+  static keysFor(words: readonly string[], maxDeletes: (word: string) => number): Float64Array {
     if (words.length > MAX_INDEXED_WORDS) throw new Error(`a delete index holds at most ${MAX_INDEXED_WORDS} words, got ${words.length}`);
     const keys: number[] = [];
     words.forEach((word, index) => forEachDelete(word, Math.min(2, maxDeletes(word)), (hash) => keys.push(hash * WORD_SLOTS + index)));
-    this.keys = Float64Array.from(keys).sort();
+    return Float64Array.from(keys).sort();
+  }
+
+  /** The keys, sorted (see {@link DeleteIndex.keysFor}). */
+  get storedKeys(): Float64Array {
+    return this.keys;
   }
 
   /** How many deleted strings the index holds. */

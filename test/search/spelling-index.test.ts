@@ -103,3 +103,27 @@ describe('the indexed spelling lookup', async () => {
     });
   }
 });
+
+describe('the spelling keys stored with the index', async () => {
+  const guides = await loadCorpus(CORPUS_DIR);
+  const texts = guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs]));
+  const counts = new Map<string, number>();
+  for (const text of texts) for (const word of words(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const counted = [...counts];
+
+  it('give a corrector that finds exactly what one that made its own keys finds', () => {
+    const keys = SpellingCorrector.keysFor(counted);
+    expect(keys.length).toBeGreaterThan(counted.length);
+    const made = SpellingCorrector.fromCounts(counted);
+    const stored = SpellingCorrector.fromCounts(counted, Float64Array.from(keys));
+    const queries = [...counts.keys()].filter((word) => word.length >= 4).flatMap((word, seed) => misspellings(word, seed));
+    let corrected = 0;
+    for (const word of queries)
+      for (const limit of word.length >= 8 ? [1, 2] : [1]) {
+        const expected = made.closest(word, limit, 1);
+        if (expected !== undefined) corrected++;
+        expect(stored.closest(word, limit, 1), word).toBe(expected);
+      }
+    expect(corrected).toBeGreaterThan(queries.length / 2);
+  });
+});
