@@ -15,11 +15,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InteractionResponseType } from 'discord.js';
 import { PROJECT_ROOT } from '../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
-import { latencySummary, readQuestions } from './load/measure.js';
+import { interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
 import { registerCommands } from './register.js';
 
 const MAX_SHARDS = 8;
@@ -81,26 +80,7 @@ async function rssOf(run: ShardProcess): Promise<number> {
   return Number(match[1]);
 }
 
-function outcomes(fake: FakeDiscord, ids: string[]): Map<string, { ackMs?: number; answerMs?: number; ok: boolean }> {
-  const wanted = new Set(ids);
-  const result = new Map<string, { ackMs?: number; answerMs?: number; ok: boolean }>(ids.map((id) => [id, { ok: true }]));
-  for (const request of fake.requests) {
-    if (!request.interactionId || !wanted.has(request.interactionId) || request.status === 0) continue;
-    const outcome = result.get(request.interactionId)!;
-    const dispatchedAt = fake.interaction(request.interactionId)!.dispatchedAt;
-    if (request.status >= 400) outcome.ok = false;
-    else if (request.responseKind === 'callback') {
-      outcome.ackMs = request.at - dispatchedAt;
-      if (request.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource) outcome.ok = false;
-    } else if (request.responseKind === 'editOriginal') {
-      outcome.answerMs = request.at - dispatchedAt;
-      if (!Array.isArray(request.body?.embeds) || request.body.embeds.length === 0) outcome.ok = false;
-    }
-  }
-  return result;
-}
-
-const done = (fake: FakeDiscord, ids: string[]) => [...outcomes(fake, ids).values()].filter((outcome) => outcome.answerMs !== undefined || !outcome.ok).length;
+const done = (fake: FakeDiscord, ids: string[]) => [...interactionOutcomes(fake, ids).values()].filter((outcome) => outcome.answerMs !== undefined || !outcome.ok).length;
 
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
@@ -125,9 +105,7 @@ async function main() {
     MODEL_ID: 'offline',
     INDEX_DIR: path.join(work, 'index'),
     DB_PATH: path.join(work, 'guidebot.db'),
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
+    ...fake.botEnv,
     RATE_LIMIT_PER_USER: '1000',
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
@@ -170,7 +148,7 @@ async function main() {
     sampling = false;
     await sampler;
 
-    const results = outcomes(fake, ids);
+    const results = interactionOutcomes(fake, ids);
     const list = [...results.values()];
     const errors = list.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length;
     const handledBy = (run: ShardProcess) => {

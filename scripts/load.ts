@@ -17,12 +17,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InteractionResponseType } from 'discord.js';
 import { PROJECT_ROOT } from '../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
 import { startBotProcess, type BotRunner } from './load/bot-process.js';
-import { latencySummary, readQuestions } from './load/measure.js';
+import { interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
 import { residentMb, threadCpuBetween, sampleProcess, type ProcSample } from './load/proc-stats.js';
 import { registerCommands } from './register.js';
 
@@ -35,31 +34,6 @@ const SAMPLE_INTERVAL_MS = 50;
 const MAX_N = 10_000;
 /** Idle HTTP connections to the fake stay open this long (Node's 5 s default closes them under the bot's feet when this process lags). */
 const KEEP_ALIVE_MS = 120_000;
-
-interface Outcome {
-  ackMs?: number;
-  answerMs?: number;
-  ok: boolean;
-}
-
-/** What happened to each interaction, from the fake's request log (one pass). */
-function outcomes(fake: FakeDiscord, ids: string[]): Map<string, Outcome> {
-  const result = new Map<string, Outcome>(ids.map((id) => [id, { ok: true }]));
-  for (const request of fake.requests) {
-    const outcome = request.interactionId ? result.get(request.interactionId) : undefined;
-    if (!outcome || request.status === 0) continue;
-    const dispatchedAt = fake.interaction(request.interactionId!)!.dispatchedAt;
-    if (request.status >= 400) outcome.ok = false;
-    else if (request.responseKind === 'callback') {
-      outcome.ackMs = request.at - dispatchedAt;
-      if (request.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource) outcome.ok = false;
-    } else if (request.responseKind === 'editOriginal') {
-      outcome.answerMs = request.at - dispatchedAt;
-      if (!Array.isArray(request.body?.embeds) || request.body.embeds.length === 0) outcome.ok = false;
-    }
-  }
-  return result;
-}
 
 /** How many of the interactions have their final edit, or failed. */
 function finished(fake: FakeDiscord, ids: ReadonlySet<string>): number {
@@ -123,9 +97,7 @@ async function main() {
       MODEL_ID: model,
       INDEX_DIR: indexDir,
       DB_PATH: path.join(indexDir, `load-${Date.now()}.db`),
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_URL: fake.apiUrl,
+      ...fake.botEnv,
       LOG_LEVEL: 'info',
       ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
     },
@@ -158,7 +130,7 @@ async function main() {
     const after = sampleProcess(bot.pid);
     peakRss = Math.max(peakRss, after.rssMb);
 
-    const results = [...outcomes(fake, ids).values()];
+    const results = [...interactionOutcomes(fake, ids).values()];
     const acks = results.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]));
     const report = {
       n,

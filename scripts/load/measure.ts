@@ -1,4 +1,32 @@
 import fs from 'node:fs';
+import { InteractionResponseType } from 'discord.js';
+import type { FakeDiscord } from '../../test/e2e/fake-discord.js';
+
+/** What happened to one `/ask`: when it was acknowledged and answered, and whether both were as expected. */
+export interface Outcome {
+  ackMs?: number;
+  answerMs?: number;
+  ok: boolean;
+}
+
+/** What happened to each interaction, from the fake's request log (one pass). */
+export function interactionOutcomes(fake: FakeDiscord, ids: string[]): Map<string, Outcome> {
+  const result = new Map<string, Outcome>(ids.map((id) => [id, { ok: true }]));
+  for (const request of fake.requests) {
+    const outcome = request.interactionId ? result.get(request.interactionId) : undefined;
+    if (!outcome || request.status === 0) continue;
+    const dispatchedAt = fake.interaction(request.interactionId!)!.dispatchedAt;
+    if (request.status >= 400) outcome.ok = false;
+    else if (request.responseKind === 'callback') {
+      outcome.ackMs = request.at - dispatchedAt;
+      if (request.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource) outcome.ok = false;
+    } else if (request.responseKind === 'editOriginal') {
+      outcome.answerMs = request.at - dispatchedAt;
+      if (!Array.isArray(request.body?.embeds) || request.body.embeds.length === 0) outcome.ok = false;
+    }
+  }
+  return result;
+}
 
 /** The `question` of every line of the given JSON-lines files (the evaluation sets). */
 export function readQuestions(files: string[]): string[] {

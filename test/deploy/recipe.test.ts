@@ -154,9 +154,7 @@ describe.runIf(process.env.DEPLOY_RECIPE_TEST === '1')('the Dockerfile recipe, i
         HEALTH_PORT: '0',
         HEALTH_HOST: '127.0.0.1',
         LOG_FORMAT: 'json',
-        DISCORD_TOKEN: fake.token,
-        DISCORD_APPLICATION_ID: fake.applicationId,
-        DISCORD_API_URL: fake.apiUrl,
+        ...fake.botEnv,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -17,6 +17,11 @@ import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Loose
 
 export const CORPUS_DIR = path.resolve(import.meta.dirname, '../../corpus');
 
+/** The environment of a bot run as a child process over the real corpus with the offline model: nothing else of this process's environment leaks in. */
+export function botProcessEnv(indexDir: string): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_ID: 'offline', CORPUS_DIR, INDEX_DIR: indexDir };
+}
+
 /** One line pino wrote: its level and message, a serialised error, and whatever fields the call bound or passed. */
 export interface LogLine {
   level: number;
@@ -77,9 +82,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const config = loadConfig({
     MODEL_ID: 'offline',
     CORPUS_DIR,
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
+    ...fake.botEnv,
     LOG_LEVEL: 'silent',
     ...options.env,
   });

@@ -900,6 +900,10 @@ export class FakeDiscord {
   get apiUrl(): string {
     return `http://127.0.0.1:${this.#port}/api`;
   }
+  /** The environment that points a bot process at this fake: its token, application id and API URL. */
+  get botEnv(): { DISCORD_TOKEN: string; DISCORD_APPLICATION_ID: string; DISCORD_API_URL: string } {
+    return { DISCORD_TOKEN: this.token, DISCORD_APPLICATION_ID: this.applicationId, DISCORD_API_URL: this.apiUrl };
+  }
   /** Gateway URL returned by `GET /gateway/bot`. discord.js connects to `${gatewayUrl}?v=10&encoding=json`. */
   get gatewayUrl(): string {
     return `ws://127.0.0.1:${this.#port}`;

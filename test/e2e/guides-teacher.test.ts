@@ -8,12 +8,10 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot/bot.js';
-import { Library } from '../../src/library/library.js';
 import { guideParser } from '../../src/library/parser.js';
 import { sectionChoiceValue } from '../../src/library/spoiler-settings.js';
 import { Store } from '../../src/store/index.js';
 import { FRANKENSTEIN_GUIDE, openTestLibrary, parseGuide, type TestLibrary } from '../helpers/library.js';
-import { silentLogger } from '../helpers/engine.js';
 import { captureLogs } from './bot-harness.js';
 import type { LooseJson, StoredMessage } from './fake-discord.js';
 import { buttonId, command, eventually, expectCleanTraffic, press, removeDbFile, reply, run, startTeacherHarness, submit, type TeacherHarness } from './teacher-harness.js';
@@ -152,16 +150,7 @@ describe('a server’s own book with the teacher features', () => {
     it('the button still works after a restart (a new bot, store and library over the same folders)', async () => {
       await h.bot.stop(2000);
       const store = await Store.open(h.dbFile);
-      const library = new Library({
-        root: t.root,
-        corpusDir: t.corpusDir,
-        indexDir: t.indexDir,
-        openEngine: t.openEngine,
-        parser: guideParser,
-        logger: silentLogger,
-        memoryBudgetBytes: 512 * 1024 * 1024,
-      });
-      await library.start();
+      const { library } = await openTestLibrary({ root: t.root, corpusDir: t.corpusDir, indexDir: t.indexDir, openEngine: t.openEngine });
       restarted = createBot({ config: h.config, engine: library.sharedEngine()!, logger: captureLogs().logger, store, library, parser: guideParser });
       await restarted.start();
       expect(library.memory().loaded).toBe(0);

@@ -12,7 +12,7 @@ import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as WorkerParserModule from '../../src/library/worker-parser.js';
 import { makePdf, STUDY_NOTES } from '../guide/ingest/make-pdf.js';
-import { CORPUS_DIR, openTestEngine } from './bot-harness.js';
+import { botProcessEnv, openTestEngine } from './bot-harness.js';
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -38,15 +38,9 @@ function start(how: 'node' | 'npm', env: Record<string, string> = {}): BotProces
     // Its own process group, so a test can signal the group as a terminal or systemd does.
     detached: true,
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      MODEL_ID: 'offline',
-      CORPUS_DIR,
-      INDEX_DIR: indexDir,
+      ...botProcessEnv(indexDir),
       DB_PATH: path.join(indexDir, `guidebot-${runs}.db`),
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_URL: fake.apiUrl,
+      ...fake.botEnv,
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       RATE_LIMIT_PER_USER: '1000',

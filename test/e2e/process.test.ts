@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, mentionsAreSafe, openTestEngine, outgoingMessages } from './bot-harness.js';
+import { botProcessEnv, mentionsAreSafe, openTestEngine, outgoingMessages } from './bot-harness.js';
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
 import { REGISTERED_COMMANDS } from '../helpers/commands.js';
 
@@ -27,7 +27,7 @@ interface Run {
 function run(env: Record<string, string>, input?: string): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_ID: 'offline', CORPUS_DIR, INDEX_DIR: indexDir, DB_PATH: path.join(indexDir, 'guidebot.db'), ...env },
+    env: { ...botProcessEnv(indexDir), DB_PATH: path.join(indexDir, 'guidebot.db'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -66,7 +66,7 @@ describe('npm start with DISCORD_TOKEN (against the fake Discord)', () => {
   });
 
   it('on SIGTERM finishes the answer in flight, closes and exits 0; the token is never logged', async () => {
-    const bot = run({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'debug' });
+    const bot = run({ ...fake.botEnv, LOG_LEVEL: 'debug' });
     try {
       await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log', READY_TIMEOUT_MS);
       const ready = bot
@@ -113,7 +113,7 @@ describe('npm run register', () => {
   it('registers globally without DISCORD_GUILD_ID, for one server with it; a missing token is a clear error', async () => {
     const fake = await startFakeDiscord();
     try {
-      const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' };
+      const env = { ...fake.botEnv, LOG_LEVEL: 'silent' };
       expect((await register(env)).code).toBe(0);
       expect(fake.globalCommands?.map((command) => command.name)).toEqual(REGISTERED_COMMANDS);
       expect(fake.guildCommands()).toBeNull();

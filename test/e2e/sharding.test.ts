@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../scripts/register.js';
 import { Store } from '../../src/store/index.js';
 import { createPostgresDatabase, REQUIRE_POSTGRES, TEST_DATABASE_URL } from '../store/helpers.js';
-import { buttonsOf, CORPUS_DIR, embedText, openTestEngine, tempDir } from './bot-harness.js';
+import { buttonsOf, botProcessEnv, embedText, openTestEngine, tempDir } from './bot-harness.js';
 import { FakeDiscord, startFakeDiscord, type LooseJson } from './fake-discord.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -40,14 +40,8 @@ function start(entry: 'src/main.ts' | 'src/shards.ts', env: Record<string, strin
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      MODEL_ID: 'offline',
-      CORPUS_DIR,
-      INDEX_DIR: indexDir,
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_URL: fake.apiUrl,
+      ...botProcessEnv(indexDir),
+      ...fake.botEnv,
       // Debug: every handled interaction is logged with its id, which tells which process handled it.
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
 import { registerCommands } from '../../scripts/register.js';
-import { CORPUS_DIR, openTestEngine, tempDir } from './bot-harness.js';
+import { botProcessEnv, openTestEngine, tempDir } from './bot-harness.js';
 import { startFakeDiscord, type FakeDiscord, type LooseJson } from './fake-discord.js';
 
 /** Start-up opens an engine in every worker thread: on a machine busy with other work that can take a while. */
@@ -30,7 +30,7 @@ function start(env: Record<string, string>, user: { uid?: number; gid?: number }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     ...user,
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_ID: 'offline', CORPUS_DIR, INDEX_DIR: indexDir, ...env },
+    env: { ...botProcessEnv(indexDir), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -99,7 +99,7 @@ describe('npm start with a database, against the fake Discord', () => {
     await before.close();
 
     let id = '';
-    const bot = start({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DB_PATH: dbFile, LOG_LEVEL: 'info' });
+    const bot = start({ ...fake.botEnv, DB_PATH: dbFile, LOG_LEVEL: 'info' });
     try {
       await until(() => bot.stderr().includes('"msg":"ready"'), 'the ready log', READY_TIMEOUT_MS);
       expect(logLines(bot).find((line) => line.msg === 'teacher notes indexed')).toMatchObject({ notes: 1 });
@@ -144,7 +144,7 @@ describe('write first, then tell: nothing confirmed is lost to kill -9, even whi
     await setup.close();
     const teacher = fake.members.teacher;
     const students = Array.from({ length: 5 }, (_, i) => fake.addMember({ username: `told${i}` }));
-    const bot = start({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, DB_PATH: dbFile, LOG_LEVEL: 'info' });
+    const bot = start({ ...fake.botEnv, DB_PATH: dbFile, LOG_LEVEL: 'info' });
     const asks: string[] = [];
     let voteId = '';
     let progressId = '';

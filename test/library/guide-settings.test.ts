@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TeacherRuntime } from '../../src/bot/teacher/runtime.js';
 import type { BuildEvent } from '../../src/engine.js';
 import { LibraryError } from '../../src/library/errors.js';
-import { Library } from '../../src/library/library.js';
-import { guideParser } from '../../src/library/parser.js';
 import { sectionChoiceValue } from '../../src/library/spoiler-settings.js';
 import { Store } from '../../src/store/index.js';
 import { silentLogger } from '../helpers/engine.js';
@@ -71,16 +69,7 @@ describe('a guide’s spoiler parts', () => {
   });
 
   it('survive a restart: a new library over the same folder reads them', async () => {
-    const restarted = new Library({
-      root: t.root,
-      corpusDir: t.corpusDir,
-      indexDir: t.indexDir,
-      openEngine: t.openEngine,
-      parser: guideParser,
-      logger: silentLogger,
-      memoryBudgetBytes: 512 * 1024 * 1024,
-    });
-    await restarted.start();
+    const { library: restarted } = await openTestLibrary({ root: t.root, corpusDir: t.corpusDir, indexDir: t.indexDir, openEngine: t.openEngine });
     const sections = (await restarted.engineFor(GUILD, { book: 'Frankenstein' }))!.engine.sections();
     expect(sections.find((entry) => entry.path.join(' › ') === 'Characters › The Creature')?.part).toBe('part-two');
   });

@@ -50,6 +50,23 @@ async function feedOn(store: Store, origin: string, heard: ClusterChange[], opti
   return feed;
 }
 
+/** A plain client of the database at `url`, ended after the test. */
+async function connectRaw(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  cleanups.push(() => client.end());
+  return client;
+}
+
+/** The payloads of the change notifications on the database at `url`, as a plain client hears them. */
+async function changeNotifications(url: string): Promise<string[]> {
+  const raw = await connectRaw(url);
+  const payloads: string[] = [];
+  raw.on('notification', (message) => void payloads.push(message.payload ?? ''));
+  await raw.query(`LISTEN ${CHANGES_CHANNEL}`);
+  return payloads;
+}
+
 /** The pids of the listening connections to the database at `url`. */
 async function listenerPids(url: string): Promise<number[]> {
   const client = new pg.Client({ connectionString: url });
@@ -80,12 +97,7 @@ const note = (subjectId: number) => ({ kind: 'note' as const, guildId: GUILD, su
 
   it('announces a change only when it is committed, with its id as the payload', async () => {
     const { url, stores } = await handles(2);
-    const raw = new pg.Client({ connectionString: url });
-    await raw.connect();
-    cleanups.push(() => raw.end());
-    const payloads: string[] = [];
-    raw.on('notification', (message) => void payloads.push(message.payload ?? ''));
-    await raw.query(`LISTEN ${CHANGES_CHANNEL}`);
+    const payloads = await changeNotifications(url);
 
     const [writer, reader] = [stores[0]!, stores[1]!];
     await expect(
@@ -125,12 +137,7 @@ const note = (subjectId: number) => ({ kind: 'note' as const, guildId: GUILD, su
 
   it('reads again after a read during which a change was announced', async () => {
     const { url, stores } = await handles(2);
-    const raw = new pg.Client({ connectionString: url });
-    await raw.connect();
-    cleanups.push(() => raw.end());
-    const payloads: string[] = [];
-    raw.on('notification', (message) => void payloads.push(message.payload ?? ''));
-    await raw.query(`LISTEN ${CHANGES_CHANNEL}`);
+    const payloads = await changeNotifications(url);
 
     const heard: ClusterChange[] = [];
     const feed = await feedOn(stores[1]!, 'two', heard);
@@ -152,9 +159,7 @@ const note = (subjectId: number) => ({ kind: 'note' as const, guildId: GUILD, su
     const [before] = await listenerPids(url);
     expect(before).toBeDefined();
 
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    cleanups.push(() => admin.end());
+    const admin = await connectRaw(url);
     await admin.query('SELECT pg_terminate_backend($1)', [before]);
     await vi.waitFor(async () => {
       expect(feed.notified).toBe(false);
@@ -182,9 +187,7 @@ const note = (subjectId: number) => ({ kind: 'note' as const, guildId: GUILD, su
     await feed.start();
     cleanups.push(() => feed.close());
     expect(feed.notified).toBe(true);
-    const raw = new pg.Client({ connectionString: url });
-    await raw.connect();
-    cleanups.push(() => raw.end());
+    const raw = await connectRaw(url);
     await raw.query("INSERT INTO changes (kind, guild_id, subject_id, origin, created_at) VALUES ('note', $1, 5, 'silent', 0)", [GUILD]);
     await vi.waitFor(() => expect(heard).toEqual([{ ...note(5), origin: 'silent' }]), WAIT);
   });

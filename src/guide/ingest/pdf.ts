@@ -4,7 +4,6 @@ import { readPdfLines, type PdfLine } from './pdf-lines.js';
 import { SectionBuilder, titleFromFileName, wordCount } from './sections.js';
 import { IngestError, MAX_PDF_PAGES, type IngestInput, type ParsedDocument } from './types.js';
 
-export { MAX_PDF_PAGES };
 /** A page with fewer characters of text than this has no text layer (a scan, or a blank page). */
 export const MIN_PAGE_TEXT_CHARS = 20;
 /** A line at least this much larger than the body text is a heading. */

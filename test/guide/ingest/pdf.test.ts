@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { guideToMarkdown, ingestGuide, previewOf } from '../../../src/guide/ingest/index.js';
-import { joinLines, MAX_PDF_PAGES } from '../../../src/guide/ingest/pdf.js';
+import { joinLines } from '../../../src/guide/ingest/pdf.js';
+import { MAX_PDF_PAGES } from '../../../src/guide/ingest/types.js';
 import { PDFDocument } from 'pdf-lib';
 import { LONG_PARAGRAPH, makePdf, makeScannedPdf, STUDY_NOTES } from './make-pdf.js';
 
