@@ -1,16 +1,10 @@
 import { Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
-import { Agent } from 'undici';
 import type { Config } from '../config.js';
 import { restBaseUrl } from '../sharding/rest-proxy.js';
-import { REST_CONNECTIONS_MAX, REST_GLOBAL_REQUESTS_PER_SECOND } from './limits.js';
+import { REST_GLOBAL_REQUESTS_PER_SECOND } from './limits.js';
 import { NO_MENTIONS } from './respond.js';
 
 export type ClientConfig = Pick<Config, 'DISCORD_API_URL'> & Partial<Pick<Config, 'shards' | 'REST_PROXY_URL'>>;
-
-/** The HTTP connections of a REST client: reused, at most REST_CONNECTIONS_MAX to one server. */
-export function restAgent(): Agent {
-  return new Agent({ connections: REST_CONNECTIONS_MAX });
-}
 
 /**
  * The discord.js client: Guilds (interactions) and GuildMessages (mentions of the bot) intents only,
@@ -28,6 +22,6 @@ export function createClient(config: ClientConfig, overrides: Partial<ClientOpti
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 25 }),
     ...(config.shards ? { shards: config.shards.ids, shardCount: config.shards.count } : {}),
     ...overrides,
-    rest: { api: restBaseUrl(config), globalRequestsPerSecond: REST_GLOBAL_REQUESTS_PER_SECOND, agent: restAgent(), ...overrides.rest },
+    rest: { api: restBaseUrl(config), globalRequestsPerSecond: REST_GLOBAL_REQUESTS_PER_SECOND, ...overrides.rest },
   });
 }

@@ -71,10 +71,3 @@ export const FEEDBACK_MEMORY_MAX = 10_000;
  * exceed it get a 429 from Discord, which discord.js waits out and retries.
  */
 export const REST_GLOBAL_REQUESTS_PER_SECOND = 250;
-/**
- * HTTP connections the REST client keeps open to Discord (or the REST proxy) at most. Without a cap a
- * burst opens one per request in flight (about 900 for 1,000 concurrent `/ask`, each a TCP and TLS
- * set-up, closed again when idle); with it the requests queue for a free connection. At 20 ms per
- * request on each connection, 64 carry over 3,000 requests a second.
- */
-export const REST_CONNECTIONS_MAX = 64;

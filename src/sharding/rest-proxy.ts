@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { proxyRequests } from '@discordjs/proxy';
 import { REST } from 'discord.js';
-import { restAgent } from '../bot/client.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
@@ -42,7 +41,7 @@ export interface RestProxy {
  * per-route buckets still pace, as Discord exempts them from the global limit.
  */
 export async function startRestProxy(options: RestProxyOptions): Promise<RestProxy> {
-  const rest = (globalRequestsPerSecond: number) => new REST({ api: options.apiUrl, globalRequestsPerSecond, rejectOnRateLimit: null, retries: 3, agent: restAgent() });
+  const rest = (globalRequestsPerSecond: number) => new REST({ api: options.apiUrl, globalRequestsPerSecond, rejectOnRateLimit: null, retries: 3 });
   const bot = proxyRequests(rest(options.globalRequestsPerSecond ?? DISCORD_GLOBAL_REQUESTS_PER_SECOND));
   const interactions = proxyRequests(rest(INTERACTION_REQUESTS_PER_SECOND));
   const server = http.createServer((request, response) => {
