@@ -4,9 +4,10 @@ import path from 'node:path';
 import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk, Guide } from '../guide/types.js';
-import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
-import { decodeGuides, encodeGuides } from './guide-snapshot.js';
-import { SPELLING_KEYS_RULES, SpellingCorrector } from './spelling.js';
+import { decodeStoredTerms, type StoredTerms } from './corpus-terms.js';
+import { decodeGuides } from './guide-snapshot.js';
+import { SPELLING_KEYS_RULES } from './spelling.js';
+import type { TermFiles } from './term-files.js';
 import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
@@ -109,24 +110,25 @@ export interface IndexContent {
   sectionCount: number;
   guides: Guide[];
   chunks: Chunk[];
+  /** `chunks` as JSON (what `chunks.json` holds). */
+  chunksJson: string;
+  /** `guides` as `guides.bin` holds them (encodeGuides). */
+  guidesBin: Buffer;
   chunkVectors: Float32Array[];
   sentenceVectors: Float32Array[];
-  terms: CorpusTerms;
+  /** The terms and spelling keys, or their promise when another thread computes them while the graph is built. */
+  termFiles: TermFiles | Promise<TermFiles>;
   buildStartedAt: number;
 }
 
 /** Builds the HNSW graph and writes every file, manifest last, so a crash never leaves a valid-looking index. */
-export function writeIndex(indexDir: string, content: IndexContent): StoredIndex {
+export async function writeIndex(indexDir: string, content: IndexContent): Promise<StoredIndex> {
   fs.mkdirSync(indexDir, { recursive: true });
   const dense = VectorIndex.create(content.dimension, content.chunks.length, hnswParameters(content.chunks.length));
   content.chunkVectors.forEach((vector, label) => dense.add(label, vector));
 
-  const chunksJson = JSON.stringify(content.chunks);
+  const { chunksJson, guidesBin } = content;
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
-  const termsBin = encodeCorpusTerms(content.terms);
-  const guidesBin = encodeGuides(content.guides);
-  const spellingKeys = SpellingCorrector.keysFor(content.terms.wordCounts);
-  const spellingBin = Buffer.from(spellingKeys.buffer, spellingKeys.byteOffset, spellingKeys.byteLength);
   const densePath = path.join(indexDir, INDEX_FILES.dense);
   const temporaryDense = `${densePath}.${process.pid}.tmp`;
   dense.write(temporaryDense);
@@ -134,8 +136,11 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   fs.renameSync(temporaryDense, densePath);
   writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksJson);
   writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
-  writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
+  const hashes = { [INDEX_FILES.chunks]: sha256(chunksJson), [INDEX_FILES.dense]: sha256(denseBytes), [INDEX_FILES.sentences]: sha256(sentencesBin), [INDEX_FILES.guides]: sha256(guidesBin) };
+  const { terms: termsBin, spellingKeys } = await content.termFiles;
+  const spellingBin = Buffer.from(spellingKeys.buffer, spellingKeys.byteOffset, spellingKeys.byteLength);
+  writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.spelling), spellingBin);
 
   const manifest: Manifest = {
@@ -152,14 +157,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     guidesHash: content.corpusHash,
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
-    files: {
-      [INDEX_FILES.chunks]: sha256(chunksJson),
-      [INDEX_FILES.dense]: sha256(denseBytes),
-      [INDEX_FILES.sentences]: sha256(sentencesBin),
-      [INDEX_FILES.terms]: sha256(termsBin),
-      [INDEX_FILES.guides]: sha256(guidesBin),
-      [INDEX_FILES.spelling]: sha256(spellingBin),
-    },
+    files: { ...hashes, [INDEX_FILES.terms]: sha256(termsBin), [INDEX_FILES.spelling]: sha256(spellingBin) },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
   return {
