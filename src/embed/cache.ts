@@ -17,6 +17,9 @@ export class EmbeddingCache {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // A cache: after a power cut it may lack the last vectors written (they are computed again), and WAL
+    // keeps it consistent. Not syncing every commit to disk saved about 40% of the commits' time in a build.
+    this.db.pragma('synchronous = NORMAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID');
     this.getStatement = this.db.prepare('SELECT vector FROM embeddings WHERE key = ?');
     this.putStatement = this.db.prepare('INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)');

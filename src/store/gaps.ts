@@ -103,6 +103,17 @@ function statusFilter(status: GapStatus | 'all' | undefined): string {
   return `AND g.status = '${value}'`;
 }
 
+/** How many open gaps recordGap compares a new question with, by default. */
+export const DEFAULT_GAP_CANDIDATES = 500;
+
+/** The open gaps of a guild a new question may join, most recently asked first: what recordGap compares it with. */
+export async function openGapQuestions(db: SqlDatabase, guildId: string, limit: number = DEFAULT_GAP_CANDIDATES): Promise<Array<{ id: number; question: string }>> {
+  return db.all<{ id: number; question: string }>("SELECT id, question FROM gaps WHERE guild_id = ? AND status = 'open' ORDER BY last_asked_at DESC LIMIT ?", [
+    snowflake(guildId, 'guildId'),
+    intInRange(limit, 'candidates', 1, 100_000),
+  ]);
+}
+
 /**
  * Records a question the guides could not answer. It joins the open gap with the same normalised key
  * (or one that already holds a question with that key), else (when a similarity function is given)
@@ -131,10 +142,7 @@ export async function recordGap(db: SqlDatabase, input: RecordGapInput, options:
   // The (possibly slow) similarity function runs outside the write transaction.
   let similarId: number | null = null;
   if (options.similarity !== undefined && (await findOpen()) === undefined) {
-    const candidates = await db.all<{ id: number; question: string }>("SELECT id, question FROM gaps WHERE guild_id = ? AND status = 'open' ORDER BY last_asked_at DESC LIMIT ?", [
-      guildId,
-      intInRange(options.candidates ?? 500, 'candidates', 1, 100_000),
-    ]);
+    const candidates = await openGapQuestions(db, guildId, options.candidates ?? DEFAULT_GAP_CANDIDATES);
     let best = -Infinity;
     for (const candidate of candidates) {
       const score = options.similarity(question, candidate.question);

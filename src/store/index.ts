@@ -24,7 +24,7 @@ export { PostgresDatabase, DEFAULT_POOL_SIZE, WRITE_LOCK_KEY, redactUrl, type Po
 export { SqliteDatabase } from './sqlite-database.js';
 export type { Dialect, SqlDatabase, SqlParams, SqlValue, RunResult, TransactionOptions, Listener, ListenHandlers, ListenOptions } from './sql.js';
 export { migrations, SCHEMA_VERSION, type Migration } from './migrations.js';
-export { normalizeQuestion, tokenSimilarity } from './normalize.js';
+export { normalizeQuestion, questionTokens, tokenSetSimilarity, tokenSimilarity } from './normalize.js';
 export { csvCell, toCsv, EXPORT_COLUMNS, type CsvValue } from './export.js';
 export type { GuildSettings, SettingsPatch, SettingsDefaults, AnswerVisibility, ReviewMode, SpoilerMode } from './settings.js';
 export { DEFAULT_RATE_LIMIT, isChannelAllowed } from './settings.js';
@@ -114,6 +114,7 @@ export class Store {
     this.gaps = bind(db, {
       record: gaps.recordGap,
       list: gaps.listGaps,
+      openQuestions: gaps.openGapQuestions,
       get: gaps.getGap,
       search: gaps.searchGaps,
       markAnswered: gaps.markGapAnswered,

@@ -15,10 +15,18 @@ export function normalizeQuestion(question: string): string {
   return [...new Set(chosen)].sort().join(' ');
 }
 
+/** The normalised tokens of a question, as a set: what tokenSimilarity compares. */
+export function questionTokens(question: string): ReadonlySet<string> {
+  return new Set(normalizeQuestion(question).split(' ').filter(Boolean));
+}
+
 /** Jaccard overlap of the normalised token sets, 0..1. A cheap similarity a caller may inject into recordGap. */
 export function tokenSimilarity(a: string, b: string): number {
-  const left = new Set(normalizeQuestion(a).split(' ').filter(Boolean));
-  const right = new Set(normalizeQuestion(b).split(' ').filter(Boolean));
+  return tokenSetSimilarity(questionTokens(a), questionTokens(b));
+}
+
+/** Jaccard overlap of two questions' token sets (from questionTokens), 0..1. */
+export function tokenSetSimilarity(left: ReadonlySet<string>, right: ReadonlySet<string>): number {
   if (left.size === 0 && right.size === 0) return 1;
   let shared = 0;
   for (const token of left) if (right.has(token)) shared += 1;

@@ -95,6 +95,31 @@ describe('grouping unanswered questions', () => {
   });
 });
 
+describe('grouping unanswered questions', () => {
+  it('embeds each open gap once: a later question embeds only itself, and still groups with the gaps', async () => {
+    const store = await Store.open(':memory:');
+    const embedded: string[][] = [];
+    const vectorOf = (text: string) => Float32Array.from(text.toLowerCase().includes('car') ? [1, 0] : [0, 1]);
+    const engine = {
+      embed: (texts: string[]) => {
+        embedded.push(texts);
+        return Promise.resolve(texts.map(vectorOf));
+      },
+      embedder: { profile: { cosine: { low: 0.2, high: 0.75 } } as never },
+    };
+    const runtime = new TeacherRuntime({ store, engine, logger: silent, retentionDays: 90 });
+    const record = async (question: string) =>
+      store.gaps.record({ guildId: GUILD, channelId: CHANNEL, userId: USER, question }, { similarity: await runtime.gapSimilarity(GUILD, question), threshold: GAP_SIMILARITY_THRESHOLD });
+    await record('What car does Rodney drive?');
+    await record('How do I bake bread?');
+    const joined = await record('What sort of car does Rodney own?');
+    expect(embedded).toEqual([['How do I bake bread?', 'What car does Rodney drive?'], ['What sort of car does Rodney own?']]);
+    expect(joined).toMatchObject({ created: false, count: 2 });
+    expect((await store.gaps.list(GUILD)).map((gap) => gap.question).sort()).toEqual(['How do I bake bread?', 'What car does Rodney drive?']);
+    await store.close();
+  });
+});
+
 describe('per-server rate limits', () => {
   it("reads the server's setting on every question and falls back to the default outside servers", async () => {
     const store = await Store.open(':memory:', { defaults: { rateLimitPerUser: 2, rateLimitWindowSeconds: 30 } });

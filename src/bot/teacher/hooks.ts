@@ -6,7 +6,7 @@ import { interactionSettings } from './interaction-settings.js';
 import { settingsChannelId } from './channels.js';
 import { postQueueItem, readPayload, type ReviewPayload } from './review.js';
 import type { TeacherRuntime } from './runtime.js';
-import { GAP_SIMILARITY_THRESHOLD } from './runtime.js';
+import { GAP_CANDIDATES, GAP_SIMILARITY_THRESHOLD } from './runtime.js';
 import { readerOptions } from './reader-options.js';
 import { PROGRESS_NOTICE, READER_PART_LABELS } from './spoilers.js';
 
@@ -112,7 +112,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
       const similarity = await runtime.gapSimilarity(context.guildId, answer.question);
       const gap = await store.gaps.record(
         { guildId: context.guildId, channelId: context.channelId, userId: context.userId, question: answer.question, logId: context.logId ?? null },
-        { similarity, threshold: GAP_SIMILARITY_THRESHOLD },
+        { similarity, threshold: GAP_SIMILARITY_THRESHOLD, candidates: GAP_CANDIDATES },
       );
       logger.info({ gapId: gap.gapId, created: gap.created, count: gap.count }, 'unanswered question recorded');
     },

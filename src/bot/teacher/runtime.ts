@@ -3,7 +3,7 @@ import type { Engine, PassageExclusion, TeacherNote } from '../../engine.js';
 import type { BookPart } from '../../guide/spoilers.js';
 import type { Logger } from '../../log.js';
 import { dot } from '../../search/answer.js';
-import { tokenSimilarity, type Note, type PurgeResult, type SimilarityFn, type Store } from '../../store/index.js';
+import { questionTokens, tokenSetSimilarity, type Note, type PurgeResult, type SimilarityFn, type Store } from '../../store/index.js';
 import type { ClusterEvents } from '../../sharding/events.js';
 import { readerPartOf } from './spoilers.js';
 
@@ -40,8 +40,13 @@ export const MAX_NOTES_PER_ENGINE = 1000;
 export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 /** A user's last quiz question is forgotten after this long without a /quiz. */
 export const QUIZ_MEMORY_KEEP_MS = 30 * 24 * 60 * 60 * 1000;
-/** Open gaps compared with a new unanswered question. */
-const GAP_CANDIDATES = 100;
+/** Open gaps compared with a new unanswered question (the most recently asked). */
+export const GAP_CANDIDATES = 500;
+/**
+ * Vectors of gap questions kept between unanswered questions, so that each one embeds only itself
+ * rather than every open gap again (the open gaps change by one question at a time).
+ */
+const GAP_VECTORS_KEPT = 5000;
 /** recordGap joins a question to an open gap at or above this similarity. */
 export const GAP_SIMILARITY_THRESHOLD = 0.85;
 
@@ -79,6 +84,8 @@ export class TeacherRuntime {
   private unsubscribe: (() => void) | undefined;
   readonly events: ClusterEvents | undefined;
   private readonly library: NoteLibrary | undefined;
+  /** Gap questions' vectors by text, oldest first (the engine's model is fixed for the process, so a vector never goes stale). */
+  private readonly gapVectors = new Map<string, Float32Array>();
   private stopWatchingEngines: (() => void) | undefined;
   client: Client | undefined;
 
@@ -236,19 +243,44 @@ export class TeacherRuntime {
    * cosine alone is not enough.)
    */
   async gapSimilarity(guildId: string, question: string): Promise<SimilarityFn> {
-    const open = await this.store.gaps.list(guildId, { limit: GAP_CANDIDATES });
+    const open = await this.store.gaps.openQuestions(guildId, GAP_CANDIDATES);
     if (!this.engine.embed || open.length === 0) return combinedSimilarity(new Map(), 1);
-    const texts = [question, ...open.map((gap) => gap.question)];
-    const vectors = await this.engine.embed(texts);
-    const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
+    const engine = this.engine;
+    const byText = await this.vectorsOf([question, ...open.map((gap) => gap.question)], (texts) => engine.embed!(texts));
     const high = this.engine.embedder?.profile.cosine.high ?? 0.75;
     return combinedSimilarity(byText, high + (1 - high) * 0.4);
+  }
+
+  /** The engine's vectors of these texts, embedding only those not kept from an earlier call. */
+  private async vectorsOf(texts: string[], embed: NonNullable<TeacherEngine['embed']>): Promise<Map<string, Float32Array>> {
+    const missing = [...new Set(texts.filter((text) => !this.gapVectors.has(text)))];
+    if (missing.length > 0) {
+      const vectors = await embed(missing);
+      missing.forEach((text, i) => this.gapVectors.set(text, vectors[i]!));
+      for (const oldest of this.gapVectors.keys()) {
+        if (this.gapVectors.size <= GAP_VECTORS_KEPT) break;
+        this.gapVectors.delete(oldest);
+      }
+    }
+    const byText = new Map<string, Float32Array>();
+    for (const text of texts) {
+      const vector = this.gapVectors.get(text);
+      if (vector) byText.set(text, vector);
+    }
+    return byText;
   }
 }
 
 export function combinedSimilarity(vectors: ReadonlyMap<string, Float32Array>, cosineThreshold: number): SimilarityFn {
+  // One question is compared with hundreds of gaps: tokenize each text once.
+  const tokens = new Map<string, ReadonlySet<string>>();
+  const tokensOf = (text: string) => {
+    let set = tokens.get(text);
+    if (!set) tokens.set(text, (set = questionTokens(text)));
+    return set;
+  };
   return (a, b) => {
-    const words = tokenSimilarity(a, b);
+    const words = tokenSetSimilarity(tokensOf(a), tokensOf(b));
     if (words >= 0.5) return 0.9 + 0.1 * words;
     const va = vectors.get(a);
     const vb = vectors.get(b);
