@@ -116,6 +116,12 @@ describe('grouping unanswered questions', () => {
     expect(embedded).toEqual([['How do I bake bread?', 'What car does Rodney drive?'], ['What sort of car does Rodney own?']]);
     expect(joined).toMatchObject({ created: false, count: 2 });
     expect((await store.gaps.list(GUILD)).map((gap) => gap.question).sort()).toEqual(['How do I bake bread?', 'What car does Rodney drive?']);
+
+    // A burst: questions arriving together share one embedding of the gaps they have not seen.
+    const fresh = new TeacherRuntime({ store, engine, logger: silent, retentionDays: 90 });
+    embedded.length = 0;
+    await Promise.all([fresh.gapSimilarity(GUILD, 'Is the car red?'), fresh.gapSimilarity(GUILD, 'Is the bread brown?')]);
+    expect(embedded.flat().sort()).toEqual(['How do I bake bread?', 'Is the bread brown?', 'Is the car red?', 'What car does Rodney drive?']);
     await store.close();
   });
 });

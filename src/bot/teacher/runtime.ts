@@ -85,7 +85,7 @@ export class TeacherRuntime {
   readonly events: ClusterEvents | undefined;
   private readonly library: NoteLibrary | undefined;
   /** Gap questions' vectors by text, oldest first (the engine's model is fixed for the process, so a vector never goes stale). */
-  private readonly gapVectors = new Map<string, Float32Array>();
+  private readonly gapVectors = new Map<string, Promise<Float32Array>>();
   private stopWatchingEngines: (() => void) | undefined;
   client: Client | undefined;
 
@@ -251,12 +251,20 @@ export class TeacherRuntime {
     return combinedSimilarity(byText, high + (1 - high) * 0.4);
   }
 
-  /** The engine's vectors of these texts, embedding only those not kept from an earlier call. */
-  private async vectorsOf(texts: string[], embed: NonNullable<TeacherEngine['embed']>): Promise<Map<string, Float32Array>> {
+  /**
+   * The engine's vectors of these texts, embedding only those not kept from an earlier call or being embedded
+   * for a concurrent one (a burst of unanswered questions all see the same new gaps). A text whose embedding
+   * failed is forgotten, so the next call tries again.
+   */
+  private async vectorsOf(texts: string[], embed: (texts: string[]) => Promise<Float32Array[]>): Promise<Map<string, Float32Array>> {
     const missing = [...new Set(texts.filter((text) => !this.gapVectors.has(text)))];
     if (missing.length > 0) {
-      const vectors = await embed(missing);
-      missing.forEach((text, i) => this.gapVectors.set(text, vectors[i]!));
+      const batch = embed(missing);
+      missing.forEach((text, i) => {
+        const vector = batch.then((vectors) => vectors[i]!);
+        vector.catch(() => this.gapVectors.get(text) === vector && this.gapVectors.delete(text));
+        this.gapVectors.set(text, vector);
+      });
       for (const oldest of this.gapVectors.keys()) {
         if (this.gapVectors.size <= GAP_VECTORS_KEPT) break;
         this.gapVectors.delete(oldest);
@@ -265,7 +273,7 @@ export class TeacherRuntime {
     const byText = new Map<string, Float32Array>();
     for (const text of texts) {
       const vector = this.gapVectors.get(text);
-      if (vector) byText.set(text, vector);
+      if (vector) byText.set(text, await vector);
     }
     return byText;
   }
