@@ -1,6 +1,7 @@
 import type { Chunk, Guide } from '../guide/types.js';
 import { nameTerms } from './names.js';
 import { mentionedWorks } from './scope.js';
+import { stem } from './stem.js';
 import { terms, words } from './tokenize.js';
 import { viewAs } from './typed-view.js';
 
@@ -15,6 +16,8 @@ export interface CorpusTerms {
   sections: { text: readonly string[]; heading: readonly string[] }[];
   /** Every word of the guides' headings and paragraphs (unstemmed) and how often it is used, in order of first use. */
   wordCounts: [string, number][];
+  /** The distinct stems of those words (the spelling corrector leaves other forms of them alone). */
+  wordStems: string[];
   /** The well-known other works the guides mention themselves (see scope.ts). */
   mentionedWorks: string[];
   /** The names the guides use, as search terms (see names.ts). */
@@ -47,6 +50,7 @@ export function computeCorpusTerms(guides: Guide[], chunks: Chunk[]): CorpusTerm
       guide.sections.filter((section) => section.paragraphs.length > 0).map((section) => ({ text: terms(section.paragraphs.join(' ')), heading: terms(section.path.join(' ')) })),
     ),
     wordCounts: [...counts],
+    wordStems: [...new Set(Array.from(counts.keys(), (word) => stem(word)))],
     mentionedWorks: mentionedWorks(guideTexts(guides).join(' ')),
     names: [
       ...nameTerms(
@@ -88,6 +92,7 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
       sentenceCounts: corpus.chunks.map((chunk) => chunk.sentences.length),
       sections: corpus.sections.length,
       wordCounts: corpus.wordCounts,
+      wordStems: corpus.wordStems,
       mentionedWorks: corpus.mentionedWorks,
       names: corpus.names,
     }),
@@ -103,8 +108,10 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
  * The stored terms as read back: every term list as positions in `vocabulary`, views of the file's numbers
  * (no string array per sentence, and a lexical index is built from them without a lookup per word).
  */
-export interface StoredTerms extends Pick<CorpusTerms, 'wordCounts' | 'mentionedWorks' | 'names'> {
+export interface StoredTerms extends Pick<CorpusTerms, 'wordCounts' | 'wordStems' | 'mentionedWorks' | 'names'> {
   vocabulary: readonly string[];
+  /** Each term's position in `vocabulary`. */
+  termIds: ReadonlyMap<string, number>;
   chunks: { text: Int32Array; heading: Int32Array; sentences: Int32Array[] }[];
   sections: { text: Int32Array; heading: Int32Array }[];
 }
@@ -117,10 +124,11 @@ export function decodeStoredTerms(bytes: Buffer): StoredTerms {
     sentenceCounts: number[];
     sections: number;
     wordCounts: [string, number][];
+    wordStems: string[];
     mentionedWorks: string[];
     names: string[];
   };
-  if (![header.terms, header.sentenceCounts, header.wordCounts, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
+  if (![header.terms, header.sentenceCounts, header.wordCounts, header.wordStems, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
   const start = 4 + headerLength + ((4 - ((4 + headerLength) % 4)) % 4);
   const numbers = viewAs(Int32Array, bytes.subarray(start));
   const vocabularySize = header.terms.length;
@@ -136,7 +144,18 @@ export function decodeStoredTerms(bytes: Buffer): StoredTerms {
   const chunks = header.sentenceCounts.map((sentences) => ({ text: next(), heading: next(), sentences: Array.from({ length: sentences }, next) }));
   const sections = Array.from({ length: header.sections }, () => ({ text: next(), heading: next() }));
   if (at !== numbers.length) throw new Error('the term lists do not end where they should');
-  return { vocabulary: header.terms, chunks, sections, wordCounts: header.wordCounts, mentionedWorks: header.mentionedWorks, names: header.names };
+  const termIds = new Map(header.terms.map((term, i) => [term, i]));
+  if (termIds.size !== header.terms.length) throw new Error('a term is listed twice');
+  return {
+    vocabulary: header.terms,
+    termIds,
+    chunks,
+    sections,
+    wordCounts: header.wordCounts,
+    wordStems: header.wordStems,
+    mentionedWorks: header.mentionedWorks,
+    names: header.names,
+  };
 }
 
 /** The terms of a stored list, as strings. */
@@ -150,6 +169,7 @@ export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
     chunks: stored.chunks.map((chunk) => ({ text: strings(chunk.text), heading: strings(chunk.heading), sentences: chunk.sentences.map(strings) })),
     sections: stored.sections.map((section) => ({ text: strings(section.text), heading: strings(section.heading) })),
     wordCounts: stored.wordCounts,
+    wordStems: stored.wordStems,
     mentionedWorks: stored.mentionedWorks,
     names: stored.names,
   };

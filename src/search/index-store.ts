@@ -5,13 +5,17 @@ import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk, Guide } from '../guide/types.js';
 import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
+import { checkStoredBm25 } from './bm25.js';
 import { decodeGuides, encodeGuides } from './guide-snapshot.js';
+import { CHUNK_WEIGHTS, chunkLexicalDocuments, sectionWeights } from './lexical-documents.js';
+import { decodeLexical, encodeLexical, storeLexical, type StoredLexicalIndexes } from './lexical-store.js';
+import { HEADING_WEIGHT } from './bm25.js';
 import { SPELLING_KEYS_RULES, SpellingCorrector } from './spelling.js';
 import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 /** Bump when loading, chunking or the text each chunk is embedded as changes what the same corpus produces. */
 export const CHUNKING_VERSION = 2;
 
@@ -23,6 +27,7 @@ export const INDEX_FILES = {
   terms: 'terms.bin',
   guides: 'guides.bin',
   spelling: 'spelling.f64',
+  lexical: 'lexical.bin',
   cache: 'embedding-cache.sqlite',
 } as const;
 
@@ -64,6 +69,8 @@ export interface StoredIndex {
   terms: StoredTerms;
   /** The keys of the spelling corrector's delete index over the guides' words (see delete-index.ts). */
   spellingKeys: Float64Array;
+  /** The chunks' and sections' lexical indexes, with the default weights (see lexical-store.ts). */
+  lexical: StoredLexicalIndexes;
 }
 
 export type IndexReadResult = { status: 'ok'; index: StoredIndex } | { status: 'missing' | 'stale' | 'corrupt'; reason: string };
@@ -127,6 +134,16 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   const guidesBin = encodeGuides(content.guides);
   const spellingKeys = SpellingCorrector.keysFor(content.terms.wordCounts);
   const spellingBin = Buffer.from(spellingKeys.buffer, spellingKeys.byteOffset, spellingKeys.byteLength);
+  const terms = decodeStoredTerms(termsBin);
+  const lexical = {
+    chunks: storeLexical(terms.vocabulary, chunkLexicalDocuments(content.chunks, terms), CHUNK_WEIGHTS),
+    sections: storeLexical(
+      terms.vocabulary,
+      terms.sections.map((section) => ({ ...section, context: [] })),
+      sectionWeights(HEADING_WEIGHT),
+    ),
+  };
+  const lexicalBin = encodeLexical(lexical);
   const densePath = path.join(indexDir, INDEX_FILES.dense);
   const temporaryDense = `${densePath}.${process.pid}.tmp`;
   dense.write(temporaryDense);
@@ -137,6 +154,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.spelling), spellingBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.lexical), lexicalBin);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -159,6 +177,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
       [INDEX_FILES.terms]: sha256(termsBin),
       [INDEX_FILES.guides]: sha256(guidesBin),
       [INDEX_FILES.spelling]: sha256(spellingBin),
+      [INDEX_FILES.lexical]: sha256(lexicalBin),
     },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
@@ -169,8 +188,9 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     dense,
     sentenceVectors: content.sentenceVectors,
     sentenceStart: sentenceStarts(content.chunks),
-    terms: decodeStoredTerms(termsBin),
+    terms,
     spellingKeys,
+    lexical,
   };
 }
 
@@ -250,7 +270,9 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   const termsBytes = bytes[INDEX_FILES.terms];
   const guidesBytes = bytes[INDEX_FILES.guides];
   const spellingBytes = bytes[INDEX_FILES.spelling];
-  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !spellingBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
+  const lexicalBytes = bytes[INDEX_FILES.lexical];
+  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !spellingBytes || !lexicalBytes || !bytes[INDEX_FILES.dense])
+    return { status: 'corrupt', reason: 'the manifest does not list every index file' };
 
   const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
   if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
@@ -282,6 +304,15 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   }
   for (let i = 1; i < spellingKeys.length; i++) if (spellingKeys[i - 1]! > spellingKeys[i]!) return { status: 'corrupt', reason: `${INDEX_FILES.spelling} is not sorted` };
 
+  let lexical: StoredLexicalIndexes;
+  try {
+    lexical = decodeLexical(lexicalBytes);
+    checkStoredBm25(lexical.chunks, chunks.length, terms.vocabulary.length);
+    checkStoredBm25(lexical.sections, terms.sections.length, terms.vocabulary.length);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.lexical} could not be read: ${(error as Error).message}` };
+  }
+
   let dense: VectorIndex;
   try {
     dense = VectorIndex.read(path.join(indexDir, INDEX_FILES.dense), manifest.dimension, manifest.hnsw);
@@ -292,5 +323,5 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
 
   const sentenceVectors: Float32Array[] = [];
   for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
-  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms, spellingKeys } };
+  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms, spellingKeys, lexical } };
 }
