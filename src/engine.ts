@@ -213,7 +213,7 @@ export class Engine {
     const chunk = this.index.chunks[label]!;
     const start = this.index.sentenceStart[label]!;
     const stored = this.index.terms;
-    const own = stored.chunks[label]!;
+    const own = stored.chunk(label);
     return this.addDocument(label, {
       id: chunk.id,
       source: chunk.source,

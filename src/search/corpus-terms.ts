@@ -104,6 +104,13 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
   return Buffer.concat([length, header, padding, Buffer.from(Int32Array.from(numbers).buffer)]);
 }
 
+/** A chunk's stored term lists: of its text, of its heading path, and of each of its sentences. */
+export interface ChunkTermLists {
+  text: Int32Array;
+  heading: Int32Array;
+  sentences: Int32Array[];
+}
+
 /**
  * The stored terms as read back: every term list as positions in `vocabulary`, views of the file's numbers
  * (no string array per sentence, and a lexical index is built from them without a lookup per word).
@@ -112,7 +119,10 @@ export interface StoredTerms extends Pick<CorpusTerms, 'wordCounts' | 'wordStems
   vocabulary: readonly string[];
   /** Each term's position in `vocabulary`. */
   termIds: ReadonlyMap<string, number>;
-  chunks: { text: Int32Array; heading: Int32Array; sentences: Int32Array[] }[];
+  /** How many sentences each chunk has, in index order. */
+  sentenceCounts: readonly number[];
+  /** Chunk i's term lists, made when first asked for (a question looks at a few chunks). */
+  chunk(i: number): ChunkTermLists;
   sections: { text: Int32Array; heading: Int32Array }[];
 }
 
@@ -132,24 +142,39 @@ export function decodeStoredTerms(bytes: Buffer): StoredTerms {
   const start = 4 + headerLength + ((4 - ((4 + headerLength) % 4)) % 4);
   const numbers = viewAs(Int32Array, bytes.subarray(start));
   const vocabularySize = header.terms.length;
+  // One pass finds where every list starts (each is its length, then its terms) and checks every term.
+  const listCount = header.sentenceCounts.reduce((sum, sentences) => sum + 2 + sentences, 0) + 2 * header.sections;
+  const listStart = new Int32Array(listCount + 1);
   let at = 0;
-  const next = (): Int32Array => {
-    const length = numbers[at++];
-    if (length === undefined || at + length > numbers.length) throw new Error('the term lists end early');
-    const list = numbers.subarray(at, at + length);
-    at += length;
-    for (const term of list) if (term < 0 || term >= vocabularySize) throw new Error('a term list refers to no term');
-    return list;
-  };
-  const chunks = header.sentenceCounts.map((sentences) => ({ text: next(), heading: next(), sentences: Array.from({ length: sentences }, next) }));
-  const sections = Array.from({ length: header.sections }, () => ({ text: next(), heading: next() }));
+  for (let list = 0; list < listCount; list++) {
+    const length = numbers[at];
+    if (length === undefined || length < 0 || at + 1 + length > numbers.length) throw new Error('the term lists end early');
+    listStart[list] = at + 1;
+    for (let i = at + 1; i <= at + length; i++) if (numbers[i]! < 0 || numbers[i]! >= vocabularySize) throw new Error('a term list refers to no term');
+    at += 1 + length;
+  }
   if (at !== numbers.length) throw new Error('the term lists do not end where they should');
+  const list = (index: number) => numbers.subarray(listStart[index]!, listStart[index]! + numbers[listStart[index]! - 1]!);
+  const firstList: number[] = [];
+  let next = 0;
+  for (const sentences of header.sentenceCounts) {
+    firstList.push(next);
+    next += 2 + sentences;
+  }
+  const made: (ChunkTermLists | undefined)[] = [];
+  const chunk = (i: number): ChunkTermLists => {
+    const first = firstList[i];
+    if (first === undefined) throw new RangeError(`no chunk ${i}`);
+    return (made[i] ??= { text: list(first), heading: list(first + 1), sentences: Array.from({ length: header.sentenceCounts[i]! }, (_, s) => list(first + 2 + s)) });
+  };
+  const sections = Array.from({ length: header.sections }, (_, i) => ({ text: list(next + 2 * i), heading: list(next + 2 * i + 1) }));
   const termIds = new Map(header.terms.map((term, i) => [term, i]));
   if (termIds.size !== header.terms.length) throw new Error('a term is listed twice');
   return {
     vocabulary: header.terms,
     termIds,
-    chunks,
+    sentenceCounts: header.sentenceCounts,
+    chunk,
     sections,
     wordCounts: header.wordCounts,
     wordStems: header.wordStems,
@@ -166,7 +191,10 @@ export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
   const stored = decodeStoredTerms(bytes);
   const strings = (list: Int32Array) => termsOf(stored, list);
   return {
-    chunks: stored.chunks.map((chunk) => ({ text: strings(chunk.text), heading: strings(chunk.heading), sentences: chunk.sentences.map(strings) })),
+    chunks: stored.sentenceCounts.map((_, i) => {
+      const chunk = stored.chunk(i);
+      return { text: strings(chunk.text), heading: strings(chunk.heading), sentences: chunk.sentences.map(strings) };
+    }),
     sections: stored.sections.map((section) => ({ text: strings(section.text), heading: strings(section.heading) })),
     wordCounts: stored.wordCounts,
     wordStems: stored.wordStems,

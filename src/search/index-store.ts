@@ -5,11 +5,11 @@ import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk, Guide } from '../guide/types.js';
 import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
-import { checkStoredBm25 } from './bm25.js';
+import { checkStoredBm25, HEADING_WEIGHT } from './bm25.js';
+import { decodeChunks, encodeChunks } from './chunk-store.js';
 import { decodeGuides, encodeGuides } from './guide-snapshot.js';
 import { CHUNK_WEIGHTS, chunkLexicalDocuments, sectionWeights } from './lexical-documents.js';
 import { decodeLexical, encodeLexical, storeLexical, type StoredLexicalIndexes } from './lexical-store.js';
-import { HEADING_WEIGHT } from './bm25.js';
 import { SPELLING_KEYS_RULES, SpellingCorrector } from './spelling.js';
 import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
@@ -21,7 +21,7 @@ export const CHUNKING_VERSION = 2;
 
 export const INDEX_FILES = {
   manifest: 'manifest.json',
-  chunks: 'chunks.json',
+  chunks: 'chunks.bin',
   dense: 'dense.hnsw',
   sentences: 'sentences.f32',
   terms: 'terms.bin',
@@ -128,7 +128,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   const dense = VectorIndex.create(content.dimension, content.chunks.length, hnswParameters(content.chunks.length));
   content.chunkVectors.forEach((vector, label) => dense.add(label, vector));
 
-  const chunksJson = JSON.stringify(content.chunks);
+  const chunksBin = encodeChunks(content.chunks);
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
   const termsBin = encodeCorpusTerms(content.terms);
   const guidesBin = encodeGuides(content.guides);
@@ -149,7 +149,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
   dense.write(temporaryDense);
   const denseBytes = fs.readFileSync(temporaryDense);
   fs.renameSync(temporaryDense, densePath);
-  writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksJson);
+  writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
@@ -171,7 +171,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
     files: {
-      [INDEX_FILES.chunks]: sha256(chunksJson),
+      [INDEX_FILES.chunks]: sha256(chunksBin),
       [INDEX_FILES.dense]: sha256(denseBytes),
       [INDEX_FILES.sentences]: sha256(sentencesBin),
       [INDEX_FILES.terms]: sha256(termsBin),
@@ -202,16 +202,6 @@ function sentenceStarts(chunks: Chunk[]): number[] {
     next += chunk.sentences.length;
   }
   return starts;
-}
-
-function isChunkArray(value: unknown): value is Chunk[] {
-  return (
-    Array.isArray(value) &&
-    value.every((item: unknown) => {
-      const chunk = item as Partial<Record<keyof Chunk, unknown>> | null;
-      return typeof chunk?.id === 'string' && typeof chunk.text === 'string' && Array.isArray(chunk.path) && Array.isArray(chunk.sentences) && typeof chunk.paragraph === 'number';
-    })
-  );
 }
 
 /**
@@ -274,8 +264,12 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !spellingBytes || !lexicalBytes || !bytes[INDEX_FILES.dense])
     return { status: 'corrupt', reason: 'the manifest does not list every index file' };
 
-  const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
-  if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
+  let chunks: Chunk[];
+  try {
+    chunks = decodeChunks(chunksBytes, manifest.chunkCount);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.chunks} could not be read: ${(error as Error).message}` };
+  }
   if (sentenceBytes.byteLength !== manifest.sentenceCount * manifest.dimension * Float32Array.BYTES_PER_ELEMENT) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
   const flat = viewAs(Float32Array, sentenceBytes);
   if (flat.length !== manifest.sentenceCount * manifest.dimension) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
@@ -286,7 +280,7 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   } catch (error) {
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} could not be read: ${(error as Error).message}` };
   }
-  if (terms.chunks.length !== chunks.length || terms.chunks.some((chunk, i) => chunk.sentences.length !== chunks[i]!.sentences.length))
+  if (terms.sentenceCounts.length !== chunks.length || terms.sentenceCounts.some((count, i) => count !== chunks[i]!.sentences.length))
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} does not match ${INDEX_FILES.chunks}` };
 
   let guides: Guide[] | undefined;

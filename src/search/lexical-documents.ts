@@ -10,12 +10,12 @@ export const sectionWeights = (headingWeight: number): Bm25Weights => ({ heading
 const sameSection = (a: Chunk | undefined, b: Chunk) => a !== undefined && a.source === b.source && a.path.length === b.path.length && a.path.every((heading, i) => heading === b.path[i]);
 
 /** The chunks as lexical documents: text, heading path and, as context, the text of the chunks before and after in the same section. */
-export function chunkLexicalDocuments(chunks: readonly Chunk[], terms: Pick<StoredTerms, 'chunks'>): TermIdDocument[] {
+export function chunkLexicalDocuments(chunks: readonly Chunk[], terms: Pick<StoredTerms, 'chunk'>): TermIdDocument[] {
   return chunks.map((chunk, i) => ({
     id: chunk.id,
-    text: terms.chunks[i]!.text,
-    heading: terms.chunks[i]!.heading,
-    context: [i - 1, i + 1].filter((other) => sameSection(chunks[other], chunk)).map((other) => terms.chunks[other]!.text),
+    text: terms.chunk(i).text,
+    heading: terms.chunk(i).heading,
+    context: [i - 1, i + 1].filter((other) => sameSection(chunks[other], chunk)).map((other) => terms.chunk(other).text),
   }));
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chunkGuide } from '../../src/guide/chunk.js';
 import { loadCorpus } from '../../src/guide/load.js';
-import { computeCorpusTerms, decodeCorpusTerms, encodeCorpusTerms } from '../../src/search/corpus-terms.js';
+import { computeCorpusTerms, decodeCorpusTerms, decodeStoredTerms, encodeCorpusTerms } from '../../src/search/corpus-terms.js';
+import { stem } from '../../src/search/stem.js';
 import { terms } from '../../src/search/tokenize.js';
 import { CORPUS_DIR } from '../helpers/engine.js';
 
@@ -19,11 +20,20 @@ describe('the corpus terms stored with the index', async () => {
     });
     expect(computed.sections).toHaveLength(guides.flatMap((guide) => guide.sections.filter((section) => section.paragraphs.length > 0)).length);
     expect(computed.wordCounts.find(([word]) => word === 'hailsham')?.[1]).toBeGreaterThan(10);
+    expect(computed.wordStems).toEqual([...new Set(computed.wordCounts.map(([word]) => stem(word)))]);
   });
 
   it('read back exactly as written, and a damaged file is refused', () => {
     const bytes = encodeCorpusTerms(computed);
     expect(decodeCorpusTerms(bytes)).toEqual(computed);
     expect(() => decodeCorpusTerms(bytes.subarray(0, bytes.length - 8))).toThrow(/end/);
+    const stored = decodeStoredTerms(bytes);
+    expect(stored.sentenceCounts).toEqual(chunks.map((chunk) => chunk.sentences.length));
+    expect(stored.chunk(3)).toBe(stored.chunk(3));
+    expect(() => stored.chunk(chunks.length)).toThrow(RangeError);
+    // A term position past the vocabulary, in the last list.
+    const damaged = Buffer.from(bytes);
+    damaged.writeInt32LE(stored.vocabulary.length, damaged.length - 4);
+    expect(() => decodeStoredTerms(damaged)).toThrow(/refers to no term/);
   });
 });

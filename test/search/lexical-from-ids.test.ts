@@ -20,7 +20,7 @@ describe('a lexical index built from stored term positions', async () => {
   computed.chunks.forEach((chunk, i) => incremental.addTerms(chunks[i]!.id, { ...chunk, context: neighbours(i).flatMap((other) => computed.chunks[other]!.text) }));
   const fromIds = Bm25Index.fromTermIds(
     stored.vocabulary,
-    stored.chunks.map((chunk, i) => ({ id: chunks[i]!.id, text: chunk.text, heading: chunk.heading, context: neighbours(i).map((other) => stored.chunks[other]!.text) })),
+    chunks.map((chunk, i) => ({ id: chunk.id, text: stored.chunk(i).text, heading: stored.chunk(i).heading, context: neighbours(i).map((other) => stored.chunk(other).text) })),
     weights,
   );
 
@@ -35,7 +35,7 @@ describe('a lexical index built from stored term positions', async () => {
   });
 
   it('adds and removes documents afterwards like any other index', () => {
-    const copy = Bm25Index.fromTermIds(stored.vocabulary, [{ id: 'first', text: stored.chunks[0]!.text, heading: stored.chunks[0]!.heading, context: [] }], weights);
+    const copy = Bm25Index.fromTermIds(stored.vocabulary, [{ id: 'first', text: stored.chunk(0).text, heading: stored.chunk(0).heading, context: [] }], weights);
     const note = 'Norfolk is the lost corner of England.';
     copy.add({ id: 'note', text: note, heading: [] });
     expect(copy.search('Norfolk lost corner', 5)[0]!.id).toBe('note');
