@@ -10,7 +10,9 @@
  * --model ID (default offline), --runner dist|tsx (default dist), --index-dir DIR (default: a
  * temporary folder), --questions FILE (JSON lines with a "question" field), --timeout-s S (default 120),
  * --cpu-prof DIR (the bot writes a V8 CPU profile of each of its threads there when it stops),
- * --node-arg ARG (repeatable: a flag for the bot's node, e.g. --node-arg=--single-threaded).
+ * --node-arg ARG (repeatable: a flag for the bot's node, e.g. --node-arg=--single-threaded),
+ * --bursts K (default 1: K bursts of N, each from N new users, one after the other in the same bot process;
+ * the first is a bot that just started, the later ones a bot that has run a while; printed as `later_bursts`).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +34,7 @@ const WARM_UP_ASKS = 5;
 /** How often the bot's memory is sampled during the burst. */
 const SAMPLE_INTERVAL_MS = 50;
 const MAX_N = 10_000;
+const MAX_BURSTS = 10;
 /** Idle HTTP connections to the fake stay open this long (Node's 5 s default closes them under the bot's feet when this process lags). */
 const KEEP_ALIVE_MS = 120_000;
 
@@ -63,11 +66,61 @@ function buildIfStale(): Promise<void> {
   });
 }
 
+/** One burst of `n` concurrent /ask from `n` new users, measured from the fake's records and the bot's /proc. */
+async function runBurst(fake: FakeDiscord, botPid: number, burst: number, n: number, questions: string[], timeoutMs: number, errorLogCount: () => number) {
+  const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${burst}x${i}` }));
+  // Each burst starts where the last one stopped in the question list, so a later burst does not repeat the same questions in the same order.
+  const question = (i: number) => questions[(burst * n + i) % questions.length]!;
+  const payloads = Array.from({ length: n }, (_, i) => fake.chatInputInteraction({ name: 'ask', options: { question: question(i) }, member: members[i]! }));
+  await sleep(500); // the member additions reach the bot before the burst
+  const errorLogsBefore = errorLogCount();
+
+  const before: ProcSample = sampleProcess(botPid);
+  const generatorCpu = process.cpuUsage();
+  let peakRss = before.rssMb;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, residentMb(botPid))), SAMPLE_INTERVAL_MS);
+  const burstStarted = performance.now();
+  const ids = payloads.map((payload) => fake.sendInteraction(payload));
+  const wanted = new Set(ids);
+  const deadline = Date.now() + timeoutMs;
+  while (finished(fake, wanted) < ids.length && Date.now() < deadline) await sleep(20);
+  const burstMs = Math.round(performance.now() - burstStarted);
+  clearInterval(sampler);
+  const after = sampleProcess(botPid);
+  const generatorUsage = process.cpuUsage(generatorCpu);
+  peakRss = Math.max(peakRss, after.rssMb);
+
+  const results = [...interactionOutcomes(fake, ids).values()];
+  const acks = results.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]));
+  return {
+    burst_ms: burstMs,
+    ack_ms: latencySummary(acks),
+    ack_missed_3s: results.filter((result) => result.ackMs === undefined || result.ackMs > ACK_DEADLINE_MS).length,
+    answer_ms: latencySummary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
+    errors: results.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length,
+    // This process (the fake Discord and the generator) shares the cores with the bot.
+    generator_cpu_ms: Math.round((generatorUsage.user + generatorUsage.system) / 1000),
+    burst_error_logs: errorLogCount() - errorLogsBefore,
+    bot: {
+      cpu_ms: after.cpuMs - before.cpuMs,
+      cpu_ms_per_ask: Math.round(((after.cpuMs - before.cpuMs) / n) * 100) / 100,
+      main_thread_cpu_ms: after.mainThreadCpuMs - before.mainThreadCpuMs,
+      // The main thread's is one of these; the engine worker is normally the next.
+      cpu_ms_per_thread: threadCpuBetween(before, after),
+      rss_mb_warm: before.rssMb,
+      rss_mb_peak_during_load: peakRss,
+      rss_mb_peak_since_start: after.peakRssMb,
+      threads: after.threads,
+    },
+  };
+}
+
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load [-- --n N] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S] [--cpu-prof DIR] [--node-arg ARG]…',
+    usage: 'npm run --silent load [-- --n N] [--bursts K] [--workers N] [--model ID] [--runner dist|tsx] [--index-dir DIR] [--questions FILE] [--timeout-s S] [--cpu-prof DIR] [--node-arg ARG]…',
     options: {
       n: { type: 'string' },
+      bursts: { type: 'string' },
       workers: { type: 'string' },
       model: { type: 'string' },
       runner: { type: 'string' },
@@ -80,6 +133,8 @@ async function main() {
   });
   const n = Number(options.n ?? 200);
   if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new Error(`--n must be a whole number from 1 to ${MAX_N}`);
+  const bursts = Number(options.bursts ?? 1);
+  if (!Number.isInteger(bursts) || bursts < 1 || bursts > MAX_BURSTS) throw new Error(`--bursts must be a whole number from 1 to ${MAX_BURSTS}`);
   const runner = (options.runner ?? 'dist') as BotRunner;
   if (runner !== 'dist' && runner !== 'tsx') throw new Error('--runner must be dist or tsx');
   const timeoutMs = Number(options['timeout-s'] ?? 120) * 1000;
@@ -112,26 +167,9 @@ async function main() {
       fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: fake.addMember({ username: name }) }));
     const warmUp = new Set(Array.from({ length: WARM_UP_ASKS }, (_, i) => ask(i, `warmup${i}`)));
     while (finished(fake, warmUp) < warmUp.size) await sleep(10);
-    const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
-    const payloads = Array.from({ length: n }, (_, i) => fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: members[i]! }));
-    await sleep(500); // the member additions reach the bot before the burst
-
-    const before: ProcSample = sampleProcess(bot.pid);
-    const generatorCpu = process.cpuUsage();
-    let peakRss = before.rssMb;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, residentMb(bot.pid))), SAMPLE_INTERVAL_MS);
-    const burstStarted = performance.now();
-    const ids = payloads.map((payload) => fake.sendInteraction(payload));
-    const wanted = new Set(ids);
-    const deadline = Date.now() + timeoutMs;
-    while (finished(fake, wanted) < ids.length && Date.now() < deadline) await sleep(20);
-    const burstMs = Math.round(performance.now() - burstStarted);
-    clearInterval(sampler);
-    const after = sampleProcess(bot.pid);
-    peakRss = Math.max(peakRss, after.rssMb);
-
-    const results = [...interactionOutcomes(fake, ids).values()];
-    const acks = results.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]));
+    const measured = [];
+    for (let burst = 0; burst < bursts; burst++) measured.push(await runBurst(fake, bot.pid, burst, n, questions, timeoutMs, () => bot.errorLines().length));
+    const [first, ...later] = measured;
     const report = {
       n,
       model,
@@ -140,26 +178,10 @@ async function main() {
       node_args: options['node-arg'] ?? [],
       cores: os.availableParallelism(),
       bot_ready_ms: readyMs,
-      burst_ms: burstMs,
-      ack_ms: latencySummary(acks),
-      ack_missed_3s: results.filter((result) => result.ackMs === undefined || result.ackMs > ACK_DEADLINE_MS).length,
-      answer_ms: latencySummary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
-      errors: results.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length,
-      // This process (the fake Discord and the generator) shares the cores with the bot.
-      generator_cpu_ms: Math.round((process.cpuUsage(generatorCpu).user + process.cpuUsage(generatorCpu).system) / 1000),
+      ...first!,
       bot_error_logs: bot.errorLines().length,
       bot_errors: errorSummary(bot.errorLines()),
-      bot: {
-        cpu_ms: after.cpuMs - before.cpuMs,
-        cpu_ms_per_ask: Math.round(((after.cpuMs - before.cpuMs) / n) * 100) / 100,
-        main_thread_cpu_ms: after.mainThreadCpuMs - before.mainThreadCpuMs,
-        // The main thread's is one of these; the engine worker is normally the next.
-        cpu_ms_per_thread: threadCpuBetween(before, after),
-        rss_mb_warm: before.rssMb,
-        rss_mb_peak_during_load: peakRss,
-        rss_mb_peak_since_start: after.peakRssMb,
-        threads: after.threads,
-      },
+      ...(later.length > 0 ? { later_bursts: later } : {}),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@huggingface/transformers';
+import type { FeatureExtractionPipeline, Tensor } from '@huggingface/transformers';
 import { OFFLINE_MODEL_ALIAS, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { importedModelDir, readProvenance } from './import/local-models.js';
-import { buildOfflineModel, isOfflineModelBuilt, OFFLINE_MODEL_BUILD_VERSION, OFFLINE_MODEL_ID } from './offline-model.js';
+import { buildOfflineModel, isOfflineModelBuilt, OFFLINE_MODEL_ID, OFFLINE_MODEL_BUILD_VERSION, offlineModelDir } from './offline-model.js';
 import { profileFor, type ModelProfile } from './profiles.js';
+import { loadWordVectorModel, type WordVectorModel } from './word-vectors.js';
 
 export interface Embedder {
   /** The model that actually loaded (after any fallback). */
@@ -62,6 +63,8 @@ export interface LoadHooks {
 
 /** Loads a feature-extraction pipeline: from `localDir/<modelId>` with remote loading off, or else from the hub (or its cache). */
 export async function loadPipeline(modelId: string, localDir: string | undefined, cacheDir: string, dtype: ModelDtype): Promise<FeatureExtractionPipeline> {
+  // Imported here, not at the top: a process that runs only the offline model never loads transformers.js or ONNX Runtime.
+  const { env, pipeline } = await import('@huggingface/transformers');
   // transformers.js keeps these settings globally; set them right before every load.
   env.cacheDir = cacheDir;
   env.allowLocalModels = true;
@@ -77,14 +80,44 @@ export async function loadPipeline(modelId: string, localDir: string | undefined
   });
 }
 
-async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype, hooks: LoadHooks): Promise<FeatureExtractionPipeline> {
+/** Offline precisions: the two graphs the build writes. */
+const OFFLINE_DTYPES: readonly ModelDtype[] = ['fp32', 'q8'];
+
+async function loadOffline(modelsDir: string, logger: Logger, dtype: ModelDtype, hooks: LoadHooks): Promise<Embedder> {
+  if (!OFFLINE_DTYPES.includes(dtype)) throw new Error(`the offline model comes in ${OFFLINE_DTYPES.join(' and ')} only, not ${dtype}`);
   if (!isOfflineModelBuilt(modelsDir)) {
     fs.mkdirSync(modelsDir, { recursive: true }); // fail fast, before reading the word vectors
     logger.info({ modelsDir }, 'building the offline word-vector model (one time, a few seconds)');
     hooks.onBuildOfflineModel?.();
     await buildOfflineModel({ modelsDir });
   }
-  return loadPipeline(OFFLINE_MODEL_ID, modelsDir, hubCacheDir(modelsDir), dtype);
+  return wordVectorEmbedder(loadWordVectorModel(offlineModelDir(modelsDir), dtype === 'q8'), dtype);
+}
+
+/**
+ * The offline model through transformers.js and ONNX Runtime, as any other model folder: the reference its own
+ * runtime (word-vectors.ts) is tested against.
+ */
+export async function loadOfflineThroughTransformers(modelsDir: string, dtype: ModelDtype): Promise<Embedder> {
+  const extractor = await loadPipeline(OFFLINE_MODEL_ID, modelsDir, hubCacheDir(modelsDir), dtype);
+  return wrap(extractor, OFFLINE_MODEL_ID, dtype, true, await dimensionOf(extractor));
+}
+
+function offlineIdentity(dtype: ModelDtype): string {
+  // A rebuilt offline model may have different vectors: their version is part of the identity.
+  return `${OFFLINE_MODEL_ID}@${dtype}+build${OFFLINE_MODEL_BUILD_VERSION}`;
+}
+
+function wordVectorEmbedder(model: WordVectorModel, dtype: ModelDtype): Embedder {
+  return {
+    modelId: OFFLINE_MODEL_ID,
+    dtype,
+    identity: offlineIdentity(dtype),
+    offline: true,
+    dimension: model.dimension,
+    profile: profileFor(OFFLINE_MODEL_ID, true),
+    embed: (texts) => Promise.resolve(texts.map((text) => model.embed(text))),
+  };
 }
 
 /**
@@ -129,13 +162,12 @@ async function meanPooled(extractor: FeatureExtractionPipeline, texts: string[],
 }
 
 function wrap(extractor: FeatureExtractionPipeline, modelId: string, dtype: ModelDtype, offline: boolean, dimension: number, localFingerprint?: string): Embedder {
-  // A rebuilt offline model may have different vectors: its build version is part of its identity. So are the weights
-  // of a model in MODELS_DIR/local, which may carry the id of another model (by default, the hub model's).
-  const suffix = offline ? `+build${OFFLINE_MODEL_BUILD_VERSION}` : localFingerprint ? `+${localFingerprint}` : '';
+  // The weights of a model in MODELS_DIR/local, which may carry the id of another model (by default, the hub model's), are part of its identity.
+  const suffix = localFingerprint ? `+${localFingerprint}` : '';
   return {
     modelId,
     dtype,
-    identity: `${modelId}@${dtype}${suffix}`,
+    identity: offline ? offlineIdentity(dtype) : `${modelId}@${dtype}${suffix}`,
     offline,
     dimension,
     profile: profileFor(modelId, offline),
@@ -193,10 +225,9 @@ export async function loadEmbedder(settings: ModelSettings, logger: Logger, hook
   const wantsOffline = settings.MODEL_ID === OFFLINE_MODEL_ALIAS || settings.MODEL_ID === OFFLINE_MODEL_ID;
   const offlineDtype = settings.MODEL_DTYPE ?? OFFLINE_DEFAULT_DTYPE;
   if (wantsOffline) {
-    const extractor = await loadOffline(settings.MODELS_DIR, logger, offlineDtype, hooks).catch((error: Error) => {
+    return loadOffline(settings.MODELS_DIR, logger, offlineDtype, hooks).catch((error: Error) => {
       throw new ModelUnavailableError(`The offline model could not be built or loaded (${error.message}). Run \`npm run model:offline\` and check that \`npm install\` completed.`);
     });
-    return wrap(extractor, OFFLINE_MODEL_ID, offlineDtype, true, await dimensionOf(extractor));
   }
 
   const dtype = settings.MODEL_DTYPE ?? HUB_DEFAULT_DTYPE;
@@ -212,13 +243,13 @@ export async function loadEmbedder(settings: ModelSettings, logger: Logger, hook
         ? `from ${importedModelDir(settings.MODELS_DIR, settings.MODEL_ID)} (run \`npm run model:import -- <folder> --force\` again${dtype === 'fp32' ? '' : `, or unset MODEL_DTYPE if that folder has no ${dtype} model`})`
         : 'from the model hub or the local cache';
     try {
-      const extractor = await loadOffline(settings.MODELS_DIR, logger, offlineDtype, hooks);
+      const embedder = await loadOffline(settings.MODELS_DIR, logger, offlineDtype, hooks);
       logger.warn(
         { model: settings.MODEL_ID, reason: (error as Error).message },
         `Could not load ${settings.MODEL_ID} ${where}; using the offline word-vector model instead, which answers less well. ` +
           `To get the better model, run Guidebot once with internet access (it is cached in ${hubCacheDir(settings.MODELS_DIR)}), or set MODEL_DIR to a folder that holds it.`,
       );
-      return wrap(extractor, OFFLINE_MODEL_ID, offlineDtype, true, await dimensionOf(extractor));
+      return embedder;
     } catch (offlineError) {
       throw new ModelUnavailableError(
         `No embedding model could be loaded: ${settings.MODEL_ID} failed (${(error as Error).message}) and the offline model failed (${(offlineError as Error).message}). ` +

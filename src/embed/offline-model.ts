@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { PreTrainedTokenizer } from '@huggingface/transformers';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { replaceFolder } from './model-folder.js';
 
 /**
@@ -17,7 +17,10 @@ import { replaceFolder } from './model-folder.js';
 
 export const OFFLINE_MODEL_ID = 'guidebot/glove-6b-100d';
 
-/** Bumped whenever the build changes what it writes; recorded in config.json and the README. */
+/**
+ * Bumped whenever the build changes the vectors a text gets; recorded in config.json and the README, and part of
+ * the model's identity. A folder that lacks a file the build now writes (vocab.txt came later) is rebuilt anyway.
+ */
 export const OFFLINE_MODEL_BUILD_VERSION = 2;
 
 /**
@@ -64,8 +67,15 @@ export const MODEL_MAX_LENGTH = 512;
  */
 export const PRE_TOKENIZER_REGEX = "[\\p{L}\\p{N}]+(?=n't)|n't|'(?:s|re|ve|ll|m|d)(?![\\p{L}\\p{N}])|[\\p{L}\\p{N}]+|[^\\s\\p{L}\\p{N}]";
 
+/**
+ * The vocabulary again, one token per line in id order (line n is token id n), as BERT's vocab.txt: what
+ * Guidebot's own runtime for this model reads, in a few milliseconds rather than the seconds of parsing
+ * `tokenizer.json` into transformers.js's maps.
+ */
+export const VOCAB_FILE = 'vocab.txt';
+
 /** Every file the build writes; the folder is usable only when all are present. */
-export const OFFLINE_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', 'README.md'] as const;
+export const OFFLINE_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', VOCAB_FILE, 'onnx/model.onnx', 'onnx/model_quantized.onnx', 'README.md'] as const;
 
 export function offlineModelDir(modelsDir: string): string {
   return path.join(modelsDir, ...OFFLINE_MODEL_ID.split('/'));
@@ -184,6 +194,24 @@ function tokenizerJson(vocab: Record<string, number>): object {
   };
 }
 
+/** What Guidebot uses of @huggingface/tokenizers' Tokenizer, whose published types do not resolve under NodeNext (extensionless imports). */
+export interface TextTokenizer {
+  tokenize(text: string): string[];
+}
+type TokenizerClass = new (tokenizer: object, config: object) => TextTokenizer;
+
+/**
+ * The model's tokenizer without its vocabulary: it splits out the added tokens, normalises and pre-tokenizes
+ * exactly as `tokenizer.json` says (the same library transformers.js runs it with), and leaves mapping the
+ * tokens to ids to the caller. Every token the pipeline produces is a candidate word.
+ */
+export function wordTokenizer(): TextTokenizer {
+  const specialOnly: Record<string, number> = Object.create(null) as Record<string, number>;
+  specialOnly[PAD_TOKEN] = 0;
+  specialOnly[UNK_TOKEN] = 1;
+  return new (Tokenizer as unknown as TokenizerClass)(tokenizerJson(specialOnly), tokenizerConfigJson());
+}
+
 function tokenizerConfigJson(): object {
   return {
     tokenizer_class: 'PreTrainedTokenizer',
@@ -228,6 +256,7 @@ words, blind to word order, but fast (a table lookup) and a sound baseline for r
   \`'\` and \`"\`, dashes to \`-\`. Pre-tokenizer: a regex \`Split\` approximating the Stanford tokenisation GloVe was
   trained on ("don't" -> "do" "n't", "Tommy's" -> "tommy" "'s"), splitting hyphenated words and punctuation.
   GloVe words the pre-tokenizer can never produce (hyphenated compounds, curly quotes) are left out.
+- \`${VOCAB_FILE}\`: the same tokens, one per line in id order (line n is token id n).
 - \`onnx/model.onnx\`: \`last_hidden_state = Gather(table, input_ids) * attention_mask\`, a float32 table of
   ${info.vocabSize} x ${DIMENSIONS}. \`onnx/model_quantized.onnx\` (\`dtype: 'q8'\`): the same with int8 rows and one
   float scale per row (symmetric, max |x| / 127).
@@ -246,6 +275,13 @@ words, blind to word order, but fast (a table lookup) and a sound baseline for r
 - \`config.json\` uses \`"model_type": "bert"\` only so that transformers.js treats it as an encoder whose output is
   \`last_hidden_state\`; there is no transformer inside.
 `;
+}
+
+/** The tokens in id order, one per line. The pre-tokenizer never produces whitespace, so no token holds a line break. */
+function vocabLines(vocab: Record<string, number>): string {
+  const tokens = new Array<string>(Object.keys(vocab).length);
+  for (const [token, id] of Object.entries(vocab)) tokens[id] = token;
+  return `${tokens.join('\n')}\n`;
 }
 
 /**
@@ -277,10 +313,7 @@ export async function buildOfflineModel(options: BuildOfflineModelOptions): Prom
 
   progress('building tokenizer');
   // Keep the words the tokenizer can actually produce: a word stays when tokenizing it yields exactly itself.
-  const probeVocab: Record<string, number> = Object.create(null) as Record<string, number>;
-  probeVocab[PAD_TOKEN] = 0;
-  probeVocab[UNK_TOKEN] = 1;
-  const probe = new PreTrainedTokenizer(tokenizerJson(probeVocab), tokenizerConfigJson());
+  const probe = wordTokenizer();
   const vocab: Record<string, number> = Object.create(null) as Record<string, number>;
   vocab[PAD_TOKEN] = 0;
   vocab[UNK_TOKEN] = 1;
@@ -335,6 +368,7 @@ export async function buildOfflineModel(options: BuildOfflineModelOptions): Prom
     fs.writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
     fs.writeFileSync(path.join(tmp, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
     fs.writeFileSync(path.join(tmp, 'tokenizer_config.json'), `${JSON.stringify(tokenizerConfigJson(), null, 2)}\n`);
+    fs.writeFileSync(path.join(tmp, VOCAB_FILE), vocabLines(vocab));
     progress('writing onnx/model.onnx');
     fs.writeFileSync(path.join(tmp, 'onnx', 'model.onnx'), onnxModel(table, vocabSize, false));
     progress('writing onnx/model_quantized.onnx');

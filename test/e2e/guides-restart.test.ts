@@ -49,7 +49,7 @@ describe('/guides add with the parser thread, across a restart', () => {
     await h?.fake.close();
     await parser?.close();
     await restarted?.parser.close();
-    removeDbFile(h);
+    await removeDbFile(h);
     fs.rmSync(t.root, { recursive: true, force: true });
   });
 

@@ -38,7 +38,7 @@ describe('a server’s own book with the teacher features', () => {
   afterAll(async () => {
     await restarted?.stop(2000);
     await h?.close();
-    removeDbFile(h);
+    await removeDbFile(h);
     fs.rmSync(t.root, { recursive: true, force: true });
   });
 

@@ -28,7 +28,7 @@ describe('/guides against the fake Discord', () => {
   });
   afterAll(async () => {
     await h?.close();
-    removeDbFile(h);
+    await removeDbFile(h);
     fs.rmSync(t.root, { recursive: true, force: true });
   });
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  removeDbFile(h);
+  await removeDbFile(h);
 });
 
 const logged = (answerId: string) => eventually(async () => await h.store.log.findByAnswerId(answerId), `the log row of ${answerId}`);

@@ -1,7 +1,8 @@
 /**
  * Helpers for the teacher-feature end-to-end tests: the real bot (real engine, offline model) with
- * a real SQLite store in a temporary file, against the fake Discord, and small drivers for commands,
- * buttons and modals as a teacher or a student.
+ * a real store, against the fake Discord, and small drivers for commands, buttons and modals as a
+ * teacher or a student. The store is SQLite in a temporary file, or, when the test project sets
+ * E2E_STORE=postgres (see vitest.config.ts), a fresh database on the TEST_DATABASE_URL server.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,29 +10,53 @@ import { InteractionResponseType } from 'discord.js';
 import { expect } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { Store } from '../../src/store/index.js';
+import { createPostgresDatabase } from '../store/helpers.js';
 import { buttonsOf, limitViolations, mentionsAreSafe, outgoingMessages, startHarness, tempDir, type Harness, type HarnessOptions } from './bot-harness.js';
 import type { ChatInputInteractionOptions, FakeMember, InteractionResponseRecord, LooseJson, OptionValueInput, PermissionInput, RecordedRequest, StoredMessage } from './fake-discord.js';
 
 export interface TeacherHarness extends Harness {
   store: Store;
+  /** The SQLite file; unused on PostgreSQL. */
   dbFile: string;
+  /** The PostgreSQL database, when the suite runs on PostgreSQL. */
+  postgres?: { url: string; drop(): Promise<void> };
 }
 
-/** Starts the bot with a store in a fresh temporary database file. */
+/** The backend of this test project's teacher suites. */
+export const E2E_STORE: 'sqlite' | 'postgres' = process.env.E2E_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+const STORE_DEFAULTS = { rateLimitPerUser: 50, rateLimitWindowSeconds: 30 };
+
+/** Starts the bot with a store in a fresh temporary database (see E2E_STORE). */
 export async function startTeacherHarness(engine: Engine, options: Partial<HarnessOptions> & { dbFile?: string } = {}): Promise<TeacherHarness> {
   const dbFile = options.dbFile ?? path.join(tempDir('guidebot-db-'), 'guidebot.db');
-  const store = await Store.open(dbFile, { defaults: { rateLimitPerUser: 50, rateLimitWindowSeconds: 30 } });
+  let postgres: TeacherHarness['postgres'];
+  if (E2E_STORE === 'postgres') {
+    const server = process.env.TEST_DATABASE_URL?.trim();
+    if (!server) throw new Error('E2E_STORE=postgres needs TEST_DATABASE_URL: start a server with scripts/postgres-for-tests.sh start.');
+    postgres = await createPostgresDatabase(server);
+  }
+  const store = await Store.open(dbFile, { defaults: STORE_DEFAULTS, ...(postgres ? { databaseUrl: postgres.url } : {}) });
+  if (store.db.dialect !== E2E_STORE) throw new Error(`the teacher suites were asked for ${E2E_STORE} but the store opened ${store.db.dialect}`);
   const harness = await startHarness({
     engine,
     ...options,
     env: { RATE_LIMIT_PER_USER: '50', RATE_LIMIT_WINDOW_SECONDS: '30', ...options.env },
     bot: { store, ...options.bot },
   });
-  return { ...harness, store, dbFile };
+  return { ...harness, store, dbFile, ...(postgres ? { postgres } : {}) };
 }
 
-export function removeDbFile(h: TeacherHarness | undefined): void {
-  if (h) fs.rmSync(path.dirname(h.dbFile), { recursive: true, force: true });
+/** Opens the harness's database again, as a restarted bot would. */
+export function reopenStore(h: TeacherHarness): Promise<Store> {
+  return Store.open(h.dbFile, { defaults: STORE_DEFAULTS, ...(h.postgres ? { databaseUrl: h.postgres.url } : {}) });
+}
+
+/** Removes the harness's database (the SQLite file's folder, or the PostgreSQL database). */
+export async function removeDbFile(h: TeacherHarness | undefined): Promise<void> {
+  if (!h) return;
+  fs.rmSync(path.dirname(h.dbFile), { recursive: true, force: true });
+  await h.postgres?.drop();
 }
 
 export interface Driver {

@@ -8,11 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot/bot.js';
 import { REVIEW_NOTICE } from '../../src/bot/teacher/hooks.js';
 import type { Engine } from '../../src/engine.js';
-import { Store } from '../../src/store/index.js';
 import { buttonsOf, captureLogs, EPHEMERAL, mentionsAreSafe, openTestEngine } from './bot-harness.js';
 import type { FakeMember, LooseJson, StoredMessage } from './fake-discord.js';
 import { liveLinks } from '../helpers/discord-markdown.js';
-import { ask, buttonId, closedDm, embedDescription, eventually, expectCleanTraffic, press, removeDbFile, run, startTeacherHarness, submit, type TeacherHarness } from './teacher-harness.js';
+import {
+  ask,
+  buttonId,
+  closedDm,
+  embedDescription,
+  eventually,
+  expectCleanTraffic,
+  press,
+  removeDbFile,
+  reopenStore,
+  run,
+  startTeacherHarness,
+  submit,
+  type TeacherHarness,
+} from './teacher-harness.js';
 
 let engine: Engine;
 let h: TeacherHarness;
@@ -36,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await restarted?.stop(2000);
   await h?.close();
-  removeDbFile(h);
+  await removeDbFile(h);
 });
 
 const queueCount = () => h.fake.channelMessages(queue).length;
@@ -210,7 +223,11 @@ describe('the review queue', () => {
   });
 
   it('after 15 minutes (or if the follow-up fails) the student gets a direct message; with DMs closed it is recorded', async () => {
-    const expire = (reviewId: number) => h.store.db.run("UPDATE reviews SET payload = json_set(payload, '$.interaction.createdAt', ?) WHERE id = ?", [Date.now() - 20 * 60_000, reviewId]);
+    const setCreatedAt =
+      h.store.db.dialect === 'postgres'
+        ? "UPDATE reviews SET payload = jsonb_set(payload::jsonb, '{interaction,createdAt}', to_jsonb(?::bigint))::text WHERE id = ?"
+        : "UPDATE reviews SET payload = json_set(payload, '$.interaction.createdAt', ?) WHERE id = ?";
+    const expire = (reviewId: number) => h.store.db.run(setCreatedAt, [Date.now() - 20 * 60_000, reviewId]);
 
     const late = await askForReview();
     await expire(late.reviewId);
@@ -296,7 +313,7 @@ describe('the review queue', () => {
   it('pending items survive a restart: the buttons on the old queue message still work', async () => {
     const { item, reviewId, student } = await askForReview('What is the novel about?');
     await h.bot.stop(2000); // closes the store
-    const store = await Store.open(h.dbFile);
+    const store = await reopenStore(h);
     const logs = captureLogs();
     restarted = createBot({ config: h.config, engine, logger: logs.logger, store });
     await restarted.start();

@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  removeDbFile(h);
+  await removeDbFile(h);
 });
 
 beforeEach(async () => {
