@@ -5,7 +5,7 @@ import { corpusFiles, loadGuideFiles } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
 import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
-import type { Chunk, Guide, Sentence } from './guide/types.js';
+import type { Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
 import { InvalidQuestionError, prepareQuestion, prepareText, type PreparedQuestion } from './question.js';
 import { dot, refusedAnswer, refusalMessage, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote } from './search/answer.js';

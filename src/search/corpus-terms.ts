@@ -154,7 +154,7 @@ export function decodeStoredTerms(bytes: Buffer): StoredTerms {
     at += 1 + length;
   }
   if (at !== numbers.length) throw new Error('the term lists do not end where they should');
-  const list = (index: number) => numbers.subarray(listStart[index]!, listStart[index]! + numbers[listStart[index]! - 1]!);
+  const list = (index: number) => numbers.subarray(listStart[index], listStart[index]! + numbers[listStart[index]! - 1]!);
   const firstList: number[] = [];
   let next = 0;
   for (const sentences of header.sentenceCounts) {

@@ -40,10 +40,9 @@ function loadInBackground(): void {
   const next = () => {
     if (checker) return;
     if (sliced.step()) checker = sliced.complete();
-    // Unreferenced: a short-lived process (one question from the command line) need not wait for it.
-    else setImmediate(next).unref();
+    else setImmediate(next);
   };
-  setImmediate(next).unref();
+  setImmediate(next);
 }
 
 function frequencies(): Map<string, number> {

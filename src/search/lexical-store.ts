@@ -20,6 +20,8 @@ export function storeLexical(vocabulary: readonly string[], documents: readonly 
   ).toStored();
 }
 
+/** The indexes and each one's arrays, in the order the file holds them. */
+const NAMES = ['chunks', 'sections'] as const;
 const ARRAYS = ['lengths', 'freqValues', 'termStart', 'docs', 'freqCodes'] as const;
 const ALIGN = Float64Array.BYTES_PER_ELEMENT;
 
@@ -31,13 +33,14 @@ const ALIGN = Float64Array.BYTES_PER_ELEMENT;
 export function encodeLexical(indexes: StoredLexicalIndexes): Buffer {
   const parts: Buffer[] = [];
   const pad = (length: number) => Buffer.alloc((ALIGN - (length % ALIGN)) % ALIGN);
-  const header = Buffer.from(JSON.stringify(Object.fromEntries(Object.entries(indexes).map(([name, index]) => [name, { weights: index.weights, sizes: ARRAYS.map((key) => index[key].length) }]))));
+  const header = Buffer.from(JSON.stringify(Object.fromEntries(NAMES.map((name) => [name, { weights: indexes[name].weights, sizes: ARRAYS.map((key) => indexes[name][key].length) }]))));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
   parts.push(length, header, pad(4 + header.length));
-  for (const index of Object.values(indexes))
+  for (const name of NAMES)
     for (const key of ARRAYS) {
-      const bytes = Buffer.from(index[key].buffer, index[key].byteOffset, index[key].byteLength);
+      const array = indexes[name][key];
+      const bytes = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
       parts.push(bytes, pad(bytes.length));
     }
   return Buffer.concat(parts);
@@ -75,7 +78,8 @@ export function decodeLexical(bytes: Buffer): StoredLexicalIndexes {
     const freqCodes = take<Int32Array>(Int32Array, 4);
     return { weights: { headingWeight: entry.weights.headingWeight, contextWeight: entry.weights.contextWeight }, lengths, freqValues, termStart, docs, freqCodes };
   };
-  const indexes = { chunks: read('chunks'), sections: read('sections') };
+  const [chunks, sections] = NAMES.map(read) as [StoredBm25, StoredBm25];
+  const indexes = { chunks, sections };
   if (at !== bytes.length) throw new Error('the indexes do not end where they should');
   return indexes;
 }
