@@ -49,8 +49,13 @@ export function chunkId(source: string, path: string[], paragraph: number, part:
 
 /** Chunks follow the guide's structure: never across a section, split on paragraph and sentence boundaries. */
 export function chunkGuide(guide: Guide): Chunk[] {
-  const chunks: Chunk[] = [];
-  for (const section of guide.sections) {
+  return chunkSections(guide).flat();
+}
+
+/** A guide's chunks section by section: the i-th list holds those of `guide.sections[i]` (none for a section without paragraphs). */
+export function chunkSections(guide: Guide): Chunk[][] {
+  return guide.sections.map((section) => {
+    const chunks: Chunk[] = [];
     section.paragraphs.forEach((paragraphText, index) => {
       const paragraph = index + 1;
       const page = section.pages?.[index];
@@ -70,8 +75,8 @@ export function chunkGuide(guide: Guide): Chunk[] {
         });
       });
     });
-  }
-  return chunks;
+    return chunks;
+  });
 }
 
 /** `Guide › Section › Subsection ¶2`, the citation shown beside every quote; `…¶2, p. 12` for a guide with pages (a PDF). */

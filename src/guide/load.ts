@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GUIDE_EXTENSIONS, IngestError, ingestGuide } from './ingest/index.js';
+import { loadThreadsFor, loadWithThreads } from './load-threads.js';
 import type { Guide } from './types.js';
 
 /** A problem with the corpus that the person running Guidebot can fix. */
@@ -47,8 +48,10 @@ export async function loadGuideFile(file: string): Promise<Guide> {
   }
 }
 
-/** Loads the given guide files, in the order given. */
+/** Loads the given guide files, in the order given; a large corpus is parsed by several threads at once (see load-threads.ts). */
 export async function loadGuideFiles(files: readonly string[]): Promise<Guide[]> {
+  const threads = loadThreadsFor(files);
+  if (threads > 0) return loadWithThreads(files, threads, loadGuideFile, (name, message) => (name === 'CorpusError' ? new CorpusError(message) : new Error(message)));
   const guides: Guide[] = [];
   for (const file of files) guides.push(await loadGuideFile(file));
   return guides;

@@ -2,7 +2,7 @@ import type { Chunk, Guide } from '../guide/types.js';
 import { nameTerms } from './names.js';
 import { mentionedWorks } from './scope.js';
 import { stem } from './stem.js';
-import { terms, words } from './tokenize.js';
+import { terms, termsOfWords, words } from './tokenize.js';
 import { viewAs } from './typed-view.js';
 
 /**
@@ -25,7 +25,7 @@ export interface CorpusTerms {
 }
 
 /** The studied books and their authors, as the guides' front matter names them. */
-export function booksAndAuthors(guides: Guide[]): { books: string[]; authors: string[] } {
+export function booksAndAuthors(guides: readonly Guide[]): { books: string[]; authors: string[] } {
   return {
     books: guides.map((guide) => guide.meta.book).filter((book): book is string => typeof book === 'string'),
     authors: guides.map((guide) => guide.meta.book_author).filter((author): author is string => typeof author === 'string'),
@@ -33,22 +33,50 @@ export function booksAndAuthors(guides: Guide[]): { books: string[]; authors: st
 }
 
 /** The words of the book's title and author: capitalised in every guide, yet never the answer to "who". */
-export function bookNameWords(guides: Guide[]): Set<string> {
+export function bookNameWords(guides: readonly Guide[]): Set<string> {
   const { books, authors } = booksAndAuthors(guides);
   return new Set([...books, ...authors].flatMap((name) => words(name)));
 }
 
 /** The texts the spelling corrector learns the guides' words from: every heading and paragraph. */
-export const guideTexts = (guides: Guide[]) => guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs]));
+export const guideTexts = (guides: readonly Guide[]) => guides.flatMap((guide) => guide.sections.flatMap((section) => [...section.path, ...section.paragraphs]));
 
-export function computeCorpusTerms(guides: Guide[], chunks: Chunk[]): CorpusTerms {
+/**
+ * The corpus's terms. `chunks[g][s]` are the chunks of `guides[g].sections[s]` (see chunkSections). Every
+ * sentence is tokenised once: a sentence split cuts a paragraph only at white space, where no word and no rule
+ * of the tokenizer reaches across, so a chunk's words are its sentences' words in order, and a section's those
+ * of its chunks (the corpus-terms tests check this against tokenising the joined texts).
+ */
+export function computeCorpusTerms(guides: readonly Guide[], chunks: readonly (readonly (readonly Chunk[])[])[]): CorpusTerms {
   const counts = new Map<string, number>();
-  for (const text of guideTexts(guides)) for (const word of words(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const count = (list: readonly string[]) => {
+    for (const word of list) counts.set(word, (counts.get(word) ?? 0) + 1);
+  };
+  const chunkTerms: CorpusTerms['chunks'] = [];
+  const sectionTerms: CorpusTerms['sections'] = [];
+  guides.forEach((guide, g) => {
+    guide.sections.forEach((section, s) => {
+      for (const heading of section.path) count(words(heading));
+      const heading = terms(section.path.join(' '));
+      const sectionText: string[] = [];
+      for (const chunk of chunks[g]![s]!) {
+        const text: string[] = [];
+        const sentences = chunk.sentences.map((sentence) => {
+          const list = words(sentence.normalised);
+          count(list);
+          const sentenceTerms = termsOfWords(list);
+          text.push(...sentenceTerms);
+          return sentenceTerms;
+        });
+        sectionText.push(...text);
+        chunkTerms.push({ text, heading, sentences });
+      }
+      if (section.paragraphs.length > 0) sectionTerms.push({ text: sectionText, heading });
+    });
+  });
   return {
-    chunks: chunks.map((chunk) => ({ text: terms(chunk.text), heading: terms(chunk.path.join(' ')), sentences: chunk.sentences.map((sentence) => terms(sentence.normalised)) })),
-    sections: guides.flatMap((guide) =>
-      guide.sections.filter((section) => section.paragraphs.length > 0).map((section) => ({ text: terms(section.paragraphs.join(' ')), heading: terms(section.path.join(' ')) })),
-    ),
+    chunks: chunkTerms,
+    sections: sectionTerms,
     wordCounts: [...counts],
     wordStems: [...new Set(Array.from(counts.keys(), (word) => stem(word)))],
     mentionedWorks: mentionedWorks(guideTexts(guides).join(' ')),

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EmbeddingCache } from '../embed/cache.js';
 import type { Embedder } from '../embed/embedder.js';
-import { chunkGuide } from '../guide/chunk.js';
+import { chunkSections } from '../guide/chunk.js';
 import type { Guide } from '../guide/types.js';
-import { computeCorpusTerms } from './corpus-terms.js';
+import { encodeChunks } from './chunk-store.js';
+import { encodeGuides } from './guide-snapshot.js';
 import { chunkEmbeddingText, INDEX_FILES, writeIndex, type StoredIndex } from './index-store.js';
+import { termFilesFor } from './term-files.js';
 
 /** The index cannot be used and cannot be rebuilt; the message says what to do. */
 export class IndexUnavailableError extends Error {
@@ -24,7 +26,8 @@ export type BuildEvent =
 /** Chunks every guide, embeds chunks and sentences (reusing cached vectors) and writes the index. */
 export async function buildIndex(guides: Guide[], hash: string, embedder: Embedder, indexDir: string, onProgress?: (event: BuildEvent) => void): Promise<{ index: StoredIndex; computed: number }> {
   const buildStartedAt = performance.now();
-  const chunks = guides.flatMap(chunkGuide);
+  const sectionChunks = guides.map(chunkSections);
+  const chunks = sectionChunks.flat(2);
   const sentenceTexts = chunks.flatMap((chunk) => chunk.sentences.map((sentence) => sentence.normalised));
   onProgress?.({
     stage: 'load',
@@ -39,12 +42,18 @@ export async function buildIndex(guides: Guide[], hash: string, embedder: Embedd
   } catch {
     throw new IndexUnavailableError(`The index folder ${indexDir} cannot be written. Fix its permissions or set INDEX_DIR to a writable folder.`);
   }
+  const chunksBin = encodeChunks(chunks);
+  const guidesBin = encodeGuides(guides);
+  // Computed meanwhile in another thread when the corpus is large (see term-files.ts).
+  const termFiles = termFilesFor({ guides, chunks: sectionChunks, guidesBin, chunksBin });
+  // A failure is reported by writeIndex's await; until then, keep it from counting as unhandled.
+  if (termFiles instanceof Promise) termFiles.catch(() => undefined);
   const cache = new EmbeddingCache(path.join(indexDir, INDEX_FILES.cache));
   try {
     const texts = [...chunks.map(chunkEmbeddingText), ...sentenceTexts];
     const { vectors, computed } = await cache.embed(embedder, texts, (done, total) => onProgress?.({ stage: 'embed', done, total }));
     onProgress?.({ stage: 'write' });
-    const index = writeIndex(indexDir, {
+    const index = await writeIndex(indexDir, {
       modelId: embedder.identity,
       dimension: embedder.dimension,
       corpusHash: hash,
@@ -52,9 +61,11 @@ export async function buildIndex(guides: Guide[], hash: string, embedder: Embedd
       sectionCount: guides.reduce((sum, guide) => sum + guide.sections.length, 0),
       guides,
       chunks,
+      chunksBin,
+      guidesBin,
       chunkVectors: vectors.slice(0, chunks.length),
       sentenceVectors: vectors.slice(chunks.length),
-      terms: computeCorpusTerms(guides, chunks),
+      termFiles,
       buildStartedAt,
     });
     return { index, computed };

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk, Guide } from '../guide/types.js';
-import { decodeStoredTerms, encodeCorpusTerms, type CorpusTerms, type StoredTerms } from './corpus-terms.js';
 import { checkStoredBm25, HEADING_WEIGHT } from './bm25.js';
-import { decodeChunks, encodeChunks } from './chunk-store.js';
-import { decodeGuides, encodeGuides } from './guide-snapshot.js';
+import { decodeChunks } from './chunk-store.js';
+import { decodeStoredTerms, type StoredTerms } from './corpus-terms.js';
+import { decodeGuides } from './guide-snapshot.js';
 import { CHUNK_WEIGHTS, chunkLexicalDocuments, sectionWeights } from './lexical-documents.js';
 import { decodeLexical, encodeLexical, storeLexical, type StoredLexicalIndexes } from './lexical-store.js';
-import { SPELLING_KEYS_RULES, SpellingCorrector } from './spelling.js';
+import { SPELLING_KEYS_RULES } from './spelling.js';
+import type { TermFiles } from './term-files.js';
 import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
@@ -116,24 +117,38 @@ export interface IndexContent {
   sectionCount: number;
   guides: Guide[];
   chunks: Chunk[];
+  /** `chunks` as `chunks.bin` holds them (encodeChunks). */
+  chunksBin: Buffer;
+  /** `guides` as `guides.bin` holds them (encodeGuides). */
+  guidesBin: Buffer;
   chunkVectors: Float32Array[];
   sentenceVectors: Float32Array[];
-  terms: CorpusTerms;
+  /** The terms and spelling keys, or their promise when another thread computes them while the graph is built. */
+  termFiles: TermFiles | Promise<TermFiles>;
   buildStartedAt: number;
 }
 
 /** Builds the HNSW graph and writes every file, manifest last, so a crash never leaves a valid-looking index. */
-export function writeIndex(indexDir: string, content: IndexContent): StoredIndex {
+export async function writeIndex(indexDir: string, content: IndexContent): Promise<StoredIndex> {
   fs.mkdirSync(indexDir, { recursive: true });
   const dense = VectorIndex.create(content.dimension, content.chunks.length, hnswParameters(content.chunks.length));
   content.chunkVectors.forEach((vector, label) => dense.add(label, vector));
 
-  const chunksBin = encodeChunks(content.chunks);
+  const { chunksBin, guidesBin } = content;
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
-  const termsBin = encodeCorpusTerms(content.terms);
-  const guidesBin = encodeGuides(content.guides);
-  const spellingKeys = SpellingCorrector.keysFor(content.terms.wordCounts);
+  const densePath = path.join(indexDir, INDEX_FILES.dense);
+  const temporaryDense = `${densePath}.${process.pid}.tmp`;
+  dense.write(temporaryDense);
+  const denseBytes = fs.readFileSync(temporaryDense);
+  fs.renameSync(temporaryDense, densePath);
+  writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
+  const hashes = { [INDEX_FILES.chunks]: sha256(chunksBin), [INDEX_FILES.dense]: sha256(denseBytes), [INDEX_FILES.sentences]: sha256(sentencesBin), [INDEX_FILES.guides]: sha256(guidesBin) };
+  const { terms: termsBin, spellingKeys } = await content.termFiles;
   const spellingBin = Buffer.from(spellingKeys.buffer, spellingKeys.byteOffset, spellingKeys.byteLength);
+  writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
+  writeAtomic(path.join(indexDir, INDEX_FILES.spelling), spellingBin);
   const terms = decodeStoredTerms(termsBin);
   const lexical = {
     chunks: storeLexical(terms.vocabulary, chunkLexicalDocuments(content.chunks, terms), CHUNK_WEIGHTS),
@@ -144,16 +159,6 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     ),
   };
   const lexicalBin = encodeLexical(lexical);
-  const densePath = path.join(indexDir, INDEX_FILES.dense);
-  const temporaryDense = `${densePath}.${process.pid}.tmp`;
-  dense.write(temporaryDense);
-  const denseBytes = fs.readFileSync(temporaryDense);
-  fs.renameSync(temporaryDense, densePath);
-  writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksBin);
-  writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
-  writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
-  writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
-  writeAtomic(path.join(indexDir, INDEX_FILES.spelling), spellingBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.lexical), lexicalBin);
 
   const manifest: Manifest = {
@@ -170,15 +175,7 @@ export function writeIndex(indexDir: string, content: IndexContent): StoredIndex
     guidesHash: content.corpusHash,
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
-    files: {
-      [INDEX_FILES.chunks]: sha256(chunksBin),
-      [INDEX_FILES.dense]: sha256(denseBytes),
-      [INDEX_FILES.sentences]: sha256(sentencesBin),
-      [INDEX_FILES.terms]: sha256(termsBin),
-      [INDEX_FILES.guides]: sha256(guidesBin),
-      [INDEX_FILES.spelling]: sha256(spellingBin),
-      [INDEX_FILES.lexical]: sha256(lexicalBin),
-    },
+    files: { ...hashes, [INDEX_FILES.terms]: sha256(termsBin), [INDEX_FILES.spelling]: sha256(spellingBin), [INDEX_FILES.lexical]: sha256(lexicalBin) },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
   return {

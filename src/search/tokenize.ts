@@ -40,12 +40,8 @@ const MEMO_MAX_LENGTH = 500;
 
 export const words: (text: string) => readonly string[] = memoiseText(tokenise, MEMO_ENTRIES, MEMO_MAX_LENGTH);
 
+/** The search terms of a text's words (see {@link words}): stopwords dropped, the rest stemmed. */
+export const termsOfWords = (list: readonly string[]): string[] => list.filter((word) => !STOPWORDS.has(word)).map(stem);
+
 /** Search terms: words without stopwords, stemmed. */
-export const terms: (text: string) => readonly string[] = memoiseText(
-  (text) =>
-    words(text)
-      .filter((word) => !STOPWORDS.has(word))
-      .map(stem),
-  MEMO_ENTRIES,
-  MEMO_MAX_LENGTH,
-);
+export const terms: (text: string) => readonly string[] = memoiseText((text) => termsOfWords(words(text)), MEMO_ENTRIES, MEMO_MAX_LENGTH);

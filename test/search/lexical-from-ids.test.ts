@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkGuide } from '../../src/guide/chunk.js';
+import { chunkSections } from '../../src/guide/chunk.js';
 import { loadCorpus } from '../../src/guide/load.js';
 import { Bm25Index, checkStoredBm25, CONTEXT_WEIGHT, HEADING_WEIGHT } from '../../src/search/bm25.js';
 import { computeCorpusTerms, decodeStoredTerms, encodeCorpusTerms } from '../../src/search/corpus-terms.js';
@@ -10,8 +10,9 @@ import { CORPUS_DIR } from '../helpers/engine.js';
 
 describe('a lexical index built from stored term positions', async () => {
   const guides = await loadCorpus(CORPUS_DIR);
-  const chunks = guides.flatMap(chunkGuide);
-  const computed = computeCorpusTerms(guides, chunks);
+  const sectionChunks = guides.map(chunkSections);
+  const chunks = sectionChunks.flat(2);
+  const computed = computeCorpusTerms(guides, sectionChunks);
   const stored = decodeStoredTerms(encodeCorpusTerms(computed));
   const weights = { headingWeight: HEADING_WEIGHT, contextWeight: CONTEXT_WEIGHT };
   const neighbours = (i: number) => [i - 1, i + 1].filter((other) => other >= 0 && other < chunks.length);
@@ -49,8 +50,9 @@ describe('a lexical index built from stored term positions', async () => {
 
 describe('a lexical index loaded from its stored form', async () => {
   const guides = await loadCorpus(CORPUS_DIR);
-  const chunks = guides.flatMap(chunkGuide);
-  const stored = decodeStoredTerms(encodeCorpusTerms(computeCorpusTerms(guides, chunks)));
+  const sectionChunks = guides.map(chunkSections);
+  const chunks = sectionChunks.flat(2);
+  const stored = decodeStoredTerms(encodeCorpusTerms(computeCorpusTerms(guides, sectionChunks)));
   const documents = chunkLexicalDocuments(chunks, stored);
   const sections = stored.sections.map((section, i) => ({ id: `section-${i}`, ...section, context: [] }));
   const bytes = encodeLexical({ chunks: storeLexical(stored.vocabulary, documents, CHUNK_WEIGHTS), sections: storeLexical(stored.vocabulary, sections, sectionWeights(HEADING_WEIGHT)) });

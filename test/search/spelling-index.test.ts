@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { parseEvalFile } from '../../src/eval.js';
-import { chunkGuide } from '../../src/guide/chunk.js';
+import { chunkSections } from '../../src/guide/chunk.js';
 import { loadCorpus } from '../../src/guide/load.js';
 import { computeCorpusTerms } from '../../src/search/corpus-terms.js';
 import { editDistance, SpellingCorrector } from '../../src/search/spelling.js';
@@ -130,7 +130,7 @@ describe('the spelling keys stored with the index', async () => {
   });
 
   it('and the stored stems give a corrector that corrects, and leaves alone, exactly the same words', () => {
-    const { wordStems } = computeCorpusTerms(guides, guides.flatMap(chunkGuide));
+    const { wordStems } = computeCorpusTerms(guides, guides.map(chunkSections));
     expect(wordStems.length).toBeGreaterThan(100);
     const made = SpellingCorrector.fromCounts(counted);
     const stored = SpellingCorrector.fromCounts(counted, { keys: SpellingCorrector.keysFor(counted), stems: wordStems });

@@ -17,8 +17,13 @@ export const LONG_SECTION_WORDS = 3_000;
 
 export const NO_HEADINGS_WARNING = "no headings found — every paragraph will be cited under the guide's title";
 
+const NOT_LETTERS = /\P{L}+/gu;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** At least one letter, and letters (counted as characters, as a person would) are half the token's length or more. */
 const isWordLike = (token: string) => {
-  const letters = token.match(/\p{L}/gu)?.length ?? 0;
+  const letterText = token.replace(NOT_LETTERS, '');
+  const letters = SURROGATE.test(letterText) ? [...letterText].length : letterText.length;
   return letters >= 1 && letters * 2 >= token.length;
 };
 
@@ -26,7 +31,8 @@ const isWordLike = (token: string) => {
 export function checkGuide(guide: Guide, fileName: string): void {
   const paragraphs = guide.sections.flatMap((section) => section.paragraphs);
   const tokens = [...guide.sections.flatMap((section) => section.path.slice(-1)), ...paragraphs].flatMap((text) => text.split(/\s+/).filter(Boolean));
-  const proseWords = paragraphs.filter((paragraph) => wordCount(paragraph) >= PROSE_PARAGRAPH_WORDS).reduce((sum, paragraph) => sum + wordCount(paragraph), 0);
+  const paragraphWords = paragraphs.map(wordCount);
+  const proseWords = paragraphWords.filter((count) => count >= PROSE_PARAGRAPH_WORDS).reduce((sum, count) => sum + count, 0);
   // A few words and no sentence are an empty guide; many (a table whose rows all read as headings) are data.
   if (proseWords === 0 && tokens.length < NOT_PROSE_MIN_WORDS) {
     throw new IngestError('empty', `${fileName} has no text to index: it is empty, or holds only headings or a few words.`);
@@ -36,7 +42,7 @@ export function checkGuide(guide: Guide, fileName: string): void {
   if (wordShare < MIN_WORD_SHARE || proseWords / tokens.length < MIN_PROSE_SHARE) {
     throw new IngestError('not-prose', `${fileName} is mostly not prose (numbers, symbols or very short lines, like a spreadsheet): Guidebot quotes sentences, so send the guide's text.`);
   }
-  const words = paragraphs.reduce((sum, paragraph) => sum + wordCount(paragraph), 0);
+  const words = paragraphWords.reduce((sum, count) => sum + count, 0);
   if (words > MAX_GUIDE_WORDS) {
     throw new IngestError(
       'too-long',
