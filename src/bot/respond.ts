@@ -2,6 +2,7 @@ import {
   DiscordAPIError,
   MessageFlags,
   RESTJSONErrorCodes,
+  Routes,
   type ActionRowBuilder,
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
@@ -10,6 +11,7 @@ import {
   type MessageActionRowComponentBuilder,
   type MessageComponentInteraction,
   type MessageMentionOptions,
+  type RESTPatchAPIWebhookWithTokenMessageJSONBody,
   type ModalBuilder,
   type ModalSubmitInteraction,
   type RepliableInteraction,
@@ -70,13 +72,44 @@ export function isAcknowledged(interaction: BaseInteraction): boolean {
   return interaction.isRepliable() && (interaction.deferred || interaction.replied);
 }
 
-function body(view: MessageView) {
+/** The options discord.js gets for a message: content made safe, no mentions allowed. */
+export function messageOptions(view: MessageView) {
   return {
     content: view.content === undefined ? '' : safeContent(view.content),
     embeds: view.embeds ?? [],
     components: view.components ?? [],
     allowedMentions: NO_MENTIONS,
   };
+}
+
+/** NO_MENTIONS as Discord's API spells it. */
+const NO_MENTIONS_API = Object.freeze({ parse: [], replied_user: false });
+
+/**
+ * The JSON discord.js's MessagePayload builds for an edit of an interaction's message from `messageOptions(view)`
+ * (the same keys in the same order; embeds and rows are Discord's API objects already, or builders),
+ * made without it: see `editOriginal`.
+ */
+export function editBody(view: MessageView): RESTPatchAPIWebhookWithTokenMessageJSONBody & { tts: false; enforce_nonce: false } {
+  const { content, embeds, components } = messageOptions(view);
+  return { content, tts: false, enforce_nonce: false, embeds, components: components.map((row) => ('toJSON' in row ? row.toJSON() : row)), allowed_mentions: NO_MENTIONS_API };
+}
+
+/**
+ * What `interaction.editReply(messageOptions(view))` does, minus what the bot never uses: discord.js would build a
+ * MessagePayload (requiring modules on every call) and a Message object with its author, member and
+ * cache entry from Discord's answer. The same request (PATCH of the interaction webhook's `@original`,
+ * without the bot's token) through the client's REST, so rate limits, retries and errors are the same;
+ * afterwards the interaction is marked replied, as editReply does. Not acknowledged: editReply throws
+ * its own error for that.
+ */
+async function editOriginal(interaction: RepliableInteraction | MessageComponentInteraction, view: MessageView): Promise<void> {
+  if (!interaction.deferred && !interaction.replied) {
+    await interaction.editReply(messageOptions(view));
+    return;
+  }
+  await interaction.client.rest.patch(Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'), { body: editBody(view), auth: false });
+  interaction.replied = true;
 }
 
 /** Acknowledges with "thinking…" (a deferred reply). Does nothing if already acknowledged. */
@@ -101,32 +134,32 @@ export async function send(interaction: RepliableInteraction, view: MessageView,
   const ack = acks.get(interaction);
   if (!ack && !interaction.deferred && !interaction.replied) {
     const ephemeral = options.ephemeral ?? false;
-    await track(interaction, 'reply', { replied: true, ephemeral }, interaction.reply({ ...body(view), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) }));
+    await track(interaction, 'reply', { replied: true, ephemeral }, interaction.reply({ ...messageOptions(view), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) }));
     return;
   }
   await ack?.done;
   if (ack?.kind === 'reply' || (!ack && interaction.deferred && !interaction.replied)) {
-    await interaction.editReply(body(view));
+    await editOriginal(interaction, view);
     return;
   }
-  await interaction.followUp({ ...body(view), ...(options.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+  await interaction.followUp({ ...messageOptions(view), ...(options.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
 }
 
 /** Sends an additional message after the first reply. */
 export async function followUp(interaction: RepliableInteraction, view: MessageView, options: { ephemeral?: boolean } = {}): Promise<void> {
   await acks.get(interaction)?.done;
-  await interaction.followUp({ ...body(view), ...(options.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+  await interaction.followUp({ ...messageOptions(view), ...(options.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
 }
 
 /** Replaces the message a component is on (paging buttons). */
 export async function update(interaction: MessageComponentInteraction, view: MessageView): Promise<void> {
   const ack = acks.get(interaction);
   if (!ack && !interaction.deferred && !interaction.replied) {
-    await track(interaction, 'update', { replied: true }, interaction.update(body(view)));
+    await track(interaction, 'update', { replied: true }, interaction.update(messageOptions(view)));
     return;
   }
   await ack?.done;
-  await interaction.editReply(body(view));
+  await editOriginal(interaction, view);
 }
 
 export async function showModal(interaction: Exclude<RepliableInteraction, ModalSubmitInteraction>, modal: ModalBuilder): Promise<void> {

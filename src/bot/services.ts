@@ -43,7 +43,7 @@ export interface BotServices {
   /** Questions per user (`/ask`, "More passages", quiz answers) outside servers, and the default. */
   questionLimiter: RateLimiter;
   /** The question limiter for a server: its own limit (`/config limits`) when the bot has a store. */
-  questionLimiterFor(guildId: string | null): Promise<RateLimiter>;
+  questionLimiterFor(guildId: string | null, interaction?: object): Promise<RateLimiter>;
   /** Replies to messages that mention the bot. */
   mentionLimiter: RateLimiter;
   feedback: FeedbackSink;
@@ -108,7 +108,7 @@ export function createServices(options: ServiceOptions): BotServices {
     engine: options.engine,
     logger: options.logger,
     questionLimiter,
-    questionLimiterFor: async (guildId) => (guildLimiters ? guildLimiters.for(guildId) : questionLimiter),
+    questionLimiterFor: async (guildId, interaction) => (guildLimiters ? guildLimiters.for(guildId, interaction) : questionLimiter),
     mentionLimiter: new SlidingWindowRateLimiter({ limit: MENTION_REPLIES_PER_USER, windowMs: MENTION_REPLY_WINDOW_SECONDS * 1000 }),
     feedback: options.feedback ?? (store ? new SqliteFeedbackSink(store, options.logger) : new MemoryFeedbackSink()),
     answers: new AnswerCache(ANSWER_CACHE_MAX, store?.log),

@@ -62,10 +62,19 @@ export function escapeUserText(text: string): string {
     .replace(/:(?=\/\/)/g, SCHEME_COLON)
     .replace(/</g, LT);
   // The italic and underline escapes' underscore patterns look behind at every position of the text
-  // (quadratic in a line's length). Without the characters they escape they cannot match, so they
-  // are skipped: the result is the same, at a fraction of the cost for ordinary prose.
+  // (quadratic in a line's length), and so does the inline-code one. Without the characters they
+  // escape they cannot match, so they are skipped: the result is the same, at a fraction of the cost
+  // for ordinary prose.
   const underscore = marked.includes('_');
-  const markdown = escapeMarkdown(marked, { heading: true, bulletedList: true, numberedList: true, maskedLink: false, italic: underscore || marked.includes('*'), underline: underscore })
+  const markdown = escapeMarkdown(marked, {
+    heading: true,
+    bulletedList: true,
+    numberedList: true,
+    maskedLink: false,
+    italic: underscore || marked.includes('*'),
+    underline: underscore,
+    inlineCode: marked.includes('`'),
+  })
     .replaceAll(SCHEME_COLON, '\\:')
     .replaceAll(LT, '\\<');
   return neutraliseMentions(escapeLinks(markdown));

@@ -65,6 +65,9 @@ export class SqliteDatabase implements SqlDatabase {
       return result;
     } finally {
       this.busy = null;
+      // Until the next transaction nothing needs the async context: Node tracks it with promise hooks
+      // that cost every promise of the process (the whole bot's) some work while any storage is enabled.
+      this.inTransaction.disable();
       release();
     }
   }

@@ -55,6 +55,12 @@ describe('escaping links in text the bot echoes', () => {
     expect(escapeUserText(prose)).toBe(prose);
   });
 
+  it('inline code and code blocks are escaped, with or without other markdown around them', () => {
+    expect(escapeUserText('run `rm -rf` now')).toBe('run \\`rm -rf\\` now');
+    expect(escapeUserText('``double`` and ```block```')).toBe('\\`\\`double\\`\\` and \\`\\`\\`block\\`\\`\\`');
+    expect(escapeUserText('*a* `b` _c_')).toBe('\\*a\\* \\`b\\` \\_c\\_');
+  });
+
   it('text that is already escaped, or pretends to be', () => {
     // A backslash the user typed is shown as a backslash; it does not swallow the escape of the bracket.
     for (const text of ['\\[x](https://evil.example)', '\\\\[x](https://evil.example)', 'https\\://evil.example', '\\<https://evil.example>', '[x]\\(https://evil.example)']) {

@@ -6,6 +6,7 @@ import { isTeacher } from '../../src/bot/teacher/access.js';
 import { tokenStillValid } from '../../src/bot/teacher/delivery.js';
 import { SqliteFeedbackSink } from '../../src/bot/teacher/feedback-sink.js';
 import { GuildRateLimiters } from '../../src/bot/teacher/guild-rate-limit.js';
+import { interactionSettings } from '../../src/bot/teacher/interaction-settings.js';
 import { channelPointer } from '../../src/bot/teacher/hooks.js';
 import { combinedSimilarity, GAP_SIMILARITY_THRESHOLD, NOTE_PASSAGE_SOURCE, noteEngineId, TeacherRuntime } from '../../src/bot/teacher/runtime.js';
 import { isExcluded, NOTE_SOURCE } from '../../src/engine.js';
@@ -106,6 +107,29 @@ describe('per-server rate limits', () => {
     expect([await take(), await take(), await take(), await take()]).toEqual([true, true, true, false]);
     // Another server keeps the default.
     expect((await limiters.for(OTHER_GUILD)).take(USER, 1000).allowed).toBe(true);
+    await store.close();
+  });
+});
+
+describe("a server's settings within one interaction", () => {
+  it('are read once and shared by its checks; the next interaction reads them again and sees a change', async () => {
+    const store = await Store.open(':memory:', { defaults: { rateLimitPerUser: 2, rateLimitWindowSeconds: 30 } });
+    let reads = 0;
+    const read = store.settings.get;
+    store.settings.get = (guildId) => (reads++, read(guildId));
+    const limiters = new GuildRateLimiters(store, new SlidingWindowRateLimiter({ limit: 2, windowMs: 30_000 }));
+    const first = {};
+    await store.settings.setRateLimit(GUILD, 1, 60);
+    expect((await limiters.for(GUILD, first)).take(USER, 1000).allowed).toBe(true);
+    await store.settings.setRateLimit(GUILD, 3, 60);
+    // Its other checks see what its first check read.
+    expect((await interactionSettings(store, first, GUILD)).rateLimitPerUser).toBe(1);
+    expect(reads).toBe(1);
+    const second = {};
+    expect((await interactionSettings(store, second, GUILD)).rateLimitPerUser).toBe(3);
+    const limiter = await limiters.for(GUILD, second);
+    expect(reads).toBe(2);
+    expect([limiter.take(USER, 1000).allowed, limiter.take(USER, 1000).allowed, limiter.take(USER, 1000).allowed, limiter.take(USER, 1000).allowed]).toEqual([true, true, true, false]);
     await store.close();
   });
 });

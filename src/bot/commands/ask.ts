@@ -78,7 +78,7 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
     if (error instanceof InvalidQuestionError) return send(interaction, { content: error.message }, { ephemeral: true });
     throw error;
   }
-  const decision = (await services.questionLimiterFor(context.guildId)).take(context.userId);
+  const decision = (await services.questionLimiterFor(context.guildId, interaction)).take(context.userId);
   if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
   for (const hook of services.askHooks) {
     const verdict = await hook.before?.(context);
@@ -139,7 +139,7 @@ export const askCommand: CommandModule = {
         const cached = await services.answers.find(answerId);
         const offset = intArg(offsetArg);
         if (!cached || offset === undefined || offset > PASSAGES_MAX_OFFSET) return send(interaction, { content: MESSAGES.expiredAnswer }, { ephemeral: true });
-        const decision = (await services.questionLimiterFor(interaction.guildId)).take(interaction.user.id);
+        const decision = (await services.questionLimiterFor(interaction.guildId, interaction)).take(interaction.user.id);
         if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision) }, { ephemeral: true });
         // The passages are for whoever pressed: their reading progress, their server's spoiler setting.
         const reader = services.teacher

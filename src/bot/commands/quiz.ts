@@ -65,7 +65,7 @@ export const quizCommand: CommandModule = {
         const question = services.studyQuestions.get(id);
         if (!question) return send(interaction, { content: MESSAGES.missingQuizQuestion }, { ephemeral: true });
         const studentAnswer = interaction.fields.getTextInputValue(QUIZ_FIELD);
-        const decision = (await services.questionLimiterFor(interaction.guildId)).take(interaction.user.id);
+        const decision = (await services.questionLimiterFor(interaction.guildId, interaction)).take(interaction.user.id);
         if (!decision.allowed) return send(interaction, { content: rateLimitNotice(decision, 'questions or answers') }, { ephemeral: true });
         await defer(interaction, { ephemeral: true });
         try {

@@ -3,6 +3,7 @@ import type { GuildSettings, Store } from '../../store/index.js';
 import { send } from '../respond.js';
 import type { BotServices } from '../services.js';
 import type { TeacherRuntime } from './runtime.js';
+import { interactionSettings } from './interaction-settings.js';
 
 /**
  * Who may do what. Teacher commands are registered with `default_member_permissions` = Manage
@@ -46,7 +47,7 @@ export async function interactionIsTeacher(interaction: Interaction, store: Stor
   if (!interaction.inGuild()) return false;
   let settings: GuildSettings | null = null;
   try {
-    settings = store ? await store.settings.get(interaction.guildId) : null;
+    settings = store ? await interactionSettings(store, interaction, interaction.guildId) : null;
   } catch {
     settings = null;
   }

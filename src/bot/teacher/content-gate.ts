@@ -3,6 +3,7 @@ import { CITED_PARAGRAPH } from '../../guide/chunk.js';
 import { isWithin, type BookPart } from '../../guide/spoilers.js';
 import type { BotServices } from '../services.js';
 import { interactionIsTeacher } from './access.js';
+import { interactionSettings } from './interaction-settings.js';
 import { PROGRESS_LABELS, READER_PART_LABELS, taggedPartsFor } from './spoilers.js';
 
 export type GateResult = { refuse: string } | { refuse?: undefined; spoiler: boolean };
@@ -15,7 +16,7 @@ export type GateResult = { refuse: string } | { refuse?: undefined; spoiler: boo
 export async function contentGate(services: BotServices, interaction: Interaction, part: BookPart | undefined, ephemeral: boolean): Promise<GateResult> {
   const { store, teacher } = services;
   if (!store || !teacher || !interaction.inGuild() || part === undefined) return { spoiler: false };
-  const settings = await store.settings.get(interaction.guildId);
+  const settings = await interactionSettings(store, interaction, interaction.guildId);
   if (settings.spoilerMode === 'off') return { spoiler: false };
   const isTeacher = await interactionIsTeacher(interaction, store);
   if (settings.spoilerMode === 'progress' && !isTeacher) {

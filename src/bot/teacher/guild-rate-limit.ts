@@ -1,6 +1,7 @@
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/index.js';
 import { SlidingWindowRateLimiter, type RateLimiter } from '../rate-limit.js';
+import { interactionSettings } from './interaction-settings.js';
 
 /**
  * One sliding-window limiter per server, with that server's limit (`/config limits`, falling back to
@@ -16,13 +17,13 @@ export class GuildRateLimiters {
     private readonly logger?: Logger,
   ) {}
 
-  /** The limiter for questions asked in this server (the default one outside servers). */
-  async for(guildId: string | null): Promise<RateLimiter> {
+  /** The limiter for questions asked in this server (the default one outside servers); with the interaction, the settings its other checks read. */
+  async for(guildId: string | null, interaction?: object): Promise<RateLimiter> {
     if (!guildId) return this.fallback;
     let limit: number;
     let windowMs: number;
     try {
-      const settings = await this.store.settings.get(guildId);
+      const settings = await (interaction ? interactionSettings(this.store, interaction, guildId) : this.store.settings.get(guildId));
       limit = settings.rateLimitPerUser;
       windowMs = settings.rateLimitWindowSeconds * 1000;
     } catch (error) {

@@ -2,6 +2,7 @@ import type { Answer } from '../../search/answer.js';
 import { isChannelAllowed, type GuildSettings } from '../../store/index.js';
 import type { AskContext, AskHook } from '../ask-hooks.js';
 import { interactionIsTeacher } from './access.js';
+import { interactionSettings } from './interaction-settings.js';
 import { settingsChannelId } from './channels.js';
 import { postQueueItem, readPayload, type ReviewPayload } from './review.js';
 import type { TeacherRuntime } from './runtime.js';
@@ -44,7 +45,6 @@ function reviewPayload(answer: Answer, context: AskContext): ReviewPayload {
 
 export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
   const { store, logger } = runtime;
-  const settingsOf = (guildId: string) => store.settings.get(guildId);
 
   const serverSettings: AskHook = {
     name: 'server-settings',
@@ -53,7 +53,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
         context.askOptions.exclude = runtime.exclusionsFor(null);
         return;
       }
-      const settings = await settingsOf(context.guildId);
+      const settings = await (context.interaction ? interactionSettings(store, context.interaction, context.guildId) : store.settings.get(context.guildId));
       const teacher = context.interaction ? await interactionIsTeacher(context.interaction, store) : false;
       const channelId = context.interaction ? settingsChannelId(context.interaction) : context.channelId;
       if (!teacher && channelId && !isChannelAllowed(settings, channelId)) return { refuse: channelPointer(settings) };
