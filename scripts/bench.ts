@@ -25,6 +25,7 @@ const DEFAULT_SCALES = [1, 10, 100];
 interface FreshProcessFigures {
   startup_ms: number;
   startup_cpu_ms: number;
+  first_question_ms: number;
   rss_mb: number;
   chunks: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };

@@ -5,7 +5,7 @@ import { corpusFiles, loadGuideFiles } from './guide/load.js';
 import { normaliseForMatch, normaliseText } from './guide/normalise.js';
 import { splitSentences } from './guide/sentences.js';
 import { isWithin, sectionPart, spoilerMap, type BookPart } from './guide/spoilers.js';
-import type { Chunk, Guide, Sentence } from './guide/types.js';
+import type { Guide, Sentence } from './guide/types.js';
 import type { Logger } from './log.js';
 import { InvalidQuestionError, prepareQuestion, prepareText, type PreparedQuestion } from './question.js';
 import { dot, refusedAnswer, refusalMessage, termCoverage, unknownNames, weightedTerms, type Answer, type Passage, type Quote } from './search/answer.js';
@@ -15,7 +15,8 @@ import { levelOf, probability, unknownMass, type AnswerSignals } from './search/
 import { loadEnglishDictionary } from './search/english.js';
 import { selectQuotes, type QuoteSentence } from './search/quotes.js';
 import { ScopeGuard } from './search/scope.js';
-import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT } from './search/bm25.js';
+import { Bm25Index, CONTEXT_WEIGHT, HEADING_WEIGHT, type Bm25Weights } from './search/bm25.js';
+import { chunkLexicalDocuments, sectionLexicalDocuments, sectionWeights } from './search/lexical-documents.js';
 import { terms } from './search/tokenize.js';
 import { bookNameWords, booksAndAuthors, termsOf } from './search/corpus-terms.js';
 import { DocumentTerms } from './search/document-terms.js';
@@ -123,8 +124,10 @@ const OVERVIEW_HEADING = /\b(introduction|overview|spoiler[- ]free|at a glance|i
 const isOverviewSection = (path: string[]) => path.some((heading) => OVERVIEW_HEADING.test(heading)) || (path.length === 1 && /^summary$/i.test(path[0]!.trim()));
 
 const sectionKey = (source: string, sectionPath: string[]) => `${source}#${normaliseForMatch(sectionPath.join(' '))}`;
+const sameWeights = (a: Bm25Weights, b: Bm25Weights) => a.headingWeight === b.headingWeight && a.contextWeight === b.contextWeight;
 
 export class Engine {
+  /** By label: the chunks' (made on first use, see {@link documentAt}), then the teacher notes'. */
   private readonly documents: (Document | undefined)[] = [];
   private readonly labelById = new Map<string, number>();
   private readonly lexical: Bm25Index;
@@ -143,6 +146,7 @@ export class Engine {
   private readonly bookNameWords: ReadonlySet<string>;
   private studyQuestionCache: StudyQuestion[] | undefined;
   readonly tuning: RetrievalTuning;
+  private readonly partOf: (source: string, sectionPath: string[]) => BookPart;
 
   private constructor(
     readonly guides: Guide[],
@@ -160,42 +164,21 @@ export class Engine {
       ...tuning,
     };
     const spoilers = new Map(guides.map((guide) => [guide.source, spoilerMap(guide)]));
-    const partOf = (source: string, sectionPath: string[]) => {
+    this.partOf = (source: string, sectionPath: string[]) => {
       const map = spoilers.get(source);
       return map ? sectionPart(map, sectionPath) : 'part-three';
     };
-    // The terms were computed when the index was built (see corpus-terms.ts): loading does not tokenize the corpus again.
+    index.chunks.forEach((chunk, label) => this.labelById.set(chunk.id, label));
+    // The terms and lexical indexes were made when the index was built (see corpus-terms.ts, lexical-store.ts): loading does not tokenize or count the corpus again.
     const stored = index.terms;
-    const chunkTerms = stored.chunks;
-    index.chunks.forEach((chunk, label) => {
-      const start = index.sentenceStart[label]!;
-      const own = chunkTerms[label]!;
-      this.addDocument(label, {
-        id: chunk.id,
-        source: chunk.source,
-        guide: chunk.guide,
-        path: chunk.path,
-        paragraph: chunk.paragraph,
-        text: chunk.text,
-        sentences: chunk.sentences,
-        sentenceVectors: index.sentenceVectors.slice(start, start + chunk.sentences.length),
-        citation: citation(chunk),
-        part: partOf(chunk.source, chunk.path),
-        terms: new DocumentTerms(() => ({ words: [...termsOf(stored, own.heading), ...termsOf(stored, own.text)], sentences: own.sentences.map((list) => termsOf(stored, list)) })),
-      });
-    });
     const weights = { headingWeight: this.tuning.headingWeight, contextWeight: this.tuning.contextWeight };
-    const sameSection = (a: Chunk | undefined, b: Chunk) => a !== undefined && a.source === b.source && a.path.join('\0') === b.path.join('\0');
-    this.lexical = Bm25Index.fromTermIds(
-      stored.vocabulary,
-      index.chunks.map((chunk, i) => ({
-        id: chunk.id,
-        text: chunkTerms[i]!.text,
-        heading: chunkTerms[i]!.heading,
-        context: [i - 1, i + 1].filter((other) => sameSection(index.chunks[other], chunk)).map((other) => chunkTerms[other]!.text),
-      })),
-      weights,
-    );
+    this.lexical = sameWeights(index.lexical.chunks.weights, weights)
+      ? Bm25Index.fromStored(
+          index.chunks.map((chunk) => chunk.id),
+          stored.termIds,
+          index.lexical.chunks,
+        )
+      : Bm25Index.fromTermIds(stored.vocabulary, chunkLexicalDocuments(index.chunks, stored), weights);
     this.sectionList = guides.flatMap((guide) =>
       guide.sections.map((section) => ({
         key: sectionKey(guide.source, section.path),
@@ -205,22 +188,45 @@ export class Engine {
         citation: sectionCitation(guide.title, section.path),
         paragraphs: section.paragraphs,
         ...(section.pages ? { pages: section.pages } : {}),
-        part: partOf(guide.source, section.path),
+        part: this.partOf(guide.source, section.path),
       })),
     );
-    this.sectionLexical = Bm25Index.fromTermIds(
-      stored.vocabulary,
-      this.sectionList.filter((entry) => entry.paragraphs.length > 0).map((entry, i) => ({ id: entry.key, ...stored.sections[i]!, context: [] })),
-      { headingWeight: this.tuning.headingWeight, contextWeight: 0 },
-    );
-    this.spelling = SpellingCorrector.fromCounts(index.terms.wordCounts, index.spellingKeys);
+    const sectionIds = this.sectionList.filter((entry) => entry.paragraphs.length > 0).map((entry) => entry.key);
+    const sectionLexicalWeights = sectionWeights(this.tuning.headingWeight);
+    this.sectionLexical = sameWeights(index.lexical.sections.weights, sectionLexicalWeights)
+      ? Bm25Index.fromStored(sectionIds, stored.termIds, index.lexical.sections)
+      : Bm25Index.fromTermIds(stored.vocabulary, sectionLexicalDocuments(sectionIds, stored), sectionLexicalWeights);
+    this.spelling = SpellingCorrector.fromCounts(stored.wordCounts, { keys: index.spellingKeys, stems: stored.wordStems });
     const { books, authors } = booksAndAuthors(guides);
-    this.scope = ScopeGuard.fromMentioned(index.terms.mentionedWorks, authors);
+    this.scope = ScopeGuard.fromMentioned(stored.mentionedWorks, authors);
     this.bookTitle = books[0];
     this.title = books[0] ? new BookTitle(books[0]) : undefined;
     this.bookNameWords = bookNameWords(guides);
-    this.names = new Set(index.terms.names);
+    this.names = new Set(stored.names);
     loadEnglishDictionary();
+  }
+
+  /** The document of a label: a chunk's is made the first time a question needs it (most questions see a few dozen of them). */
+  private documentAt(label: number): Document | undefined {
+    const made = this.documents[label];
+    if (made || label < 0 || label >= this.index.chunks.length) return made;
+    const chunk = this.index.chunks[label]!;
+    const start = this.index.sentenceStart[label]!;
+    const stored = this.index.terms;
+    const own = stored.chunk(label);
+    return this.addDocument(label, {
+      id: chunk.id,
+      source: chunk.source,
+      guide: chunk.guide,
+      path: chunk.path,
+      paragraph: chunk.paragraph,
+      text: chunk.text,
+      sentences: chunk.sentences,
+      sentenceVectors: this.index.sentenceVectors.slice(start, start + chunk.sentences.length),
+      citation: citation(chunk),
+      part: this.partOf(chunk.source, chunk.path),
+      terms: new DocumentTerms(() => ({ words: [...termsOf(stored, own.heading), ...termsOf(stored, own.text)], sentences: own.sentences.map((list) => termsOf(stored, list)) })),
+    });
   }
 
   /** Loads the model, then loads the index, rebuilding it when the corpus or model changed. */
@@ -303,7 +309,7 @@ export class Engine {
         dense: this.index.dense,
         lexical: this.lexical,
         sections: this.sectionLexical,
-        idForLabel: (label) => this.documents[label]?.id,
+        idForLabel: (label) => this.documentAt(label)?.id,
         refFor: (id) => {
           const document = this.document(id);
           if (!document || (options.readerPart !== undefined && !isWithin(document.part, options.readerPart))) return undefined;
@@ -422,7 +428,8 @@ export class Engine {
     const sentences = splitSentences(note.text).map((text) => ({ text, normalised: normaliseText(text) }));
     const heading = note.question ? [note.question] : [];
     const [vector, ...sentenceVectors] = await this.embedder.embed([chunkEmbeddingText({ path: heading, text: note.text }), ...sentences.map((sentence) => sentence.normalised)]);
-    const label = this.documents.length;
+    // Past every chunk, made or not (see documentAt).
+    const label = Math.max(this.documents.length, this.index.chunks.length);
     const date = note.createdAt.toISOString().slice(0, 10);
     this.addDocument(label, {
       id: note.id,
@@ -453,7 +460,7 @@ export class Engine {
     return true;
   }
 
-  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sectionKey'> & Partial<Pick<Document, 'terms'>>): void {
+  private addDocument(label: number, fields: Omit<Document, 'terms' | 'sectionKey'> & Partial<Pick<Document, 'terms'>>): Document {
     const document = {
       ...fields,
       terms: fields.terms ?? new DocumentTerms(() => ({ words: terms([...fields.path, fields.text].join(' ')), sentences: fields.sentences.map((sentence) => terms(sentence.normalised)) })),
@@ -461,11 +468,12 @@ export class Engine {
     };
     this.documents[label] = document;
     this.labelById.set(document.id, label);
+    return document;
   }
 
   private document(id: string): Document | undefined {
     const label = this.labelById.get(id);
-    return label === undefined ? undefined : this.documents[label];
+    return label === undefined ? undefined : this.documentAt(label);
   }
 
   /**
@@ -499,7 +507,7 @@ export class Engine {
     };
     const neighbour = (document: Document, step: 1 | -1) => {
       const label = this.labelById.get(document.id);
-      const other = label === undefined ? undefined : this.documents[label + step];
+      const other = label === undefined ? undefined : this.documentAt(label + step);
       return other && other.sectionKey === document.sectionKey && other.source !== NOTE_SOURCE ? other : undefined;
     };
     shown.forEach((document, passageIndex) => sentencesOf(document, passageIndex));

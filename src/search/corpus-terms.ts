@@ -1,6 +1,7 @@
 import type { Chunk, Guide } from '../guide/types.js';
 import { nameTerms } from './names.js';
 import { mentionedWorks } from './scope.js';
+import { stem } from './stem.js';
 import { terms, termsOfWords, words } from './tokenize.js';
 import { viewAs } from './typed-view.js';
 
@@ -15,6 +16,8 @@ export interface CorpusTerms {
   sections: { text: readonly string[]; heading: readonly string[] }[];
   /** Every word of the guides' headings and paragraphs (unstemmed) and how often it is used, in order of first use. */
   wordCounts: [string, number][];
+  /** The distinct stems of those words (the spelling corrector leaves other forms of them alone). */
+  wordStems: string[];
   /** The well-known other works the guides mention themselves (see scope.ts). */
   mentionedWorks: string[];
   /** The names the guides use, as search terms (see names.ts). */
@@ -75,6 +78,7 @@ export function computeCorpusTerms(guides: readonly Guide[], chunks: readonly (r
     chunks: chunkTerms,
     sections: sectionTerms,
     wordCounts: [...counts],
+    wordStems: [...new Set(Array.from(counts.keys(), (word) => stem(word)))],
     mentionedWorks: mentionedWorks(guideTexts(guides).join(' ')),
     names: [
       ...nameTerms(
@@ -116,6 +120,7 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
       sentenceCounts: corpus.chunks.map((chunk) => chunk.sentences.length),
       sections: corpus.sections.length,
       wordCounts: corpus.wordCounts,
+      wordStems: corpus.wordStems,
       mentionedWorks: corpus.mentionedWorks,
       names: corpus.names,
     }),
@@ -127,13 +132,25 @@ export function encodeCorpusTerms(corpus: CorpusTerms): Buffer {
   return Buffer.concat([length, header, padding, Buffer.from(Int32Array.from(numbers).buffer)]);
 }
 
+/** A chunk's stored term lists: of its text, of its heading path, and of each of its sentences. */
+export interface ChunkTermLists {
+  text: Int32Array;
+  heading: Int32Array;
+  sentences: Int32Array[];
+}
+
 /**
  * The stored terms as read back: every term list as positions in `vocabulary`, views of the file's numbers
  * (no string array per sentence, and a lexical index is built from them without a lookup per word).
  */
-export interface StoredTerms extends Pick<CorpusTerms, 'wordCounts' | 'mentionedWorks' | 'names'> {
+export interface StoredTerms extends Pick<CorpusTerms, 'wordCounts' | 'wordStems' | 'mentionedWorks' | 'names'> {
   vocabulary: readonly string[];
-  chunks: { text: Int32Array; heading: Int32Array; sentences: Int32Array[] }[];
+  /** Each term's position in `vocabulary`. */
+  termIds: ReadonlyMap<string, number>;
+  /** How many sentences each chunk has, in index order. */
+  sentenceCounts: readonly number[];
+  /** Chunk i's term lists, made when first asked for (a question looks at a few chunks). */
+  chunk(i: number): ChunkTermLists;
   sections: { text: Int32Array; heading: Int32Array }[];
 }
 
@@ -145,26 +162,53 @@ export function decodeStoredTerms(bytes: Buffer): StoredTerms {
     sentenceCounts: number[];
     sections: number;
     wordCounts: [string, number][];
+    wordStems: string[];
     mentionedWorks: string[];
     names: string[];
   };
-  if (![header.terms, header.sentenceCounts, header.wordCounts, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
+  if (![header.terms, header.sentenceCounts, header.wordCounts, header.wordStems, header.mentionedWorks, header.names].every(Array.isArray)) throw new Error('the header is incomplete');
   const start = 4 + headerLength + ((4 - ((4 + headerLength) % 4)) % 4);
   const numbers = viewAs(Int32Array, bytes.subarray(start));
   const vocabularySize = header.terms.length;
+  // One pass finds where every list starts (each is its length, then its terms) and checks every term.
+  const listCount = header.sentenceCounts.reduce((sum, sentences) => sum + 2 + sentences, 0) + 2 * header.sections;
+  const listStart = new Int32Array(listCount + 1);
   let at = 0;
-  const next = (): Int32Array => {
-    const length = numbers[at++];
-    if (length === undefined || at + length > numbers.length) throw new Error('the term lists end early');
-    const list = numbers.subarray(at, at + length);
-    at += length;
-    for (const term of list) if (term < 0 || term >= vocabularySize) throw new Error('a term list refers to no term');
-    return list;
-  };
-  const chunks = header.sentenceCounts.map((sentences) => ({ text: next(), heading: next(), sentences: Array.from({ length: sentences }, next) }));
-  const sections = Array.from({ length: header.sections }, () => ({ text: next(), heading: next() }));
+  for (let list = 0; list < listCount; list++) {
+    const length = numbers[at];
+    if (length === undefined || length < 0 || at + 1 + length > numbers.length) throw new Error('the term lists end early');
+    listStart[list] = at + 1;
+    for (let i = at + 1; i <= at + length; i++) if (numbers[i]! < 0 || numbers[i]! >= vocabularySize) throw new Error('a term list refers to no term');
+    at += 1 + length;
+  }
   if (at !== numbers.length) throw new Error('the term lists do not end where they should');
-  return { vocabulary: header.terms, chunks, sections, wordCounts: header.wordCounts, mentionedWorks: header.mentionedWorks, names: header.names };
+  const list = (index: number) => numbers.subarray(listStart[index], listStart[index]! + numbers[listStart[index]! - 1]!);
+  const firstList: number[] = [];
+  let next = 0;
+  for (const sentences of header.sentenceCounts) {
+    firstList.push(next);
+    next += 2 + sentences;
+  }
+  const made: (ChunkTermLists | undefined)[] = [];
+  const chunk = (i: number): ChunkTermLists => {
+    const first = firstList[i];
+    if (first === undefined) throw new RangeError(`no chunk ${i}`);
+    return (made[i] ??= { text: list(first), heading: list(first + 1), sentences: Array.from({ length: header.sentenceCounts[i]! }, (_, s) => list(first + 2 + s)) });
+  };
+  const sections = Array.from({ length: header.sections }, (_, i) => ({ text: list(next + 2 * i), heading: list(next + 2 * i + 1) }));
+  const termIds = new Map(header.terms.map((term, i) => [term, i]));
+  if (termIds.size !== header.terms.length) throw new Error('a term is listed twice');
+  return {
+    vocabulary: header.terms,
+    termIds,
+    sentenceCounts: header.sentenceCounts,
+    chunk,
+    sections,
+    wordCounts: header.wordCounts,
+    wordStems: header.wordStems,
+    mentionedWorks: header.mentionedWorks,
+    names: header.names,
+  };
 }
 
 /** The terms of a stored list, as strings. */
@@ -175,9 +219,13 @@ export function decodeCorpusTerms(bytes: Buffer): CorpusTerms {
   const stored = decodeStoredTerms(bytes);
   const strings = (list: Int32Array) => termsOf(stored, list);
   return {
-    chunks: stored.chunks.map((chunk) => ({ text: strings(chunk.text), heading: strings(chunk.heading), sentences: chunk.sentences.map(strings) })),
+    chunks: stored.sentenceCounts.map((_, i) => {
+      const chunk = stored.chunk(i);
+      return { text: strings(chunk.text), heading: strings(chunk.heading), sentences: chunk.sentences.map(strings) };
+    }),
     sections: stored.sections.map((section) => ({ text: strings(section.text), heading: strings(section.heading) })),
     wordCounts: stored.wordCounts,
+    wordStems: stored.wordStems,
     mentionedWorks: stored.mentionedWorks,
     names: stored.names,
   };

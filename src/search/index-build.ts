@@ -4,6 +4,7 @@ import { EmbeddingCache } from '../embed/cache.js';
 import type { Embedder } from '../embed/embedder.js';
 import { chunkSections } from '../guide/chunk.js';
 import type { Guide } from '../guide/types.js';
+import { encodeChunks } from './chunk-store.js';
 import { encodeGuides } from './guide-snapshot.js';
 import { chunkEmbeddingText, INDEX_FILES, writeIndex, type StoredIndex } from './index-store.js';
 import { termFilesFor } from './term-files.js';
@@ -41,10 +42,10 @@ export async function buildIndex(guides: Guide[], hash: string, embedder: Embedd
   } catch {
     throw new IndexUnavailableError(`The index folder ${indexDir} cannot be written. Fix its permissions or set INDEX_DIR to a writable folder.`);
   }
-  const chunksJson = JSON.stringify(chunks);
+  const chunksBin = encodeChunks(chunks);
   const guidesBin = encodeGuides(guides);
   // Computed meanwhile in another thread when the corpus is large (see term-files.ts).
-  const termFiles = termFilesFor({ guides, chunks: sectionChunks, guidesBin, chunksJson });
+  const termFiles = termFilesFor({ guides, chunks: sectionChunks, guidesBin, chunksBin });
   // A failure is reported by writeIndex's await; until then, keep it from counting as unhandled.
   if (termFiles instanceof Promise) termFiles.catch(() => undefined);
   const cache = new EmbeddingCache(path.join(indexDir, INDEX_FILES.cache));
@@ -60,7 +61,7 @@ export async function buildIndex(guides: Guide[], hash: string, embedder: Embedd
       sectionCount: guides.reduce((sum, guide) => sum + guide.sections.length, 0),
       guides,
       chunks,
-      chunksJson,
+      chunksBin,
       guidesBin,
       chunkVectors: vectors.slice(0, chunks.length),
       sentenceVectors: vectors.slice(chunks.length),

@@ -4,26 +4,31 @@ import path from 'node:path';
 import { listGuideFiles } from '../guide/load.js';
 import { normaliseText } from '../guide/normalise.js';
 import type { Chunk, Guide } from '../guide/types.js';
+import { checkStoredBm25, HEADING_WEIGHT } from './bm25.js';
+import { decodeChunks } from './chunk-store.js';
 import { decodeStoredTerms, type StoredTerms } from './corpus-terms.js';
 import { decodeGuides } from './guide-snapshot.js';
+import { CHUNK_WEIGHTS, chunkLexicalDocuments, sectionWeights } from './lexical-documents.js';
+import { decodeLexical, encodeLexical, storeLexical, type StoredLexicalIndexes } from './lexical-store.js';
 import { SPELLING_KEYS_RULES } from './spelling.js';
 import type { TermFiles } from './term-files.js';
 import { viewAs } from './typed-view.js';
 import { hnswParameters, VectorIndex, type HnswParameters } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 /** Bump when loading, chunking or the text each chunk is embedded as changes what the same corpus produces. */
 export const CHUNKING_VERSION = 2;
 
 export const INDEX_FILES = {
   manifest: 'manifest.json',
-  chunks: 'chunks.json',
+  chunks: 'chunks.bin',
   dense: 'dense.hnsw',
   sentences: 'sentences.f32',
   terms: 'terms.bin',
   guides: 'guides.bin',
   spelling: 'spelling.f64',
+  lexical: 'lexical.bin',
   cache: 'embedding-cache.sqlite',
 } as const;
 
@@ -65,6 +70,8 @@ export interface StoredIndex {
   terms: StoredTerms;
   /** The keys of the spelling corrector's delete index over the guides' words (see delete-index.ts). */
   spellingKeys: Float64Array;
+  /** The chunks' and sections' lexical indexes, with the default weights (see lexical-store.ts). */
+  lexical: StoredLexicalIndexes;
 }
 
 export type IndexReadResult = { status: 'ok'; index: StoredIndex } | { status: 'missing' | 'stale' | 'corrupt'; reason: string };
@@ -110,8 +117,8 @@ export interface IndexContent {
   sectionCount: number;
   guides: Guide[];
   chunks: Chunk[];
-  /** `chunks` as JSON (what `chunks.json` holds). */
-  chunksJson: string;
+  /** `chunks` as `chunks.bin` holds them (encodeChunks). */
+  chunksBin: Buffer;
   /** `guides` as `guides.bin` holds them (encodeGuides). */
   guidesBin: Buffer;
   chunkVectors: Float32Array[];
@@ -127,21 +134,32 @@ export async function writeIndex(indexDir: string, content: IndexContent): Promi
   const dense = VectorIndex.create(content.dimension, content.chunks.length, hnswParameters(content.chunks.length));
   content.chunkVectors.forEach((vector, label) => dense.add(label, vector));
 
-  const { chunksJson, guidesBin } = content;
+  const { chunksBin, guidesBin } = content;
   const sentencesBin = packVectors(content.sentenceVectors, content.dimension);
   const densePath = path.join(indexDir, INDEX_FILES.dense);
   const temporaryDense = `${densePath}.${process.pid}.tmp`;
   dense.write(temporaryDense);
   const denseBytes = fs.readFileSync(temporaryDense);
   fs.renameSync(temporaryDense, densePath);
-  writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksJson);
+  writeAtomic(path.join(indexDir, INDEX_FILES.chunks), chunksBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.sentences), sentencesBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.guides), guidesBin);
-  const hashes = { [INDEX_FILES.chunks]: sha256(chunksJson), [INDEX_FILES.dense]: sha256(denseBytes), [INDEX_FILES.sentences]: sha256(sentencesBin), [INDEX_FILES.guides]: sha256(guidesBin) };
+  const hashes = { [INDEX_FILES.chunks]: sha256(chunksBin), [INDEX_FILES.dense]: sha256(denseBytes), [INDEX_FILES.sentences]: sha256(sentencesBin), [INDEX_FILES.guides]: sha256(guidesBin) };
   const { terms: termsBin, spellingKeys } = await content.termFiles;
   const spellingBin = Buffer.from(spellingKeys.buffer, spellingKeys.byteOffset, spellingKeys.byteLength);
   writeAtomic(path.join(indexDir, INDEX_FILES.terms), termsBin);
   writeAtomic(path.join(indexDir, INDEX_FILES.spelling), spellingBin);
+  const terms = decodeStoredTerms(termsBin);
+  const lexical = {
+    chunks: storeLexical(terms.vocabulary, chunkLexicalDocuments(content.chunks, terms), CHUNK_WEIGHTS),
+    sections: storeLexical(
+      terms.vocabulary,
+      terms.sections.map((section) => ({ ...section, context: [] })),
+      sectionWeights(HEADING_WEIGHT),
+    ),
+  };
+  const lexicalBin = encodeLexical(lexical);
+  writeAtomic(path.join(indexDir, INDEX_FILES.lexical), lexicalBin);
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -157,7 +175,7 @@ export async function writeIndex(indexDir: string, content: IndexContent): Promi
     guidesHash: content.corpusHash,
     builtAt: new Date().toISOString(),
     buildMs: Math.round(performance.now() - content.buildStartedAt),
-    files: { ...hashes, [INDEX_FILES.terms]: sha256(termsBin), [INDEX_FILES.spelling]: sha256(spellingBin) },
+    files: { ...hashes, [INDEX_FILES.terms]: sha256(termsBin), [INDEX_FILES.spelling]: sha256(spellingBin), [INDEX_FILES.lexical]: sha256(lexicalBin) },
   };
   writeAtomic(path.join(indexDir, INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
   return {
@@ -167,8 +185,9 @@ export async function writeIndex(indexDir: string, content: IndexContent): Promi
     dense,
     sentenceVectors: content.sentenceVectors,
     sentenceStart: sentenceStarts(content.chunks),
-    terms: decodeStoredTerms(termsBin),
+    terms,
     spellingKeys,
+    lexical,
   };
 }
 
@@ -180,16 +199,6 @@ function sentenceStarts(chunks: Chunk[]): number[] {
     next += chunk.sentences.length;
   }
   return starts;
-}
-
-function isChunkArray(value: unknown): value is Chunk[] {
-  return (
-    Array.isArray(value) &&
-    value.every((item: unknown) => {
-      const chunk = item as Partial<Record<keyof Chunk, unknown>> | null;
-      return typeof chunk?.id === 'string' && typeof chunk.text === 'string' && Array.isArray(chunk.path) && Array.isArray(chunk.sentences) && typeof chunk.paragraph === 'number';
-    })
-  );
 }
 
 /**
@@ -248,10 +257,16 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   const termsBytes = bytes[INDEX_FILES.terms];
   const guidesBytes = bytes[INDEX_FILES.guides];
   const spellingBytes = bytes[INDEX_FILES.spelling];
-  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !spellingBytes || !bytes[INDEX_FILES.dense]) return { status: 'corrupt', reason: 'the manifest does not list every index file' };
+  const lexicalBytes = bytes[INDEX_FILES.lexical];
+  if (!chunksBytes || !sentenceBytes || !termsBytes || !guidesBytes || !spellingBytes || !lexicalBytes || !bytes[INDEX_FILES.dense])
+    return { status: 'corrupt', reason: 'the manifest does not list every index file' };
 
-  const chunks: unknown = JSON.parse(chunksBytes.toString('utf8'));
-  if (!isChunkArray(chunks) || chunks.length !== manifest.chunkCount) return { status: 'corrupt', reason: `${INDEX_FILES.chunks} does not hold ${manifest.chunkCount} chunks` };
+  let chunks: Chunk[];
+  try {
+    chunks = decodeChunks(chunksBytes, manifest.chunkCount);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.chunks} could not be read: ${(error as Error).message}` };
+  }
   if (sentenceBytes.byteLength !== manifest.sentenceCount * manifest.dimension * Float32Array.BYTES_PER_ELEMENT) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
   const flat = viewAs(Float32Array, sentenceBytes);
   if (flat.length !== manifest.sentenceCount * manifest.dimension) return { status: 'corrupt', reason: `${INDEX_FILES.sentences} has the wrong size` };
@@ -262,7 +277,7 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   } catch (error) {
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} could not be read: ${(error as Error).message}` };
   }
-  if (terms.chunks.length !== chunks.length || terms.chunks.some((chunk, i) => chunk.sentences.length !== chunks[i]!.sentences.length))
+  if (terms.sentenceCounts.length !== chunks.length || terms.sentenceCounts.some((count, i) => count !== chunks[i]!.sentences.length))
     return { status: 'corrupt', reason: `${INDEX_FILES.terms} does not match ${INDEX_FILES.chunks}` };
 
   let guides: Guide[] | undefined;
@@ -280,6 +295,15 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
   }
   for (let i = 1; i < spellingKeys.length; i++) if (spellingKeys[i - 1]! > spellingKeys[i]!) return { status: 'corrupt', reason: `${INDEX_FILES.spelling} is not sorted` };
 
+  let lexical: StoredLexicalIndexes;
+  try {
+    lexical = decodeLexical(lexicalBytes);
+    checkStoredBm25(lexical.chunks, chunks.length, terms.vocabulary.length);
+    checkStoredBm25(lexical.sections, terms.sections.length, terms.vocabulary.length);
+  } catch (error) {
+    return { status: 'corrupt', reason: `${INDEX_FILES.lexical} could not be read: ${(error as Error).message}` };
+  }
+
   let dense: VectorIndex;
   try {
     dense = VectorIndex.read(path.join(indexDir, INDEX_FILES.dense), manifest.dimension, manifest.hnsw);
@@ -290,5 +314,5 @@ export function readIndex(indexDir: string, expected: { modelId: string; corpusH
 
   const sentenceVectors: Float32Array[] = [];
   for (let i = 0; i < manifest.sentenceCount; i++) sentenceVectors.push(flat.subarray(i * manifest.dimension, (i + 1) * manifest.dimension));
-  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms, spellingKeys } };
+  return { status: 'ok', index: { manifest, guides, chunks, dense, sentenceVectors, sentenceStart: sentenceStarts(chunks), terms, spellingKeys, lexical } };
 }

@@ -48,25 +48,26 @@ export function editDistance(a: string, b: string, limit: number): number {
  */
 export class SpellingCorrector {
   private readonly counts = new Map<string, number>();
-  private readonly stems = new Set<string>();
+  private readonly stems: ReadonlySet<string>;
   /** The guide words in the order they first appear (ties between equally close, equally frequent words go to the shorter, then the earlier). */
   private readonly vocabulary: string[];
   private readonly nearby: DeleteIndex;
 
-  constructor(texts: Iterable<string>, counted?: Iterable<[string, number]>, storedKeys?: Float64Array) {
+  constructor(texts: Iterable<string>, counted?: Iterable<[string, number]>, stored?: { keys?: Float64Array; stems?: readonly string[] }) {
     if (counted) for (const [word, count] of counted) this.counts.set(word, count);
     for (const text of texts) for (const word of words(text)) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
-    for (const word of this.counts.keys()) this.stems.add(stem(word));
+    this.stems = new Set(stored?.stems ?? Array.from(this.counts.keys(), (word) => stem(word)));
     this.vocabulary = [...this.counts.keys()];
-    this.nearby = new DeleteIndex(this.vocabulary, maxDeletes, storedKeys);
+    this.nearby = new DeleteIndex(this.vocabulary, maxDeletes, stored?.keys);
   }
 
   /**
-   * A corrector for words already counted (in order of first use), as the index stores them, with the keys of
-   * its delete index when they were stored too (made by {@link SpellingCorrector.keysFor} for the same counts).
+   * A corrector for words already counted (in order of first use), as the index stores them, with what was stored
+   * with them: the keys of its delete index (made by {@link SpellingCorrector.keysFor} for the same counts) and the
+   * words' distinct stems.
    */
-  static fromCounts(counts: readonly [string, number][], storedKeys?: Float64Array): SpellingCorrector {
-    return new SpellingCorrector([], counts, storedKeys);
+  static fromCounts(counts: readonly [string, number][], stored?: { keys?: Float64Array; stems?: readonly string[] }): SpellingCorrector {
+    return new SpellingCorrector([], counts, stored);
   }
 
   /** The delete index's keys for words counted in this order, to store with them. */

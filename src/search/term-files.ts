@@ -1,5 +1,6 @@
 import type { Chunk, Guide } from '../guide/types.js';
 import { startWorker } from '../worker-entry.js';
+import { decodeChunks } from './chunk-store.js';
 import { computeCorpusTerms, encodeCorpusTerms } from './corpus-terms.js';
 import { decodeGuides } from './guide-snapshot.js';
 import { SpellingCorrector } from './spelling.js';
@@ -24,15 +25,15 @@ export interface TermSource {
   chunks: readonly (readonly (readonly Chunk[])[])[];
   /** `guides.bin`'s bytes (encodeGuides). */
   guidesBin: Uint8Array;
-  /** `chunks.json` (every chunk, in index order). */
-  chunksJson: string;
+  /** `chunks.bin` (every chunk, in index order; encodeChunks). */
+  chunksBin: Uint8Array;
 }
 
 /** The message a terms thread receives: the stored forms, and how many chunks each section has, guide by guide. */
 export interface TermThreadInput {
   guidesBin: Uint8Array;
   guideCount: number;
-  chunksJson: string;
+  chunksBin: Uint8Array;
   sectionChunkCounts: number[][];
 }
 
@@ -46,7 +47,10 @@ export function termFiles(guides: readonly Guide[], chunks: TermSource['chunks']
 /** What a terms thread computes, from its input (the thread's whole job; also callable in-process). */
 export function termFilesFromStored(input: TermThreadInput): TermFiles {
   const guides = decodeGuides(Buffer.from(input.guidesBin.buffer, input.guidesBin.byteOffset, input.guidesBin.byteLength), input.guideCount);
-  const all = JSON.parse(input.chunksJson) as Chunk[];
+  const all = decodeChunks(
+    Buffer.from(input.chunksBin.buffer, input.chunksBin.byteOffset, input.chunksBin.byteLength),
+    input.sectionChunkCounts.flat().reduce((sum, count) => sum + count, 0),
+  );
   let next = 0;
   const chunks = input.sectionChunkCounts.map((sections) => sections.map((count) => all.slice(next, (next += count))));
   if (next !== all.length) throw new Error(`the sections' chunk counts add up to ${next}, not the ${all.length} chunks`);
@@ -58,7 +62,7 @@ export function termFilesInThread(source: TermSource): Promise<TermFiles> {
   const input: TermThreadInput = {
     guidesBin: source.guidesBin,
     guideCount: source.guides.length,
-    chunksJson: source.chunksJson,
+    chunksBin: source.chunksBin,
     sectionChunkCounts: source.chunks.map((sections) => sections.map((chunks) => chunks.length)),
   };
   return new Promise((resolve, reject) => {

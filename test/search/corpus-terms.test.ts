@@ -3,9 +3,11 @@ import { chunkSections } from '../../src/guide/chunk.js';
 import { parseMarkdownGuide } from '../../src/guide/ingest/markdown.js';
 import { loadCorpus } from '../../src/guide/load.js';
 import type { Guide } from '../../src/guide/types.js';
-import { computeCorpusTerms, decodeCorpusTerms, encodeCorpusTerms, guideTexts } from '../../src/search/corpus-terms.js';
+import { encodeChunks } from '../../src/search/chunk-store.js';
+import { computeCorpusTerms, decodeCorpusTerms, decodeStoredTerms, encodeCorpusTerms, guideTexts } from '../../src/search/corpus-terms.js';
 import { encodeGuides } from '../../src/search/guide-snapshot.js';
 import { SpellingCorrector } from '../../src/search/spelling.js';
+import { stem } from '../../src/search/stem.js';
 import { termFiles, termFilesFor, termFilesInThread, TERMS_THREAD_MIN_CHUNKS } from '../../src/search/term-files.js';
 import { terms, words } from '../../src/search/tokenize.js';
 import { CORPUS_DIR } from '../helpers/engine.js';
@@ -36,6 +38,7 @@ describe('the corpus terms stored with the index', async () => {
   it('are the terms of the texts the searches were made of', () => {
     expectTermsOfWholeTexts(guides);
     expect(computed.wordCounts.find(([word]) => word === 'hailsham')?.[1]).toBeGreaterThan(10);
+    expect(computed.wordStems).toEqual([...new Set(computed.wordCounts.map(([word]) => stem(word)))]);
   });
 
   it('are the same, sentence by sentence, as for whole texts where sentences end in quotes, dashes, accents and apostrophes', () => {
@@ -57,13 +60,22 @@ describe('the corpus terms stored with the index', async () => {
     const bytes = encodeCorpusTerms(computed);
     expect(decodeCorpusTerms(bytes)).toEqual(computed);
     expect(() => decodeCorpusTerms(bytes.subarray(0, bytes.length - 8))).toThrow(/end/);
+    const chunks = guides.flatMap(chunkSections).flat();
+    const stored = decodeStoredTerms(bytes);
+    expect(stored.sentenceCounts).toEqual(chunks.map((chunk) => chunk.sentences.length));
+    expect(stored.chunk(3)).toBe(stored.chunk(3));
+    expect(() => stored.chunk(chunks.length)).toThrow(RangeError);
+    // A term position past the vocabulary, in the last list.
+    const damaged = Buffer.from(bytes);
+    damaged.writeInt32LE(stored.vocabulary.length, damaged.length - 4);
+    expect(() => decodeStoredTerms(damaged)).toThrow(/refers to no term/);
   });
 
   it('are computed in a worker thread from the stored guides and chunks to the same bytes', async () => {
     const sectionChunks = guides.map(chunkSections);
     const here = termFiles(guides, sectionChunks);
     expect(here.spellingKeys).toEqual(SpellingCorrector.keysFor(computed.wordCounts));
-    const source = { guides, chunks: sectionChunks, guidesBin: encodeGuides(guides), chunksJson: JSON.stringify(sectionChunks.flat(2)) };
+    const source = { guides, chunks: sectionChunks, guidesBin: encodeGuides(guides), chunksBin: encodeChunks(sectionChunks.flat(2)) };
     const threaded = await termFilesInThread(source);
     expect(Buffer.compare(threaded.terms, here.terms)).toBe(0);
     expect(threaded.spellingKeys).toEqual(here.spellingKeys);
@@ -74,7 +86,7 @@ describe('the corpus terms stored with the index', async () => {
 
   it('fail with the thread’s reason when the chunks do not match the guides', async () => {
     const sectionChunks = guides.map(chunkSections);
-    const chunksJson = JSON.stringify(sectionChunks.flat(2).slice(1));
-    await expect(termFilesInThread({ guides, chunks: sectionChunks, guidesBin: encodeGuides(guides), chunksJson })).rejects.toThrow(/chunk counts add up/);
+    const chunksBin = encodeChunks(sectionChunks.flat(2).slice(1));
+    await expect(termFilesInThread({ guides, chunks: sectionChunks, guidesBin: encodeGuides(guides), chunksBin })).rejects.toThrow(/does not hold/);
   });
 });

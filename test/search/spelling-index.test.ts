@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { parseEvalFile } from '../../src/eval.js';
+import { chunkSections } from '../../src/guide/chunk.js';
 import { loadCorpus } from '../../src/guide/load.js';
+import { computeCorpusTerms } from '../../src/search/corpus-terms.js';
 import { editDistance, SpellingCorrector } from '../../src/search/spelling.js';
 import { words } from '../../src/search/tokenize.js';
 import { CORPUS_DIR } from '../helpers/engine.js';
@@ -115,7 +117,7 @@ describe('the spelling keys stored with the index', async () => {
     const keys = SpellingCorrector.keysFor(counted);
     expect(keys.length).toBeGreaterThan(counted.length);
     const made = SpellingCorrector.fromCounts(counted);
-    const stored = SpellingCorrector.fromCounts(counted, Float64Array.from(keys));
+    const stored = SpellingCorrector.fromCounts(counted, { keys: Float64Array.from(keys) });
     const queries = [...counts.keys()].filter((word) => word.length >= 4).flatMap((word, seed) => misspellings(word, seed));
     let corrected = 0;
     for (const word of queries)
@@ -125,5 +127,22 @@ describe('the spelling keys stored with the index', async () => {
         expect(stored.closest(word, limit, 1), word).toBe(expected);
       }
     expect(corrected).toBeGreaterThan(queries.length / 2);
+  });
+
+  it('and the stored stems give a corrector that corrects, and leaves alone, exactly the same words', () => {
+    const { wordStems } = computeCorpusTerms(guides, guides.map(chunkSections));
+    expect(wordStems.length).toBeGreaterThan(100);
+    const made = SpellingCorrector.fromCounts(counted);
+    const stored = SpellingCorrector.fromCounts(counted, { keys: SpellingCorrector.keysFor(counted), stems: wordStems });
+    // Other forms of the guides' words (left alone through their stems), and misspellings of them.
+    const forms = [...counts.keys()].filter((word) => word.length >= 4).flatMap((word) => [`${word}s`, `${word}ed`, `${word}ing`, `${word}ly`]);
+    const queries = [...forms, ...[...counts.keys()].filter((word) => word.length >= 4).flatMap((word, seed) => misspellings(word, seed))];
+    let leftAlone = 0;
+    for (const word of queries) {
+      const expected = made.correct(word);
+      if (expected === undefined) leftAlone++;
+      expect(stored.correct(word), word).toBe(expected);
+    }
+    expect(leftAlone).toBeGreaterThan(forms.length / 2);
   });
 });

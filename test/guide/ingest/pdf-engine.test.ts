@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chunkGuide, citation } from '../../../src/guide/chunk.js';
 import { loadCorpus } from '../../../src/guide/load.js';
+import { decodeChunks } from '../../../src/search/chunk-store.js';
 import { INDEX_FILES } from '../../../src/search/index-store.js';
 import { withoutParagraph } from '../../../src/render/view.js';
 import { openTestEngine, tempDir, testConfig } from '../../helpers/engine.js';
@@ -25,7 +26,8 @@ describe('a PDF guide in the corpus', async () => {
 
   it('keeps pages in the index and shows them in answers', async () => {
     const engine = await openTestEngine(config);
-    const stored = JSON.parse(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.chunks), 'utf8')) as { text: string; page?: number }[];
+    const manifest = JSON.parse(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.manifest), 'utf8')) as { chunkCount: number };
+    const stored = decodeChunks(fs.readFileSync(path.join(config.INDEX_DIR, INDEX_FILES.chunks)), manifest.chunkCount);
     expect(stored.find((chunk) => chunk.text.startsWith('At the Cottages'))?.page).toBe(4);
 
     const answer = await engine.ask('What does Madame choose for her gallery?');
