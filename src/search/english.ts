@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import hunspell from 'dictionary-en';
-import type nspell from 'nspell';
-import { SlicedDictionary } from './sliced-dictionary.js';
+import dictionary from 'dictionary-en';
+import nspell from 'nspell';
 
 /**
  * What English looks like outside the guides: whether a word is English at all, and how specific
@@ -15,34 +14,17 @@ import { SlicedDictionary } from './sliced-dictionary.js';
  *   subtitles) says how specific a word is: "point" or "kids" could be in any question, "quadratic"
  *   or "photosynthesis" name a subject.
  */
-let dictionary: SlicedDictionary | undefined;
 let checker: ReturnType<typeof nspell> | undefined;
 let counts: Map<string, number> | undefined;
 let totalCount = 0;
 
 /** A word used at least this many times in the subtitles is English, dictionary or not. */
 const COMMON_USE = 5;
-/** Lines of the Hunspell word list read per turn of the event loop when it loads in the background (about 5 ms each). */
-const DICTIONARY_LINES_PER_SLICE = 1000;
-
-const slicedDictionary = () => (dictionary ??= new SlicedDictionary(hunspell.aff, hunspell.dic, DICTIONARY_LINES_PER_SLICE));
 
 function spell() {
-  // A word asked about before the background load is done waits for the rest of it.
-  checker ??= slicedDictionary().complete();
+  // Building the checker takes about half a second; it is built once, at start-up.
+  checker ??= nspell(Buffer.from(dictionary.aff), Buffer.from(dictionary.dic));
   return checker;
-}
-
-/** Reads the Hunspell dictionary a slice per turn of the event loop, unless it is read already (or being read). */
-function loadInBackground(): void {
-  if (checker || dictionary) return;
-  const sliced = slicedDictionary();
-  const next = () => {
-    if (checker) return;
-    if (sliced.step()) checker = sliced.complete();
-    else setImmediate(next);
-  };
-  setImmediate(next);
 }
 
 function frequencies(): Map<string, number> {
@@ -84,12 +66,8 @@ export function specificity(word: string): number {
   return Math.min(1, Math.max(0, (rarity - COMMON_LOG_RARITY) / (RARE_LOG_RARITY - COMMON_LOG_RARITY)));
 }
 
-/**
- * Loads the word frequencies now (every question weighs its words by them) and starts reading the Hunspell
- * dictionary in the background: only a word that neither the guides nor everyday English use needs it, and such a
- * word asked about before the dictionary is read waits for the rest of it.
- */
+/** Loads the dictionary and the frequencies now (at start-up), so that no question pays for them. */
 export function loadEnglishDictionary(): void {
+  spell();
   frequencies();
-  loadInBackground();
 }
