@@ -19,27 +19,17 @@ import { renderAnswerText } from '../../src/render/text.js';
 import { answerView, paginate, quotationView, unquote } from '../../src/render/view.js';
 import type { Answer } from '../../src/search/answer.js';
 import { limitViolations } from '../e2e/bot-harness.js';
+import { guidePassage } from '../helpers/passages.js';
 
 const long = (n: number, word = 'word') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
 
 function answer(overrides: Partial<Answer> = {}): Answer {
-  const passage = (i: number) => ({
-    id: `p${i}`,
-    source: 'guide.md',
-    guide: 'A Guide',
-    section: ['Part', `Section ${i}`],
-    paragraph: 1,
-    part: 1,
-    citation: `A Guide › Part › Section ${i} ¶1`,
-    text: `Passage ${i} text *with* markdown.`,
-    score: 1 / (i + 1),
-  });
   return {
     question: 'Who is *Miss* Lucy?',
     answered: true,
     confidence: 0.776,
     quotes: [{ text: 'Miss Lucy is a guardian.', citation: 'A Guide › Part › Section 0 ¶1', passageId: 'p0' }],
-    passages: [0, 1, 2, 3, 4].map(passage),
+    passages: [0, 1, 2, 3, 4].map((i) => guidePassage(i)),
     notices: [],
     ...overrides,
   } as Answer;

@@ -5,6 +5,7 @@ import { editBody, messageOptions, NO_MENTIONS, type MessageView } from '../../s
 import { answerEmbed, passagesEmbed } from '../../src/render/discord.js';
 import { answerView } from '../../src/render/view.js';
 import type { Answer } from '../../src/search/answer.js';
+import { guidePassage } from '../helpers/passages.js';
 
 const answer: Answer = {
   question: 'Who is *Miss* Lucy? @everyone https://example.com',
@@ -12,17 +13,7 @@ const answer: Answer = {
   confidence: 0.776,
   level: 'strong',
   quotes: [{ text: 'Miss Lucy is a _guardian_ at Hailsham.', citation: 'A Guide › Part › Section 1 ¶1', passageId: 'p1' }],
-  passages: [1, 2, 3, 4, 5, 6].map((i) => ({
-    id: `p${i}`,
-    source: 'guide.md',
-    guide: 'A Guide',
-    section: ['Part', `Section ${i}`],
-    paragraph: 1,
-    part: 1,
-    citation: `A Guide › Part › Section ${i} ¶1`,
-    text: `Passage ${i} text *with* markdown <@123456789012345678>.`,
-    score: 1 / (i + 1),
-  })),
+  passages: [1, 2, 3, 4, 5, 6].map((i) => guidePassage(i, `Passage ${i} text *with* markdown <@123456789012345678>.`)),
   notices: ['I only searched part one.'],
 } as unknown as Answer;
 
