@@ -23,7 +23,7 @@ export class GuildRateLimiters {
     let limit: number;
     let windowMs: number;
     try {
-      const settings = await (interaction ? interactionSettings(this.store, interaction, guildId) : this.store.settings.get(guildId));
+      const settings = await interactionSettings(this.store, interaction, guildId);
       limit = settings.rateLimitPerUser;
       windowMs = settings.rateLimitWindowSeconds * 1000;
     } catch (error) {

@@ -53,7 +53,7 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
         context.askOptions.exclude = runtime.exclusionsFor(null);
         return;
       }
-      const settings = await (context.interaction ? interactionSettings(store, context.interaction, context.guildId) : store.settings.get(context.guildId));
+      const settings = await interactionSettings(store, context.interaction, context.guildId);
       const teacher = context.interaction ? await interactionIsTeacher(context.interaction, store) : false;
       const channelId = context.interaction ? settingsChannelId(context.interaction) : context.channelId;
       if (!teacher && channelId && !isChannelAllowed(settings, channelId)) return { refuse: channelPointer(settings) };

@@ -9,7 +9,9 @@ const snapshots = new WeakMap<object, Promise<GuildSettings>>();
  * interaction reads them again, so a change applies from the next question on, in every process.
  * For checks only: a command that changes settings reads and writes the store itself.
  */
-export function interactionSettings(store: Store, interaction: object, guildId: string): Promise<GuildSettings> {
+export function interactionSettings(store: Store, interaction: object | undefined, guildId: string): Promise<GuildSettings> {
+  // Outside an interaction (a mention, a console question) there is nothing to share the read with.
+  if (interaction === undefined) return store.settings.get(guildId);
   let settings = snapshots.get(interaction);
   if (settings === undefined) {
     settings = store.settings.get(guildId);

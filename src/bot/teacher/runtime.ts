@@ -244,9 +244,9 @@ export class TeacherRuntime {
    */
   async gapSimilarity(guildId: string, question: string): Promise<SimilarityFn> {
     const open = await this.store.gaps.openQuestions(guildId, GAP_CANDIDATES);
-    if (!this.engine.embed || open.length === 0) return combinedSimilarity(new Map(), 1);
-    const engine = this.engine;
-    const byText = await this.vectorsOf([question, ...open.map((gap) => gap.question)], (texts) => engine.embed!(texts));
+    const embed = this.engine.embed?.bind(this.engine);
+    if (!embed || open.length === 0) return combinedSimilarity(new Map(), 1);
+    const byText = await this.vectorsOf([question, ...open.map((gap) => gap.question)], embed);
     const high = this.engine.embedder?.profile.cosine.high ?? 0.75;
     return combinedSimilarity(byText, high + (1 - high) * 0.4);
   }
