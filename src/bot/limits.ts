@@ -57,6 +57,8 @@ export const ENGINE_TIMEOUT_MS = 15_000;
 export const SHUTDOWN_GRACE_MS = 10_000;
 /** Recent answers kept in memory for "More passages" (an LRU in front of the question log). */
 export const ANSWER_CACHE_MAX = 2000;
+/** Members (per server) and users the discord.js client keeps in memory; when full, the longest held goes first, except the bot itself. */
+export const PEOPLE_CACHED_MAX = 1000;
 /** Users tracked at once by a rate limiter; the least recently seen are forgotten first. */
 export const RATE_LIMIT_TRACKED_USERS_MAX = 10_000;
 /** Replies to messages that mention the bot: at most this many per user per window. */
@@ -64,10 +66,11 @@ export const MENTION_REPLIES_PER_USER = 2;
 export const MENTION_REPLY_WINDOW_SECONDS = 60;
 /** Feedback votes kept by the in-memory feedback sink. */
 export const FEEDBACK_MEMORY_MAX = 10_000;
+/** Discord's global limit: requests per second a bot may make with its token, across every process. */
+export const DISCORD_GLOBAL_REQUESTS_PER_SECOND = 50;
 /**
- * discord.js throttles every REST request to this many per second on the client side. Discord's own
- * global limit (50/s) does not apply to interaction responses (callbacks and webhook edits with the
- * interaction token), which are nearly all the bot sends; the few bot-token requests that would
- * exceed it get a 429 from Discord, which discord.js waits out and retries.
+ * Interaction responses (callbacks, edits and follow-ups with the interaction token, sent without the
+ * bot's token) are not bound by the global limit; they are sent under this pace, which only keeps a
+ * runaway loop in check, while Discord's per-route buckets pace them as usual.
  */
-export const REST_GLOBAL_REQUESTS_PER_SECOND = 250;
+export const INTERACTION_REQUESTS_PER_SECOND = 10_000;

@@ -2,16 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { proxyRequests } from '@discordjs/proxy';
 import { REST } from 'discord.js';
+import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, INTERACTION_REQUESTS_PER_SECOND } from '../bot/limits.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
-/** Discord's global limit: requests per second a bot may make with its token, across every process. */
-export const DISCORD_GLOBAL_REQUESTS_PER_SECOND = 50;
-/**
- * Interaction responses (callbacks and edits with the interaction token, sent without the bot's
- * token) are not bound by the global limit; they still go through the proxy, under this pace.
- */
-export const INTERACTION_REQUESTS_PER_SECOND = 10_000;
 
 /** The REST base URL a client uses: the shared proxy when REST_PROXY_URL is set, Discord (DISCORD_API_URL) otherwise. */
 export function restBaseUrl(config: Pick<Config, 'DISCORD_API_URL'> & Partial<Pick<Config, 'REST_PROXY_URL'>>): string {

@@ -1,14 +1,14 @@
 /**
  * The shared REST proxy holds Discord's global limit across processes: two clients configured like
- * the bot's (each allowed 250 requests per second on its own) fire 120 bot-token requests at once.
+ * the bot's (each allowed Discord's 50 requests per second on its own) fire 120 bot-token requests at once.
  * Straight to the fake Discord, more than 50 arrive within the first second; through the proxy the
  * 51st cannot arrive before a second has passed, nor the 101st before two.
  */
-import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REST_GLOBAL_REQUESTS_PER_SECOND } from '../../src/bot/limits.js';
+import { DiscordRest } from '../../src/bot/discord-rest.js';
+import { DISCORD_GLOBAL_REQUESTS_PER_SECOND } from '../../src/bot/limits.js';
 import { createLogger } from '../../src/log.js';
-import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, restBaseUrl, startRestProxy, type RestProxy } from '../../src/sharding/rest-proxy.js';
+import { restBaseUrl, startRestProxy, type RestProxy } from '../../src/sharding/rest-proxy.js';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../e2e/fake-discord.js';
 
 const REQUESTS = 120;
@@ -27,13 +27,13 @@ afterAll(async () => {
 });
 
 /** Two "shard processes": REST clients with the bot's own settings, pointed at Discord or at the proxy. */
-function clients(viaProxy: boolean): REST[] {
+function clients(viaProxy: boolean): DiscordRest[] {
   const api = restBaseUrl({ DISCORD_API_URL: fake.apiUrl, ...(viaProxy ? { REST_PROXY_URL: proxy.url } : {}) });
-  return [0, 1].map(() => new REST({ api, globalRequestsPerSecond: REST_GLOBAL_REQUESTS_PER_SECOND }).setToken(fake.token));
+  return [0, 1].map(() => new DiscordRest({ api }).setToken(fake.token));
 }
 
 /** Fires REQUESTS bot-token requests, half from each client, to distinct routes (so no route bucket serialises them). */
-async function fire(rest: REST[], tag: string): Promise<(request: RecordedRequest) => boolean> {
+async function fire(rest: DiscordRest[], tag: string): Promise<(request: RecordedRequest) => boolean> {
   const users = Array.from({ length: REQUESTS }, (_, i) => fake.addMember({ username: `${tag}${i}` }).id);
   const since = performance.now();
   await Promise.all(users.map((id, i) => rest[i % rest.length]!.get(`/users/${id}`)));
