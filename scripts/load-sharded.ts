@@ -9,6 +9,8 @@
  * idle after start-up and the highest seen while the load runs.
  * Options: --n N (default 1000), --shards S (default 2), --workers N (ENGINE_WORKERS of each shard process; default: the bot's default), --rest-proxy (send REST through the shared
  * proxy, `dist/rest-proxy-main.js` started as a process of its own), --questions FILE (JSON lines with a "question" field; default: the evaluation files).
+ * With DATABASE_URL set in the environment, the shards share that PostgreSQL database instead of the SQLite file
+ * (its tables are the bot's own: use a database made for the run), with DATABASE_POOL_SIZE connections each if set.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -105,6 +107,8 @@ async function main() {
     MODEL_ID: 'offline',
     INDEX_DIR: path.join(work, 'index'),
     DB_PATH: path.join(work, 'guidebot.db'),
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
     ...fake.botEnv,
     RATE_LIMIT_PER_USER: '1000',
     LOG_LEVEL: 'info',
@@ -160,6 +164,7 @@ async function main() {
       shards,
       n,
       rest_proxy: proxy !== undefined,
+      database: process.env.DATABASE_URL ? 'postgresql' : 'sqlite',
       ack_ms: latencySummary(list.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
       answer_ms: latencySummary(list.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
       errors,

@@ -13,6 +13,8 @@
  * --node-arg ARG (repeatable: a flag for the bot's node, e.g. --node-arg=--single-threaded),
  * --bursts K (default 1: K bursts of N, each from N new users, one after the other in the same bot process;
  * the first is a bot that just started, the later ones a bot that has run a while; printed as `later_bursts`).
+ * With DATABASE_URL set in the environment, the bot's store is that PostgreSQL database instead of a new SQLite
+ * file (its tables are the bot's own: use a database made for the run).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -152,6 +154,7 @@ async function main() {
       MODEL_ID: model,
       INDEX_DIR: indexDir,
       DB_PATH: path.join(indexDir, `load-${Date.now()}.db`),
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
       ...fake.botEnv,
       LOG_LEVEL: 'info',
       ...(options.workers !== undefined ? { ENGINE_WORKERS: options.workers } : {}),
@@ -174,6 +177,7 @@ async function main() {
       n,
       model,
       runner,
+      database: process.env.DATABASE_URL ? 'postgresql' : 'sqlite',
       workers: options.workers === undefined ? 'default' : Number(options.workers),
       node_args: options['node-arg'] ?? [],
       cores: os.availableParallelism(),

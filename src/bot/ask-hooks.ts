@@ -61,7 +61,9 @@ export interface AskHook {
    * Stores what showing the answer confirms (the question log row, the review item), before it is
    * shown. The `record` of every hook runs, one after the other, in one database transaction, so
    * either all of it is written or none; if it fails, the student gets an apology instead of the
-   * answer. Await every store call it makes, so that it runs inside that transaction.
+   * answer. Await every store call it makes, so that it runs inside that transaction. The transaction
+   * is `ownRowsOnly`: concurrent questions' records do not wait for one another, and a store call that
+   * reads and then writes shared rows must open its own (nested) transaction, which waits as usual.
    */
   record?(answer: Answer, context: AskContext): void | Promise<void>;
   /** After the answer was shown (e.g. post it in the review queue). Errors are logged, never shown. */

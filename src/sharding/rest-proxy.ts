@@ -6,7 +6,6 @@ import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, INTERACTION_REQUESTS_PER_SECOND } f
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
-
 /** The REST base URL a client uses: the shared proxy when REST_PROXY_URL is set, Discord (DISCORD_API_URL) otherwise. */
 export function restBaseUrl(config: Pick<Config, 'DISCORD_API_URL'> & Partial<Pick<Config, 'REST_PROXY_URL'>>): string {
   return config.REST_PROXY_URL ? `${config.REST_PROXY_URL.replace(/\/+$/, '')}/api` : config.DISCORD_API_URL;

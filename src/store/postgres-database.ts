@@ -36,6 +36,13 @@ export function redactUrl(url: string): string {
   }
 }
 
+interface TransactionContext {
+  client: pg.PoolClient;
+  savepoints: number;
+  /** Holds the write lock (taken at BEGIN, or by the first nested write transaction that needs it). */
+  locked: boolean;
+}
+
 export interface PostgresOptions {
   /** Connections in the pool (DATABASE_POOL_SIZE). */
   poolSize?: number;
@@ -50,7 +57,7 @@ export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres' as const;
   readonly location: string;
   private readonly pool: pg.Pool;
-  private readonly current = new AsyncLocalStorage<{ client: pg.PoolClient; savepoints: number }>();
+  private readonly current = new AsyncLocalStorage<TransactionContext>();
   private closed = false;
 
   private constructor(
@@ -99,7 +106,7 @@ export class PostgresDatabase implements SqlDatabase {
 
   async transaction<T>(work: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const context = this.current.getStore();
-    if (context !== undefined) return this.savepoint(context, work);
+    if (context !== undefined) return this.savepoint(context, work, options);
     const client = await this.pool.connect();
     // A connection whose BEGIN, COMMIT or ROLLBACK failed is not given back for reuse.
     let healthy = true;
@@ -114,13 +121,15 @@ export class PostgresDatabase implements SqlDatabase {
     try {
       if (options.readOnly) {
         await control('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      } else if (options.ownRowsOnly) {
+        await control('BEGIN');
       } else {
         await control('BEGIN');
         await control('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
       }
       let result: T;
       try {
-        result = await this.current.run({ client, savepoints: 0 }, work);
+        result = await this.current.run({ client, savepoints: 0, locked: !options.readOnly && !options.ownRowsOnly }, work);
       } catch (error) {
         await control('ROLLBACK');
         throw error;
@@ -153,7 +162,12 @@ export class PostgresDatabase implements SqlDatabase {
     return listener;
   }
 
-  private async savepoint<T>(context: { client: pg.PoolClient; savepoints: number }, work: () => Promise<T>): Promise<T> {
+  private async savepoint<T>(context: TransactionContext, work: () => Promise<T>, options: TransactionOptions): Promise<T> {
+    // A write transaction nested in one that took no write lock (its own rows only) takes it now: it may read, then write.
+    if (!context.locked && !options.readOnly && !options.ownRowsOnly) {
+      await context.client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+      context.locked = true;
+    }
     const name = `nested_${++context.savepoints}`;
     await context.client.query(`SAVEPOINT ${name}`);
     try {

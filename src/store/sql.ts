@@ -22,6 +22,13 @@ export interface TransactionOptions {
    * advisory lock), so a read followed by a write in one transaction stays correct.
    */
   readOnly?: boolean;
+  /**
+   * The work writes only rows of its own: it inserts, and reads or changes only the rows it inserted
+   * (or others no concurrent transaction writes), so nothing it decides rests on what another
+   * transaction may change meanwhile. Such a write transaction need not wait for the others: on
+   * PostgreSQL it takes no write lock (SQLite's one connection runs transactions one at a time anyway).
+   */
+  ownRowsOnly?: boolean;
 }
 
 export interface SqlDatabase {

@@ -78,7 +78,9 @@ describe("the bot client's caches", () => {
     const seen = new Set<string>();
     client.on(Events.InteractionCreate, (interaction) => void seen.add(interaction.id));
     const people = PEOPLE_CACHED_MAX + 200;
-    const ids = Array.from({ length: people }, (_, i) => fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'hello' }, member: fake.addMember({ username: `student${i}` }) })));
+    const ids = Array.from({ length: people }, (_, i) =>
+      fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'hello' }, member: fake.addMember({ username: `student${i}` }) })),
+    );
     while (!ids.every((id) => seen.has(id))) await sleep(20);
     const guild = client.guilds.cache.get(fake.guild.id)!;
     expect(guild.members.cache.size).toBeLessThanOrEqual(PEOPLE_CACHED_MAX);

@@ -101,7 +101,8 @@ async function runAsk(interaction: ChatInputCommandInteraction, { services, log 
   const record = async () => {
     for (const hook of services.askHooks) await hook.record?.(answer, context);
   };
-  if (services.store) await services.store.transaction(record);
+  // Each question writes rows of its own, so concurrent questions need not wait for one another (see ownRowsOnly).
+  if (services.store) await services.store.transaction(record, { ownRowsOnly: true });
   else await record();
   const shown = context.notices.length > 0 ? { ...answer, notices: [...answer.notices, ...context.notices] } : answer;
   await send(interaction, answerMessage(book, shown, context.answerId, context.render));
