@@ -31,6 +31,12 @@ export class DiscordRest extends REST {
     return request.auth === false ? this.tokenless.queueRequest(request) : super.queueRequest(request);
   }
 
+  override setAgent(agent: Parameters<REST['setAgent']>[0]): this {
+    super.setAgent(agent);
+    this.tokenless.setAgent(agent);
+    return this;
+  }
+
   override clearHashSweeper(): void {
     super.clearHashSweeper();
     this.tokenless.clearHashSweeper();
