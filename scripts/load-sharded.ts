@@ -1,13 +1,14 @@
 /**
  * `npm run --silent load:sharded -- --n 1000 --shards 2`: starts S bot processes (the compiled
- * `node dist/main.js`, SHARD_IDS=i of SHARD_COUNT=S, one SQLite file), each against the fake Discord
+ * `node dist/main.js`, SHARD_IDS=i of SHARD_COUNT=S, one SQLite file; fewer with --processes), each against the fake Discord
  * in this process, with one server per shard; fires N concurrent `/ask` (real questions, one user
  * each) spread over the servers, and prints one JSON object:
- * `{"shards","n","ack_ms":{"p50","p95","p99"},"answer_ms":{…},"errors","per_shard":[{"shard","answered","rss_mb_idle","rss_mb_peak"}],"rest_per_second_peak"}`.
+ * `{"shards","processes","n","ack_ms":{"p50","p95","p99"},"answer_ms":{…},"errors","per_process":[{"shards","answered","rss_mb_idle","rss_mb_peak"}],"rest_per_second_peak"}`.
  * ack = dispatch → the defer callback arriving at the fake; answer = dispatch → the final edit.
- * Memory is each process's resident set as its own /metrics reports it (process_resident_memory_bytes),
+ * Memory is each process's resident set, read from /proc (not from its /metrics, whose collection would cost the bot CPU while it is measured),
  * idle after start-up and the highest seen while the load runs.
- * Options: --n N (default 1000), --shards S (default 2), --workers N (ENGINE_WORKERS of each shard process; default: the bot's default), --rest-proxy (send REST through the shared
+ * Options: --n N (default 1000), --shards S (default 2), --processes P (default S: one shard per process; with
+ * fewer, process p runs the shards whose id modulo P is p, e.g. `--processes 1` runs them all in one), --workers N (ENGINE_WORKERS of each shard process; default: the bot's default), --rest-proxy (send REST through the shared
  * proxy, `dist/rest-proxy-main.js` started as a process of its own), --questions FILE (JSON lines with a "question" field; default: the evaluation files).
  * With DATABASE_URL set in the environment, the shards share that PostgreSQL database instead of the SQLite file
  * (its tables are the bot's own: use a database made for the run), with DATABASE_POOL_SIZE connections each if set.
@@ -18,30 +19,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../src/config.js';
-import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
+import { startFakeDiscord } from '../test/e2e/fake-discord.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
-import { interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
+import { completionCounter, interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
+import { residentMb } from './load/proc-stats.js';
 import { registerCommands } from './register.js';
 
 const MAX_SHARDS = 8;
 const START_TIMEOUT_MS = 180_000;
 const LOAD_TIMEOUT_MS = 120_000;
 const RSS_SAMPLE_MS = 100;
-const MEGABYTE = 1024 * 1024;
 /** pino's level number for `error`. */
 const LOG_ERROR_LEVEL = 50;
 
 interface ShardProcess {
-  shard: number;
+  /** Its shards, as SHARD_IDS gives them (the REST proxy: none). */
+  shards: string;
   child: ChildProcess;
   stderr: () => string;
-  metricsUrl?: string;
 }
 
 /** A guild id the shard owns: `(id >> 22) % shards === shard`. */
 const guildOnShard = (shard: number, shards: number) => String((300_000_000_000n * BigInt(shards) + BigInt(shard)) << 22n);
 
-function startProcess(shard: number, entry: string, env: Record<string, string>): ShardProcess {
+function startProcess(shards: string, entry: string, env: Record<string, string>): ShardProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', path.join(PROJECT_ROOT, 'dist', entry)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -49,11 +50,11 @@ function startProcess(shard: number, entry: string, env: Record<string, string>)
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return { shard, child, stderr: () => stderr };
+  return { shards, child, stderr: () => stderr };
 }
 
 async function startProxyProcess(apiUrl: string): Promise<ShardProcess & { url: string }> {
-  const run = startProcess(-1, 'rest-proxy-main.js', { DISCORD_API_URL: apiUrl, REST_PROXY_PORT: '0', LOG_FORMAT: 'json' });
+  const run = startProcess('', 'rest-proxy-main.js', { DISCORD_API_URL: apiUrl, REST_PROXY_PORT: '0', LOG_FORMAT: 'json' });
   await waitFor(() => logLines(run).some((line) => line.msg === 'REST proxy listening') || run.child.exitCode !== null, 'the REST proxy', START_TIMEOUT_MS);
   if (run.child.exitCode !== null) throw new Error(`the REST proxy exited:\n${run.stderr()}`);
   return { ...run, url: String(logLines(run).find((line) => line.msg === 'REST proxy listening')!.url) };
@@ -75,24 +76,17 @@ async function waitFor(check: () => boolean, what: string, timeoutMs: number): P
   }
 }
 
-async function rssOf(run: ShardProcess): Promise<number> {
-  const text = await (await fetch(run.metricsUrl!)).text();
-  const match = /^process_resident_memory_bytes\{[^}]*\} (\d+)/m.exec(text);
-  if (!match) throw new Error(`shard ${run.shard}: no process_resident_memory_bytes in /metrics`);
-  return Number(match[1]);
-}
-
-const done = (fake: FakeDiscord, ids: string[]) => [...interactionOutcomes(fake, ids).values()].filter((outcome) => outcome.answerMs !== undefined || !outcome.ok).length;
-
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load:sharded [-- --n N] [--shards S] [--workers N] [--rest-proxy] [--questions FILE]',
-    options: { n: { type: 'string' }, shards: { type: 'string' }, workers: { type: 'string' }, 'rest-proxy': { type: 'boolean' }, questions: { type: 'string' } },
+    usage: 'npm run --silent load:sharded [-- --n N] [--shards S] [--processes P] [--workers N] [--rest-proxy] [--questions FILE]',
+    options: { n: { type: 'string' }, shards: { type: 'string' }, processes: { type: 'string' }, workers: { type: 'string' }, 'rest-proxy': { type: 'boolean' }, questions: { type: 'string' } },
   });
   const n = Number(options.n ?? 1000);
   const shards = Number(options.shards ?? 2);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--n must be a whole number from 1 to 10000');
   if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) throw new Error(`--shards must be a whole number from 1 to ${MAX_SHARDS}`);
+  const processes = Number(options.processes ?? shards);
+  if (!Number.isInteger(processes) || processes < 1 || processes > shards) throw new Error(`--processes must be a whole number from 1 to ${shards} (the shards)`);
   if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` first');
   const questions = readQuestions(options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-sharded-'));
@@ -121,26 +115,28 @@ async function main() {
   const runs: ShardProcess[] = [];
   try {
     // One after another: the first builds the search index, the others load it.
-    for (let shard = 0; shard < shards; shard++) {
-      const run = startProcess(shard, 'main.js', { ...env, SHARD_IDS: String(shard) });
+    for (let index = 0; index < processes; index++) {
+      const ids = Array.from({ length: shards }, (_, shard) => shard).filter((shard) => shard % processes === index);
+      const run = startProcess(ids.join(','), 'main.js', { ...env, SHARD_IDS: ids.join(',') });
       runs.push(run);
-      await waitFor(() => logLines(run).some((line) => line.msg === 'ready') || run.child.exitCode !== null, `shard ${shard} to be ready`, START_TIMEOUT_MS);
-      if (run.child.exitCode !== null) throw new Error(`shard ${shard} exited:\n${run.stderr()}`);
-      run.metricsUrl = `${String(logLines(run).find((line) => line.msg === 'health and metrics listening')!.url)}/metrics`;
+      await waitFor(() => logLines(run).some((line) => line.msg === 'ready') || run.child.exitCode !== null, `shards ${run.shards} to be ready`, START_TIMEOUT_MS);
+      if (run.child.exitCode !== null) throw new Error(`shards ${run.shards} exited:\n${run.stderr()}`);
     }
     const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
     const payload = (i: number) => fake.chatInputInteraction({ name: 'ask', guildId: guilds[i % shards]!, options: { question: questions[i % questions.length]! }, member: members[i % n]! });
 
     // Warm up every shard (first-call compilation), not measured.
     const warmUp = Array.from({ length: 3 * shards }, (_, i) => fake.sendInteraction(payload(i)));
-    await waitFor(() => done(fake, warmUp) === warmUp.length, 'the warm-up answers', LOAD_TIMEOUT_MS);
-    const idle = await Promise.all(runs.map(rssOf));
+    const warmedUp = completionCounter(fake, warmUp);
+    await waitFor(() => warmedUp() === warmUp.length, 'the warm-up answers', LOAD_TIMEOUT_MS);
+    const rss = (run: ShardProcess) => (run.child.pid !== undefined && run.child.exitCode === null ? residentMb(run.child.pid) : 0);
+    const idle = runs.map(rss);
     const peak = [...idle];
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const now = await Promise.all(runs.map((run) => rssOf(run).catch(() => 0)));
-        now.forEach((rss, i) => (peak[i] = Math.max(peak[i]!, rss)));
+        const now = runs.map(rss);
+        now.forEach((mb, i) => (peak[i] = Math.max(peak[i]!, mb)));
         await sleep(RSS_SAMPLE_MS);
       }
     })();
@@ -148,7 +144,8 @@ async function main() {
     const since = performance.now();
     const ids = Array.from({ length: n }, (_, i) => fake.sendInteraction(payload(i)));
     const deadline = Date.now() + LOAD_TIMEOUT_MS;
-    while (done(fake, ids) < ids.length && Date.now() < deadline) await sleep(50);
+    const finished = completionCounter(fake, ids);
+    while (finished() < ids.length && Date.now() < deadline) await sleep(50);
     sampling = false;
     await sampler;
 
@@ -162,18 +159,19 @@ async function main() {
     const botRequests = fake.requestsPerSecond((request) => request.at >= since && request.headers.authorization !== undefined);
     const report = {
       shards,
+      processes,
       n,
       rest_proxy: proxy !== undefined,
       database: process.env.DATABASE_URL ? 'postgresql' : 'sqlite',
       ack_ms: latencySummary(list.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
       answer_ms: latencySummary(list.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
       errors,
-      per_shard: runs.map((run, i) => ({
-        shard: run.shard,
+      per_process: runs.map((run, i) => ({
+        shards: run.shards,
         answered: handledBy(run),
         logged_errors: logLines(run).filter((line) => Number(line.level) >= LOG_ERROR_LEVEL).length,
-        rss_mb_idle: Math.round(idle[i]! / MEGABYTE),
-        rss_mb_peak: Math.round(peak[i]! / MEGABYTE),
+        rss_mb_idle: idle[i]!,
+        rss_mb_peak: peak[i]!,
       })),
       rest_per_second_peak: Math.max(0, ...fake.requestsPerSecond((request) => request.at >= since)),
       bot_token_requests_per_second_peak: Math.max(0, ...botRequests),

@@ -25,7 +25,7 @@ import { PROJECT_ROOT } from '../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
 import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
 import { startBotProcess, type BotRunner } from './load/bot-process.js';
-import { interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
+import { completionCounter, interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
 import { residentMb, threadCpuBetween, sampleProcess, type ProcSample } from './load/proc-stats.js';
 import { registerCommands } from './register.js';
 
@@ -39,15 +39,6 @@ const MAX_N = 10_000;
 const MAX_BURSTS = 10;
 /** Idle HTTP connections to the fake stay open this long (Node's 5 s default closes them under the bot's feet when this process lags). */
 const KEEP_ALIVE_MS = 120_000;
-
-/** How many of the interactions have their final edit, or failed. */
-function finished(fake: FakeDiscord, ids: ReadonlySet<string>): number {
-  const done = new Set<string>();
-  for (const request of fake.requests) {
-    if (request.interactionId && ids.has(request.interactionId) && request.status !== 0 && (request.responseKind === 'editOriginal' || request.status >= 400)) done.add(request.interactionId);
-  }
-  return done.size;
-}
 
 /** The bot's error log lines by message (and error message), most frequent first. */
 function errorSummary(lines: string[]): Record<string, number> {
@@ -83,9 +74,9 @@ async function runBurst(fake: FakeDiscord, botPid: number, burst: number, n: num
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, residentMb(botPid))), SAMPLE_INTERVAL_MS);
   const burstStarted = performance.now();
   const ids = payloads.map((payload) => fake.sendInteraction(payload));
-  const wanted = new Set(ids);
+  const finished = completionCounter(fake, ids);
   const deadline = Date.now() + timeoutMs;
-  while (finished(fake, wanted) < ids.length && Date.now() < deadline) await sleep(20);
+  while (finished() < ids.length && Date.now() < deadline) await sleep(20);
   const burstMs = Math.round(performance.now() - burstStarted);
   clearInterval(sampler);
   const after = sampleProcess(botPid);
@@ -168,8 +159,9 @@ async function main() {
     // Every interaction from its own user: the bot's per-user limits stay as configured and never refuse one.
     const ask = (i: number, name: string) =>
       fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: questions[i % questions.length]! }, member: fake.addMember({ username: name }) }));
-    const warmUp = new Set(Array.from({ length: WARM_UP_ASKS }, (_, i) => ask(i, `warmup${i}`)));
-    while (finished(fake, warmUp) < warmUp.size) await sleep(10);
+    const warmUp = Array.from({ length: WARM_UP_ASKS }, (_, i) => ask(i, `warmup${i}`));
+    const warmedUp = completionCounter(fake, warmUp);
+    while (warmedUp() < warmUp.length) await sleep(10);
     const measured = [];
     for (let burst = 0; burst < bursts; burst++) measured.push(await runBurst(fake, bot.pid, burst, n, questions, timeoutMs, () => bot.errorLines().length));
     const [first, ...later] = measured;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { InteractionResponseType } from 'discord.js';
-import type { FakeDiscord } from '../../test/e2e/fake-discord.js';
+import type { FakeDiscord, RecordedRequest } from '../../test/e2e/fake-discord.js';
 
 /** What happened to one `/ask`: when it was acknowledged and answered, and whether both were as expected. */
 export interface Outcome {
@@ -26,6 +26,33 @@ export function interactionOutcomes(fake: FakeDiscord, ids: string[]): Map<strin
     }
   }
   return result;
+}
+
+/**
+ * Counts how many of `ids` are finished (the final edit answered, or a request of theirs failed). Each call
+ * reads only the requests recorded since the one before, and those still waiting for their response: the
+ * scripts poll it while the fake Discord records thousands of requests, on the cores the bot is measured on.
+ */
+export function completionCounter(fake: FakeDiscord, ids: Iterable<string>): () => number {
+  const wanted = new Set(ids);
+  const finished = new Set<string>();
+  let read = 0;
+  let waiting: RecordedRequest[] = [];
+  const settle = (request: RecordedRequest) => {
+    if (request.responseKind === 'editOriginal' || request.status >= 400) finished.add(request.interactionId!);
+  };
+  return () => {
+    const requests = fake.requests;
+    const stillWaiting: RecordedRequest[] = [];
+    for (const request of [...waiting, ...requests.slice(read)]) {
+      // A request still waiting may not know its interaction yet (the fake matches the route after its latency).
+      if (request.status === 0) stillWaiting.push(request);
+      else if (request.interactionId && wanted.has(request.interactionId)) settle(request);
+    }
+    read = requests.length;
+    waiting = stillWaiting;
+    return finished.size;
+  };
 }
 
 /** The `question` of every line of the given JSON-lines files (the evaluation sets). */
