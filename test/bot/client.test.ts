@@ -6,13 +6,12 @@
  *   REST events report both kinds.
  * - Its caches of members and users stay bounded however many people ask, and keep the bot's own.
  */
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Events, InteractionResponseType, RESTEvents, Routes, type Client } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../src/bot/client.js';
+import { Events, InteractionResponseType, RESTEvents, Routes } from 'discord.js';
+import { describe, expect, it } from 'vitest';
 import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, PEOPLE_CACHED_MAX } from '../../src/bot/limits.js';
-import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../e2e/fake-discord.js';
+import type { RecordedRequest } from '../e2e/fake-discord.js';
+import { useBotClient } from '../helpers/bot-client.js';
 
 const REQUESTS = 120;
 /**
@@ -22,29 +21,15 @@ const REQUESTS = 120;
  */
 const ARRIVAL_JITTER_MS = 250;
 
-let fake: FakeDiscord;
-let client: Client;
+const bot = useBotClient();
 
-beforeAll(async () => {
-  fake = await startFakeDiscord();
-  client = createClient({ DISCORD_API_URL: fake.apiUrl });
-  const ready = once(client, Events.ClientReady);
-  await client.login(fake.token);
-  await ready;
-});
-
-afterAll(async () => {
-  await client?.destroy();
-  await fake?.close();
-});
-
-const arrivals = (filter: (request: RecordedRequest) => boolean) => fake.requests.filter(filter).map((request) => request.at);
+const arrivals = (filter: (request: RecordedRequest) => boolean) => bot.fake.requests.filter(filter).map((request) => request.at);
 
 describe("the bot client's REST", () => {
   it("paces requests with the bot's token at Discord's global limit", async () => {
-    const users = Array.from({ length: REQUESTS }, (_, i) => fake.addMember({ username: `paced${i}` }).id);
+    const users = Array.from({ length: REQUESTS }, (_, i) => bot.fake.addMember({ username: `paced${i}` }).id);
     const since = performance.now();
-    await Promise.all(users.map((id) => client.rest.get(Routes.user(id))));
+    await Promise.all(users.map((id) => bot.client.rest.get(Routes.user(id))));
     const times = arrivals((request) => request.at >= since && request.path.startsWith('/users/') && request.headers.authorization !== undefined);
     expect(times).toHaveLength(REQUESTS);
     for (let k = 1; k * DISCORD_GLOBAL_REQUESTS_PER_SECOND < REQUESTS; k++) {
@@ -53,22 +38,22 @@ describe("the bot client's REST", () => {
   });
 
   it('sends interaction responses without that limit, and reports them as its own responses', async () => {
-    const member = fake.addMember({ username: 'asker' });
+    const member = bot.fake.addMember({ username: 'asker' });
     const interactions = Array.from({ length: REQUESTS }, (_, i) => {
-      const payload = fake.chatInputInteraction({ name: 'ask', options: { question: `question ${i}` }, member });
-      fake.sendInteraction(payload);
+      const payload = bot.fake.chatInputInteraction({ name: 'ask', options: { question: `question ${i}` }, member });
+      bot.fake.sendInteraction(payload);
       return payload;
     });
     const responses: string[] = [];
-    client.rest.on(RESTEvents.Response, (request) => responses.push(request.route));
+    bot.client.rest.on(RESTEvents.Response, (request) => responses.push(request.route));
     const since = performance.now();
     await Promise.all(
       interactions.map(async ({ id, token }) => {
-        await client.rest.post(Routes.interactionCallback(id, token), { body: { type: InteractionResponseType.DeferredChannelMessageWithSource }, auth: false });
-        await client.rest.patch(Routes.webhookMessage(fake.applicationId, token, '@original'), { body: { content: 'An answer.' }, auth: false });
+        await bot.client.rest.post(Routes.interactionCallback(id, token), { body: { type: InteractionResponseType.DeferredChannelMessageWithSource }, auth: false });
+        await bot.client.rest.patch(Routes.webhookMessage(bot.fake.applicationId, token, '@original'), { body: { content: 'An answer.' }, auth: false });
       }),
     );
-    const edits = fake.requests.filter((request) => request.at >= since && request.responseKind === 'editOriginal');
+    const edits = bot.fake.requests.filter((request) => request.at >= since && request.responseKind === 'editOriginal');
     expect(edits).toHaveLength(REQUESTS);
     expect(edits.every((request) => request.status === 200 && request.headers.authorization === undefined)).toBe(true);
     // At 50 per second, the last edit could not leave before 2 s had passed.
@@ -80,19 +65,19 @@ describe("the bot client's REST", () => {
 describe("the bot client's caches", () => {
   it('keep at most PEOPLE_CACHED_MAX members and users, the bot among them', async () => {
     const seen = new Set<string>();
-    client.on(Events.InteractionCreate, (interaction) => void seen.add(interaction.id));
+    bot.client.on(Events.InteractionCreate, (interaction) => void seen.add(interaction.id));
     const people = PEOPLE_CACHED_MAX + 200;
     const ids = Array.from({ length: people }, (_, i) =>
-      fake.sendInteraction(fake.chatInputInteraction({ name: 'ask', options: { question: 'hello' }, member: fake.addMember({ username: `student${i}` }) })),
+      bot.fake.sendInteraction(bot.fake.chatInputInteraction({ name: 'ask', options: { question: 'hello' }, member: bot.fake.addMember({ username: `student${i}` }) })),
     );
     while (!ids.every((id) => seen.has(id))) await sleep(20);
-    const guild = client.guilds.cache.get(fake.guild.id)!;
+    const guild = bot.client.guilds.cache.get(bot.fake.guild.id)!;
     expect(guild.members.cache.size).toBeLessThanOrEqual(PEOPLE_CACHED_MAX);
-    expect(client.users.cache.size).toBeLessThanOrEqual(PEOPLE_CACHED_MAX);
-    expect(guild.members.me?.id).toBe(fake.botUser.id);
-    expect(client.users.cache.has(fake.botUser.id)).toBe(true);
+    expect(bot.client.users.cache.size).toBeLessThanOrEqual(PEOPLE_CACHED_MAX);
+    expect(guild.members.me?.id).toBe(bot.fake.botUser.id);
+    expect(bot.client.users.cache.has(bot.fake.botUser.id)).toBe(true);
     // The most recent askers are the ones kept.
-    const last = client.users.cache.find((user) => user.username === `student${people - 1}`);
+    const last = bot.client.users.cache.find((user) => user.username === `student${people - 1}`);
     expect(last).toBeDefined();
   });
 });
