@@ -21,7 +21,7 @@ async function startBotClient(): Promise<{ fake: FakeDiscord; client: Client; cl
   };
 }
 
-/** The same for a test file: started before its tests (`beforeAll`), stopped after (`afterAll`). */
+/** A fake Discord with the bot's own discord.js client logged in to it, for a test file: started in `beforeAll`, stopped in `afterAll`. */
 export function useBotClient(): { readonly fake: FakeDiscord; readonly client: Client } {
   let started: Awaited<ReturnType<typeof startBotClient>> | undefined;
   beforeAll(async () => {
