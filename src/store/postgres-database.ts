@@ -13,6 +13,10 @@ export const CONNECT_TIMEOUT_MS = 10_000;
  * as they do on SQLite (BEGIN IMMEDIATE) and a read followed by a write stays correct.
  */
 export const WRITE_LOCK_KEY = 4_711_002;
+const TAKE_WRITE_LOCK = 'SELECT pg_advisory_xact_lock($1)';
+
+/** Whether a transaction with these options runs one at a time with the other write transactions. */
+const needsWriteLock = (options: TransactionOptions) => !options.readOnly && !options.ownRowsOnly;
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -118,18 +122,13 @@ export class PostgresDatabase implements SqlDatabase {
         throw error;
       }
     };
+    const locked = needsWriteLock(options);
     try {
-      if (options.readOnly) {
-        await control('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      } else if (options.ownRowsOnly) {
-        await control('BEGIN');
-      } else {
-        await control('BEGIN');
-        await control('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
-      }
+      await control(options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+      if (locked) await control(TAKE_WRITE_LOCK, [WRITE_LOCK_KEY]);
       let result: T;
       try {
-        result = await this.current.run({ client, savepoints: 0, locked: !options.readOnly && !options.ownRowsOnly }, work);
+        result = await this.current.run({ client, savepoints: 0, locked }, work);
       } catch (error) {
         await control('ROLLBACK');
         throw error;
@@ -164,8 +163,8 @@ export class PostgresDatabase implements SqlDatabase {
 
   private async savepoint<T>(context: TransactionContext, work: () => Promise<T>, options: TransactionOptions): Promise<T> {
     // A write transaction nested in one that took no write lock (its own rows only) takes it now: it may read, then write.
-    if (!context.locked && !options.readOnly && !options.ownRowsOnly) {
-      await context.client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+    if (!context.locked && needsWriteLock(options)) {
+      await context.client.query(TAKE_WRITE_LOCK, [WRITE_LOCK_KEY]);
       context.locked = true;
     }
     const name = `nested_${++context.savepoints}`;

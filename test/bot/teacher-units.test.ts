@@ -93,9 +93,7 @@ describe('grouping unanswered questions', () => {
     expect(similarity('What is the recipe for pancakes?', 'How do I bake bread?')).toBeLessThan(GAP_SIMILARITY_THRESHOLD);
     expect(similarity('Who is Keffers?', 'Who is Madame?')).toBeLessThan(GAP_SIMILARITY_THRESHOLD);
   });
-});
 
-describe('grouping unanswered questions', () => {
   it('embeds each open gap once: a later question embeds only itself, and still groups with the gaps', async () => {
     const store = await Store.open(':memory:');
     const embedded: string[][] = [];

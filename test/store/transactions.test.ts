@@ -34,10 +34,10 @@ async function finishesWhileHeld(db: SqlDatabase, first: ReturnType<typeof heldO
   const second = db.transaction(async () => void (await log(db, 'second question')), options).then(() => void events.push('second committed'));
   // Long enough for a transaction that does not wait to begin, write and commit.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const finishedFirst = events.includes('second committed');
+  const secondFinishedFirst = events.includes('second committed');
   first.release();
   await Promise.all([first.done, second]);
-  return finishedFirst;
+  return secondFinishedFirst;
 }
 
 describeEachBackend('transactions', (dialect) => {
