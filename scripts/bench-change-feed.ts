@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHANGE_FALLBACK_POLL_MS, CHANGE_POLL_MS, StoreChangeFeed } from '../src/sharding/events.js';
 import { Store } from '../src/store/index.js';
-import { exitWithError, parseCommandLine, startCli } from './cli.js';
+import { exitWithError, OptionValueError, parseCommandLine, startCli } from './cli.js';
 import { latencySummary } from './load/measure.js';
 
 const DEFAULT_CHANGES = 50;
@@ -23,7 +23,7 @@ const PHASE_STEP_MS = 53;
 
 const { values } = parseCommandLine(process.argv.slice(2), { usage: 'npm run --silent bench:change-feed [-- --changes N]', options: { changes: { type: 'string' } } });
 const changes = Number(values.changes ?? DEFAULT_CHANGES);
-if (!Number.isInteger(changes) || changes < 1) exitWithError(new Error('--changes must be a positive whole number.'));
+if (!Number.isInteger(changes) || changes < 1) exitWithError(new OptionValueError('--changes must be a positive whole number.'));
 const { config, logger } = startCli();
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-bench-change-feed-'));

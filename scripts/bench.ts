@@ -15,7 +15,7 @@ import { loadEmbedder } from '../src/embed/embedder.js';
 import { Engine } from '../src/engine.js';
 import { parseEvalFile } from '../src/eval.js';
 import { corpusFigures, writeScaledCorpus, type CorpusFigures } from './bench/synthetic-corpus.js';
-import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine, startCli } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, OptionValueError, parseCommandLine, startCli } from './cli.js';
 
 const THROUGHPUT_MS = 3000;
 
@@ -72,7 +72,7 @@ async function main() {
     options: { quick: { type: 'boolean' }, scales: { type: 'string' } },
   });
   const scales = options.quick ? [1] : options.scales ? options.scales.split(',').map(Number) : DEFAULT_SCALES;
-  if (scales.some((scale) => !Number.isInteger(scale) || scale < 1)) throw new Error(`--scales takes whole numbers from 1, e.g. 1,10,100 (got ${options.scales})`);
+  if (scales.some((scale) => !Number.isInteger(scale) || scale < 1)) throw new OptionValueError(`--scales takes whole numbers from 1, e.g. 1,10,100 (got ${options.scales})`);
   const { config, logger } = startCli({ LOG_LEVEL: 'warn' });
   const questions = EVAL_QUESTION_FILES.flatMap((file) => parseEvalFile(fs.readFileSync(file, 'utf8')).map((question) => question.question));
   const envFor = (overrides: Record<string, string>) =>

@@ -21,8 +21,20 @@ export function startCli(overrides: Partial<Record<string, string>> = {}): { con
   }
 }
 
+/** A value an option does not take (`--n 0`): `exitWithError` prints the message alone and exits with USAGE_EXIT_CODE. */
+export class OptionValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionValueError';
+  }
+}
+
 /** Prints a friendly message for errors a person can fix, a stack trace for anything else. */
 export function exitWithError(error: unknown): never {
+  if (error instanceof OptionValueError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(USAGE_EXIT_CODE);
+  }
   const known = [ConfigError, CorpusError, IngestError, ModelUnavailableError, IndexUnavailableError].some((type) => error instanceof type);
   process.stderr.write(`${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
   process.exit(1);

@@ -9,7 +9,8 @@
  * idle after start-up and the highest seen while the load runs.
  * Options: --n N (default 1000), --shards S (default 2), --processes P (default S: one shard per process; with
  * fewer, process p runs the shards whose id modulo P is p, e.g. `--processes 1` runs them all in one), --workers N (ENGINE_WORKERS of each shard process; default: the bot's default), --rest-proxy (send REST through the shared
- * proxy, `dist/rest-proxy-main.js` started as a process of its own), --questions FILE (JSON lines with a "question" field; default: the evaluation files).
+ * proxy, `dist/rest-proxy-main.js` started as a process of its own), --questions FILE (JSON lines with a "question" field; default: the evaluation files),
+ * --bursts K (default 1: K bursts of N, each from N new users, one after the other in the same processes; the later ones are printed as `later_bursts`).
  * With DATABASE_URL set in the environment, the shards share that PostgreSQL database instead of the SQLite file
  * (its tables are the bot's own: use a database made for the run), with DATABASE_POOL_SIZE connections each if set.
  */
@@ -19,16 +20,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../src/config.js';
-import { startFakeDiscord } from '../test/e2e/fake-discord.js';
-import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
+import { startFakeDiscord, type FakeMember } from '../test/e2e/fake-discord.js';
+import { EVAL_QUESTION_FILES, exitWithError, OptionValueError, parseCommandLine } from './cli.js';
 import { completionCounter, interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
 import { residentMb } from './load/proc-stats.js';
 import { registerCommands } from './register.js';
 
 const MAX_SHARDS = 8;
+const MAX_BURSTS = 10;
 const START_TIMEOUT_MS = 180_000;
 const LOAD_TIMEOUT_MS = 120_000;
 const RSS_SAMPLE_MS = 100;
+/** How long the processes' last log lines may take to arrive after the last answer. */
+const LOG_LINES_WAIT_MS = 10_000;
 /** pino's level number for `error`. */
 const LOG_ERROR_LEVEL = 50;
 
@@ -60,6 +64,11 @@ async function startProxyProcess(apiUrl: string): Promise<ShardProcess & { url: 
   return { ...run, url: String(logLines(run).find((line) => line.msg === 'REST proxy listening')!.url) };
 }
 
+/** A process's log lines at error level or above. */
+function loggedErrors(run: ShardProcess): Array<Record<string, unknown>> {
+  return logLines(run).filter((line) => Number(line.level) >= LOG_ERROR_LEVEL);
+}
+
 function logLines(run: ShardProcess): Array<Record<string, unknown>> {
   return run
     .stderr()
@@ -78,15 +87,25 @@ async function waitFor(check: () => boolean, what: string, timeoutMs: number): P
 
 async function main() {
   const { values: options } = parseCommandLine(process.argv.slice(2), {
-    usage: 'npm run --silent load:sharded [-- --n N] [--shards S] [--processes P] [--workers N] [--rest-proxy] [--questions FILE]',
-    options: { n: { type: 'string' }, shards: { type: 'string' }, processes: { type: 'string' }, workers: { type: 'string' }, 'rest-proxy': { type: 'boolean' }, questions: { type: 'string' } },
+    usage: 'npm run --silent load:sharded [-- --n N] [--shards S] [--processes P] [--bursts K] [--workers N] [--rest-proxy] [--questions FILE]',
+    options: {
+      n: { type: 'string' },
+      shards: { type: 'string' },
+      processes: { type: 'string' },
+      bursts: { type: 'string' },
+      workers: { type: 'string' },
+      'rest-proxy': { type: 'boolean' },
+      questions: { type: 'string' },
+    },
   });
   const n = Number(options.n ?? 1000);
   const shards = Number(options.shards ?? 2);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--n must be a whole number from 1 to 10000');
-  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) throw new Error(`--shards must be a whole number from 1 to ${MAX_SHARDS}`);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new OptionValueError('--n must be a whole number from 1 to 10000');
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) throw new OptionValueError(`--shards must be a whole number from 1 to ${MAX_SHARDS}`);
   const processes = Number(options.processes ?? shards);
-  if (!Number.isInteger(processes) || processes < 1 || processes > shards) throw new Error(`--processes must be a whole number from 1 to ${shards} (the shards)`);
+  if (!Number.isInteger(processes) || processes < 1 || processes > shards) throw new OptionValueError(`--processes must be a whole number from 1 to ${shards} (the shards)`);
+  const bursts = Number(options.bursts ?? 1);
+  if (!Number.isInteger(bursts) || bursts < 1 || bursts > MAX_BURSTS) throw new OptionValueError(`--bursts must be a whole number from 1 to ${MAX_BURSTS}`);
   if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` first');
   const questions = readQuestions(options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-sharded-'));
@@ -122,62 +141,79 @@ async function main() {
       await waitFor(() => logLines(run).some((line) => line.msg === 'ready') || run.child.exitCode !== null, `shards ${run.shards} to be ready`, START_TIMEOUT_MS);
       if (run.child.exitCode !== null) throw new Error(`shards ${run.shards} exited:\n${run.stderr()}`);
     }
-    const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${i}` }));
-    const payload = (i: number) => fake.chatInputInteraction({ name: 'ask', guildId: guilds[i % shards]!, options: { question: questions[i % questions.length]! }, member: members[i % n]! });
+    // Every burst from n new users; each starts where the last stopped in the question list.
+    const payload = (burst: number, i: number, member: FakeMember) =>
+      fake.chatInputInteraction({ name: 'ask', guildId: guilds[i % shards]!, options: { question: questions[(burst * n + i) % questions.length]! }, member });
 
     // Warm up every shard (first-call compilation), not measured.
-    const warmUp = Array.from({ length: 3 * shards }, (_, i) => fake.sendInteraction(payload(i)));
+    const warmUp = Array.from({ length: 3 * shards }, (_, i) => fake.sendInteraction(payload(0, i, fake.addMember({ username: `warmup${i}` }))));
     const warmedUp = completionCounter(fake, warmUp);
     await waitFor(() => warmedUp() === warmUp.length, 'the warm-up answers', LOAD_TIMEOUT_MS);
     const rss = (run: ShardProcess) => (run.child.pid !== undefined && run.child.exitCode === null ? residentMb(run.child.pid) : 0);
-    const idle = runs.map(rss);
-    const peak = [...idle];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const now = runs.map(rss);
-        now.forEach((mb, i) => (peak[i] = Math.max(peak[i]!, mb)));
-        await sleep(RSS_SAMPLE_MS);
-      }
-    })();
 
-    const since = performance.now();
-    const ids = Array.from({ length: n }, (_, i) => fake.sendInteraction(payload(i)));
-    const deadline = Date.now() + LOAD_TIMEOUT_MS;
-    const finished = completionCounter(fake, ids);
-    while (finished() < ids.length && Date.now() < deadline) await sleep(50);
-    sampling = false;
-    await sampler;
+    const runBurst = async (burst: number) => {
+      const members = Array.from({ length: n }, (_, i) => fake.addMember({ username: `loadtester${burst}x${i}` }));
+      await sleep(500); // the member additions reach the shards before the burst
+      const errorsBefore = runs.map((run) => loggedErrors(run).length);
+      const idle = runs.map(rss);
+      const peak = [...idle];
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const now = runs.map(rss);
+          now.forEach((mb, i) => (peak[i] = Math.max(peak[i]!, mb)));
+          await sleep(RSS_SAMPLE_MS);
+        }
+      })();
 
-    const results = interactionOutcomes(fake, ids);
-    const list = [...results.values()];
-    const errors = list.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length;
-    const handledBy = (run: ShardProcess) => {
-      const answered = new Set(logLines(run).flatMap((line) => (line.msg === 'answered' ? [line.interactionId] : [])));
-      return ids.filter((id) => answered.has(id)).length;
+      const since = performance.now();
+      const ids = members.map((member, i) => fake.sendInteraction(payload(burst, i, member)));
+      const deadline = Date.now() + LOAD_TIMEOUT_MS;
+      const finished = completionCounter(fake, ids);
+      while (finished() < ids.length && Date.now() < deadline) await sleep(50);
+      sampling = false;
+      await sampler;
+
+      const list = [...interactionOutcomes(fake, ids).values()];
+      const handledBy = (run: ShardProcess) => {
+        const answered = new Set(logLines(run).flatMap((line) => (line.msg === 'answered' ? [line.interactionId] : [])));
+        return ids.filter((id) => answered.has(id)).length;
+      };
+      // A process logs "answered" just after its edit leaves, and the line reaches this busy process later still.
+      const answers = list.filter((result) => result.answerMs !== undefined).length;
+      const logsDue = Date.now() + LOG_LINES_WAIT_MS;
+      while (runs.reduce((sum, run) => sum + handledBy(run), 0) < answers && Date.now() < logsDue) await sleep(50);
+      const botRequests = fake.requestsPerSecond((request) => request.at >= since && request.headers.authorization !== undefined);
+      return {
+        ack_ms: latencySummary(list.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
+        answer_ms: latencySummary(list.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
+        errors: list.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length,
+        per_process: runs.map((run, i) => ({
+          shards: run.shards,
+          answered: handledBy(run),
+          logged_errors: loggedErrors(run).length - errorsBefore[i]!,
+          rss_mb_idle: idle[i]!,
+          rss_mb_peak: peak[i]!,
+        })),
+        rest_per_second_peak: Math.max(0, ...fake.requestsPerSecond((request) => request.at >= since)),
+        bot_token_requests_per_second_peak: Math.max(0, ...botRequests),
+      };
     };
-    const botRequests = fake.requestsPerSecond((request) => request.at >= since && request.headers.authorization !== undefined);
+
+    const measured = [];
+    for (let burst = 0; burst < bursts; burst++) measured.push(await runBurst(burst));
+    const [first, ...later] = measured;
     const report = {
       shards,
       processes,
       n,
       rest_proxy: proxy !== undefined,
       database: process.env.DATABASE_URL ? 'postgresql' : 'sqlite',
-      ack_ms: latencySummary(list.flatMap((result) => (result.ackMs === undefined ? [] : [result.ackMs]))),
-      answer_ms: latencySummary(list.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
-      errors,
-      per_process: runs.map((run, i) => ({
-        shards: run.shards,
-        answered: handledBy(run),
-        logged_errors: logLines(run).filter((line) => Number(line.level) >= LOG_ERROR_LEVEL).length,
-        rss_mb_idle: idle[i]!,
-        rss_mb_peak: peak[i]!,
-      })),
-      rest_per_second_peak: Math.max(0, ...fake.requestsPerSecond((request) => request.at >= since)),
-      bot_token_requests_per_second_peak: Math.max(0, ...botRequests),
+      ...first!,
+      ...(later.length > 0 ? { later_bursts: later } : {}),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
-    const firstError = runs.flatMap((run) => logLines(run).filter((line) => Number(line.level) >= LOG_ERROR_LEVEL))[0];
+    const firstError = runs.flatMap(loggedErrors)[0];
     if (firstError) process.stderr.write(`first error logged by a shard: ${JSON.stringify(firstError)}\n`);
   } finally {
     await Promise.all(

@@ -4,7 +4,8 @@
  * different users with different questions (from the evaluation files), and prints one JSON object:
  * per interaction the acknowledgement latency (dispatch → the defer callback arriving at the fake) and
  * the answer latency (dispatch → the final edit), how many acknowledgements missed Discord's 3 s, the
- * errors, and the bot process's own CPU time and memory (from /proc, every thread included).
+ * errors, the bot process's own CPU time and memory (from /proc, every thread included), and this process's own
+ * CPU time and event-loop delay (it shares the cores with the bot).
  * The bot runs with its configured rate limits; every user asks once.
  * Options: --n N (default 200), --workers N (ENGINE_WORKERS; default: the bot's default, one per core but one),
  * --model ID (default offline), --runner dist|tsx (default dist), --index-dir DIR (default: a
@@ -20,10 +21,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/e2e/fake-discord.js';
-import { EVAL_QUESTION_FILES, exitWithError, parseCommandLine } from './cli.js';
+import { EVAL_QUESTION_FILES, exitWithError, OptionValueError, parseCommandLine } from './cli.js';
 import { startBotProcess, type BotRunner } from './load/bot-process.js';
 import { completionCounter, interactionOutcomes, latencySummary, readQuestions } from './load/measure.js';
 import { residentMb, threadCpuBetween, sampleProcess, type ProcSample } from './load/proc-stats.js';
@@ -39,6 +41,8 @@ const MAX_N = 10_000;
 const MAX_BURSTS = 10;
 /** Idle HTTP connections to the fake stay open this long (Node's 5 s default closes them under the bot's feet when this process lags). */
 const KEEP_ALIVE_MS = 120_000;
+
+const nanosToMs = (ns: number) => Math.round(ns / 1e5) / 10;
 
 /** The bot's error log lines by message (and error message), most frequent first. */
 function errorSummary(lines: string[]): Record<string, number> {
@@ -72,12 +76,15 @@ async function runBurst(fake: FakeDiscord, botPid: number, burst: number, n: num
   const generatorCpu = process.cpuUsage();
   let peakRss = before.rssMb;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, residentMb(botPid))), SAMPLE_INTERVAL_MS);
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const burstStarted = performance.now();
   const ids = payloads.map((payload) => fake.sendInteraction(payload));
   const finished = completionCounter(fake, ids);
   const deadline = Date.now() + timeoutMs;
   while (finished() < ids.length && Date.now() < deadline) await sleep(20);
   const burstMs = Math.round(performance.now() - burstStarted);
+  lag.disable();
   clearInterval(sampler);
   const after = sampleProcess(botPid);
   const generatorUsage = process.cpuUsage(generatorCpu);
@@ -92,6 +99,8 @@ async function runBurst(fake: FakeDiscord, botPid: number, burst: number, n: num
     answer_ms: latencySummary(results.flatMap((result) => (result.answerMs === undefined ? [] : [result.answerMs]))),
     errors: results.filter((result) => !result.ok || result.ackMs === undefined || result.answerMs === undefined).length,
     // This process (the fake Discord and the generator) shares the cores with the bot.
+    // How late this process's event loop ran: the fake notices (and timestamps) a request that much late at worst.
+    generator_lag_ms: { p50: nanosToMs(lag.percentile(50)), p99: nanosToMs(lag.percentile(99)), max: nanosToMs(lag.max) },
     generator_cpu_ms: Math.round((generatorUsage.user + generatorUsage.system) / 1000),
     burst_error_logs: errorLogCount() - errorLogsBefore,
     bot: {
@@ -125,12 +134,14 @@ async function main() {
     },
   });
   const n = Number(options.n ?? 200);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new Error(`--n must be a whole number from 1 to ${MAX_N}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new OptionValueError(`--n must be a whole number from 1 to ${MAX_N}`);
   const bursts = Number(options.bursts ?? 1);
-  if (!Number.isInteger(bursts) || bursts < 1 || bursts > MAX_BURSTS) throw new Error(`--bursts must be a whole number from 1 to ${MAX_BURSTS}`);
+  if (!Number.isInteger(bursts) || bursts < 1 || bursts > MAX_BURSTS) throw new OptionValueError(`--bursts must be a whole number from 1 to ${MAX_BURSTS}`);
   const runner = (options.runner ?? 'dist') as BotRunner;
-  if (runner !== 'dist' && runner !== 'tsx') throw new Error('--runner must be dist or tsx');
-  const timeoutMs = Number(options['timeout-s'] ?? 120) * 1000;
+  if (runner !== 'dist' && runner !== 'tsx') throw new OptionValueError('--runner must be dist or tsx');
+  const timeoutS = Number(options['timeout-s'] ?? 120);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new OptionValueError('--timeout-s must be a number of seconds above 0');
+  const timeoutMs = timeoutS * 1000;
   const model = options.model ?? 'offline';
   const indexDir = options['index-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'guidebot-load-'));
   const questions = readQuestions(options.questions !== undefined ? [options.questions] : EVAL_QUESTION_FILES);

@@ -153,6 +153,20 @@ describe('command-line options', () => {
     expect(result.stderr.trim()).toMatch(message);
   });
 
+  it.each([
+    ['load.ts', ['--n', '0'], /^--n must be a whole number from 1 to 10000$/],
+    ['load.ts', ['--timeout-s=soon'], /^--timeout-s must be a number of seconds above 0$/],
+    ['load-sharded.ts', ['--bursts', '11'], /^--bursts must be a whole number from 1 to 10$/],
+    ['load-sharded.ts', ['--shards', '2', '--processes', '3'], /^--processes must be a whole number from 1 to 2 \(the shards\)$/],
+    ['bench.ts', ['--scales', '1,x'], /^--scales takes whole numbers from 1/],
+    ['bench-change-feed.ts', ['--changes=0'], /^--changes must be a positive whole number\.$/],
+  ])('%s %j is refused with one line naming the option, exit code 2, before any work', async (script, args, message) => {
+    const result = await run(script, args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim()).toMatch(message);
+  });
+
   it('accepts the documented options, in both spellings of a value', async () => {
     const result = await run('ask.ts', ['--json', '--k=2', '--', 'Who is Miss Lucy?']);
     expect(result.code, result.stderr).toBe(0);
