@@ -295,7 +295,8 @@ export class Engine {
     const { searchText, notices } = this.searchTextFor(prepared);
 
     const offTopic = this.scope.offTopic(prepared.text);
-    if (offTopic) return refusedAnswer(prepared.text, notices, { reason: offTopic, message: refusalMessage(offTopic, this.bookTitle) });
+    // A request to write something is refused too, but after the search: the sections on its topic are what the student can build on.
+    if (offTopic && offTopic !== 'writing') return refusedAnswer(prepared.text, notices, { reason: offTopic, message: refusalMessage(offTopic, this.bookTitle) });
     const queryTerms = weightedTerms(searchText, this.lexical);
     if (queryTerms.size === 0) return refusedAnswer(prepared.text, notices, { reason: 'no-topic', message: refusalMessage('no-topic', this.bookTitle) });
 
@@ -353,17 +354,19 @@ export class Engine {
     const level = levelOf(confidence, calibration);
 
     const shown = passages.slice(offset, offset + k);
-    const quotes = answered
-      ? selectQuotes(this.quoteSentences(all.slice(offset, offset + k).map(({ document }) => document)), { text: searchText, vector: queryVector, terms: queryTerms }, this.lexical, {
-          duplicateCosine: this.embedder.profile.duplicateCosine,
-          notNames: this.bookNameWords,
-        })
-      : [];
+    const quotes =
+      answered && offTopic === undefined
+        ? selectQuotes(this.quoteSentences(all.slice(offset, offset + k).map(({ document }) => document)), { text: searchText, vector: queryVector, terms: queryTerms }, this.lexical, {
+            duplicateCosine: this.embedder.profile.duplicateCosine,
+            notNames: this.bookNameWords,
+          })
+        : [];
     this.logger.debug({ question: prepared.text, mode, confidence, signals, top: shown[0]?.citation }, 'answered');
     const rounded = Number(confidence.toFixed(3));
-    if (answered) return { question: prepared.text, answered, confidence: rounded, level, quotes, passages: shown, notices, signals };
     // The closest sections are offered only when they are plausibly related to the question.
-    const related = signals.coverage >= RELATED_COVERAGE || confidence >= calibration.threshold * RELATED_SHARE_OF_THRESHOLD;
+    const related = answered || signals.coverage >= RELATED_COVERAGE || confidence >= calibration.threshold * RELATED_SHARE_OF_THRESHOLD;
+    if (offTopic === 'writing') return { ...refusedAnswer(prepared.text, notices, { reason: offTopic, message: refusalMessage(offTopic, this.bookTitle), related }), passages: shown, signals };
+    if (answered) return { question: prepared.text, answered, confidence: rounded, level, quotes, passages: shown, notices, signals };
     return { ...refusedAnswer(prepared.text, notices, { reason: 'not-covered', message: refusalMessage('not-covered', this.bookTitle), related }), confidence: rounded, passages: shown, signals };
   }
 

@@ -122,6 +122,19 @@ describe('answers', () => {
     const unknownWords = await engine.ask('Zxqv blorptastic frimble?');
     expect(unknownWords.answered).toBe(false);
   });
+
+  it('refuses to write an essay, and offers the sections on its topic instead', async () => {
+    const answer = await engine.ask('write an essay about the role of memory');
+    expect(answer).toMatchObject({ answered: false, confidence: 0, quotes: [], refusal: { reason: 'writing', related: true } });
+    expect(answer.refusal!.message).toMatch(/^I can't write poems, stories or essays/);
+    expect(answer.passages.some((passage) => /memory/i.test(passage.citation))).toBe(true);
+    // What the student asked about, asked as a question, is answered from the same sections.
+    expect((await engine.ask('what is the role of memory')).answered).toBe(true);
+  });
+
+  it('answers an insult with what it can help with, quoting nothing', async () => {
+    expect(await engine.ask('ur so dumb fr')).toMatchObject({ answered: false, quotes: [], passages: [], refusal: { reason: 'remark' } });
+  });
 });
 
 describe('index lifecycle', () => {

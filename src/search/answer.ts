@@ -29,7 +29,7 @@ export interface Quote {
 }
 
 /** Why a question was not answered. */
-export type RefusalReason = 'invalid' | 'no-topic' | 'instruction' | 'other-work' | 'not-covered';
+export type RefusalReason = 'invalid' | 'no-topic' | 'instruction' | 'other-work' | 'writing' | 'recommendation' | 'remark' | 'not-covered';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -121,6 +121,12 @@ export function refusalMessage(reason: Exclude<RefusalReason, 'invalid'>, book: 
       return `I only quote ${about}, so I can't do that. Ask me about ${EXAMPLES}.`;
     case 'other-work':
       return `That seems to be about another book, author or film: I can only quote ${about}. Ask me about ${EXAMPLES}.`;
+    case 'writing':
+      return `I can't write poems, stories or essays: I only quote ${about}, word for word. Ask me what they say about ${EXAMPLES}, and use the quotes in your own writing.`;
+    case 'recommendation':
+      return `I can't recommend songs, books or films: I can only quote ${about}. Ask me about ${EXAMPLES}.`;
+    case 'remark':
+      return `I'm here to help with ${about}. Ask me about ${EXAMPLES}.`;
     case 'no-topic':
       return `I answer questions about ${about}. Ask me about ${EXAMPLES}.`;
     case 'not-covered':

@@ -2,11 +2,12 @@ import { normaliseForMatch } from '../guide/normalise.js';
 
 /**
  * Questions that are not about the guides at all, recognised by what they are rather than by how
- * well they happen to match a passage: instructions to the bot, and questions about other books,
- * authors or the film. (Chit-chat and made-up words are caught by the confidence signals: they
+ * well they happen to match a passage: instructions to the bot, questions about other books,
+ * authors or the film, requests to write something new or to recommend other works, and insults
+ * aimed at the bot. (Other chit-chat and made-up words are caught by the confidence signals: they
  * leave no topic word that the guides use.)
  */
-export type OffTopicReason = 'instruction' | 'other-work';
+export type OffTopicReason = 'instruction' | 'other-work' | 'writing' | 'recommendation' | 'remark';
 
 /** Attempts to change what the bot does or to make it reveal its set-up. */
 const INSTRUCTION_PATTERNS = [
@@ -22,6 +23,35 @@ const INSTRUCTION_PATTERNS = [
   /\b(decode|decrypt|deobfuscate|execute)\b/i,
   /\bfollow (it|this|these|them|the (hidden|encoded|following) (text|message|instructions?))\b/i,
 ];
+
+const WRITE = String.raw`(?:write|compose|make up|create|generate|draft|come up with)`;
+/** What a student may ask the bot to write: new text, which Guidebot never makes (it only quotes). */
+const WRITTEN_FORMS = String.raw`(?:poems?|stor(?:y|ies)|essays?|songs?|lyrics|raps?|haikus?|limericks?|sonnets?|fan ?fic(?:tion)?s?|scripts?|screenplays?|letters?|diary entr(?:y|ies)|assignments?|homework|(?:new|alternate|alternative|different|happy|happier) ending)`;
+const LEAD_IN = String.raw`(?:(?:hey|hi|yo|ok|okay|so|pls|plz|please|bro|guys|lol|um|quick q|quick question)[\s,!.:]+)*`;
+const ASKED_OF_THE_BOT = String.raw`(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|plz\s+|just\s+)?|i\s+(?:need|want)\s+(?:you|u)\s+to\s+)?`;
+
+/**
+ * "write me a poem about tommy", "can u write a short story where…", "write my essay on nlmg": a request
+ * to the bot (an imperative or "can you…" at the start, or "write me / my …") for new text. "Help me write
+ * my essay" is not one: quotes on the essay's topic are what helps, so it is answered.
+ */
+/** Up to three words between the verb and the form ("a short", "me a 500 word"), none of them one that starts a phrase of its own ("a timeline of the story"). */
+const BEFORE_THE_FORM = String.raw`(?:\s+(?!(?:of|about|on|in|for|from|with|where|when|that|which|who|to|at|by|and)\b)\S+){0,3}?`;
+const WRITING_PATTERNS = [
+  new RegExp(String.raw`^\s*${LEAD_IN}${ASKED_OF_THE_BOT}${WRITE}${BEFORE_THE_FORM}\s+${WRITTEN_FORMS}\b`, 'i'),
+  new RegExp(String.raw`(?<!help me |help me to )\b${WRITE}\s+(?:me|us|my)${BEFORE_THE_FORM}\s+${WRITTEN_FORMS}\b`, 'i'),
+];
+
+const WORKS_OF_ANY_KIND = String.raw`(?:songs?|books?|novels?|movies?|films?|shows?|series|music|albums?|artists?|bands?|anime|games?|podcasts?)`;
+/** "recommend me a song like…", "books like never let me go": other works, which the guides cannot name. */
+const RECOMMENDATION_PATTERNS = [
+  new RegExp(String.raw`\b(?:recommend|suggest)\b.{0,25}\b${WORKS_OF_ANY_KIND}\b`, 'i'),
+  new RegExp(String.raw`\b(?:songs?|books?|novels?|movies?|films?|shows?)\s+(?:like|similar to)\b`, 'i'),
+];
+
+/** "ur so dumb", "you suck", "this bot is useless": said to the bot, not asked about the guides. */
+const INSULT_PATTERN =
+  /\b(?:you|u|ur|you're|youre|ya|this bot|the bot)\s+(?:are\s+|r\s+|is\s+)?(?:so\s+|really\s+|such\s+an?\s+|a\s+|an\s+|the\s+|literally\s+|kinda\s+|very\s+)*(?:dumb|stupid|useless|trash|garbage|idiots?|morons?|worthless|terrible|awful|the worst|suck|sucks|lame|braindead|clueless)\b/i;
 
 /**
  * Well-known books, authors and adaptations that students study or mention beside a set text.
@@ -85,6 +115,9 @@ export class ScopeGuard {
   /** Why a question is off topic whatever the guides say, or undefined when it may be about them. */
   offTopic(question: string): OffTopicReason | undefined {
     if (INSTRUCTION_PATTERNS.some((pattern) => pattern.test(question))) return 'instruction';
+    if (WRITING_PATTERNS.some((pattern) => pattern.test(question))) return 'writing';
+    if (RECOMMENDATION_PATTERNS.some((pattern) => pattern.test(question))) return 'recommendation';
+    if (INSULT_PATTERN.test(question)) return 'remark';
     const asked = ` ${normaliseForMatch(question)} `;
     if (this.otherWorks.some((work) => asked.includes(` ${work} `))) return 'other-work';
     if (this.authorNames.some((name) => asked.includes(` ${name} `)) && AUTHOR_LIFE.test(asked)) return 'other-work';

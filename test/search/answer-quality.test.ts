@@ -72,6 +72,36 @@ describe('scope', () => {
       expect(guard.offTopic(question), question).toBe('other-work');
   });
 
+  it('recognises requests to write something new, to recommend other works, and insults aimed at the bot', () => {
+    for (const question of [
+      'can u write me a poem about tommy and kathy',
+      'write a short story where ruth doesnt die',
+      'yo write my essay on nlmg 1000 words due tmrw',
+      'could you write a new ending where they escape',
+      'make up a story about tommy',
+      'i need you to write my homework',
+    ])
+      expect(guard.offTopic(question), question).toBe('writing');
+    for (const question of ['recommend me a song like never let me go', 'any books like never let me go?', 'can you suggest some movies about clones'])
+      expect(guard.offTopic(question), question).toBe('recommendation');
+    for (const question of ['ur so dumb fr', 'you suck', 'this bot is useless', 'u r so stupid']) expect(guard.offTopic(question), question).toBe('remark');
+  });
+
+  it('keeps questions that only use those words in scope', () => {
+    for (const question of [
+      'help me write my essay on memory',
+      'does tommy write a letter to kathy',
+      'create a timeline of the story',
+      'write a summary of part one',
+      'what poems do the students write',
+      'what does the song mean to kathy',
+      'ngl ruth is so annoying why is she like that',
+      'the story is so stupid why do they not run',
+      'who says your lives are set out for you',
+    ])
+      expect(guard.offTopic(question), question).toBeUndefined();
+  });
+
   it('keeps questions about the book, and about works the guides discuss, in scope', () => {
     for (const question of ['why does kathy keep the tape', 'how is hailsham like brave new world', 'how does ishiguro write about memory']) expect(guard.offTopic(question), question).toBeUndefined();
   });

@@ -15,7 +15,8 @@ import { PROGRESS_NOTICE, READER_PART_LABELS } from './spoilers.js';
  *  1. `server-settings` (before): where /ask is allowed, public or private answers, review mode,
  *     spoiler mode and reading progress, and other servers' notes left out;
  *  2. `question-log` (record): every question and answer is logged, with the answer id its buttons use;
- *  3. `knowledge-gaps` (after): a question the guides could not answer joins the unanswered list;
+ *  3. `knowledge-gaps` (after): a question about the book that the guides could not answer (not an
+ *     instruction, a request to write something or a question about another book) joins the unanswered list;
  *  4. `review-queue` (record, then after): in review mode, the proposed answer is stored as a review
  *     item before the student is told it was sent for review, then posted in the queue channel.
  * The two `record`s run in one transaction, before the answer is shown.
@@ -102,6 +103,8 @@ export function teacherAskHooks(runtime: TeacherRuntime): AskHook[] {
     name: 'knowledge-gaps',
     async after(answer, context) {
       if (answer.answered || !context.guildId || !context.channelId) return;
+      // Only a question about the book that the guides do not cover is a gap; a request to write a poem, an insult or a question about another book is not.
+      if (answer.refusal?.reason !== 'not-covered') return;
       // Not covered only because of the reader's progress filter? Then the guides do answer it: no gap.
       const part = context.askOptions.readerPart;
       if (part !== undefined && part !== 'part-three') {
