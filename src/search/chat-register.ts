@@ -77,6 +77,9 @@ const FILLER = new Set(
   ),
 );
 
+/** A discourse marker at the very start of a question ("wait", "hold on"), followed by the question itself. */
+const LEADING_MARKER = /^\s*(?:wait|hold on|hang on)\b[\s,.!…-]*(?=\S)/i;
+
 const NUMBER_WORDS = [
   'zero',
   'one',
@@ -122,6 +125,8 @@ function numberWord(token: string): string | undefined {
  */
 export function fromChatRegister(text: string): string {
   const separated = text
+    // "wait so are they all clones": "wait" that opens a question only marks it as a thought just had.
+    .replace(LEADING_MARKER, '')
     .replace(/\b(part|pt|chapter|ch)(\d{1,2})\b/gi, '$1 $2')
     .replace(/\bsci[\s-]+fi\b/gi, 'scifi')
     .replace(/(\p{L})\?+/gu, '$1 ?');

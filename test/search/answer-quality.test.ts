@@ -18,6 +18,13 @@ describe('the chat register', () => {
     expect(fromChatRegister('the 3rd donation')).toBe('the third donation');
   });
 
+  it('drops a "wait" or "hold on" that opens a question, and keeps one that is part of it', () => {
+    expect(fromChatRegister('wait so are they all clones')).toBe('are they all clones');
+    expect(fromChatRegister('hold on, who is madame')).toBe('who is madame');
+    expect(fromChatRegister('why do they wait for their donations')).toBe('why do they wait for their donations');
+    expect(fromChatRegister('wait')).toBe('wait');
+  });
+
   it('keeps words that only look like shorthand when they are capitalised or quoted', () => {
     expect(fromChatRegister('What does R stand for')).toBe('What does R stand for');
     expect(fromChatRegister('who says "ok"')).toBe('who says "ok"');
