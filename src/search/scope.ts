@@ -49,9 +49,16 @@ const RECOMMENDATION_PATTERNS = [
   new RegExp(String.raw`\b(?:songs?|books?|novels?|movies?|films?|shows?)\s+(?:like|similar to)\b`, 'i'),
 ];
 
-/** "ur so dumb", "you suck", "this bot is useless": said to the bot, not asked about the guides. */
-const INSULT_PATTERN =
-  /\b(?:you|u|ur|you're|youre|ya|this bot|the bot)\s+(?:are\s+|r\s+|is\s+)?(?:so\s+|really\s+|such\s+an?\s+|a\s+|an\s+|the\s+|literally\s+|kinda\s+|very\s+)*(?:dumb|stupid|useless|trash|garbage|idiots?|morons?|worthless|terrible|awful|the worst|suck|sucks|lame|braindead|clueless)\b/i;
+/** "ur so dumb", "you suck", "shut up bot nobody asked": said to the bot, not asked about the guides. */
+const REMARK_PATTERNS = [
+  /\b(?:you|u|ur|you're|youre|ya|this bot|the bot)\s+(?:are\s+|r\s+|is\s+)?(?:so\s+|really\s+|such\s+an?\s+|a\s+|an\s+|the\s+|literally\s+|kinda\s+|very\s+)*(?:dumb|stupid|useless|trash|garbage|idiots?|morons?|worthless|terrible|awful|the worst|suck|sucks|lame|braindead|clueless)\b/i,
+  new RegExp(String.raw`^\s*${LEAD_IN}(?:shut up|stfu|go away|get lost|nobody asked|who asked|i hate (?:you|u|this bot|the bot))\b`, 'i'),
+];
+
+/** The question without the words it quotes ("who says 'you're so stupid'" quotes an insult, and asks about the book). */
+function withoutQuotedText(question: string): string {
+  return question.replace(/["“][^"”]*["”]/g, ' ').replace(/(^|\s)['‘].*?['’](?=$|[\s?.!,;:])/g, '$1 ');
+}
 
 /**
  * Well-known books, authors and adaptations that students study or mention beside a set text.
@@ -115,9 +122,10 @@ export class ScopeGuard {
   /** Why a question is off topic whatever the guides say, or undefined when it may be about them. */
   offTopic(question: string): OffTopicReason | undefined {
     if (INSTRUCTION_PATTERNS.some((pattern) => pattern.test(question))) return 'instruction';
-    if (WRITING_PATTERNS.some((pattern) => pattern.test(question))) return 'writing';
-    if (RECOMMENDATION_PATTERNS.some((pattern) => pattern.test(question))) return 'recommendation';
-    if (INSULT_PATTERN.test(question)) return 'remark';
+    const own = withoutQuotedText(question);
+    if (WRITING_PATTERNS.some((pattern) => pattern.test(own))) return 'writing';
+    if (RECOMMENDATION_PATTERNS.some((pattern) => pattern.test(own))) return 'recommendation';
+    if (REMARK_PATTERNS.some((pattern) => pattern.test(own))) return 'remark';
     const asked = ` ${normaliseForMatch(question)} `;
     if (this.otherWorks.some((work) => asked.includes(` ${work} `))) return 'other-work';
     if (this.authorNames.some((name) => asked.includes(` ${name} `)) && AUTHOR_LIFE.test(asked)) return 'other-work';

@@ -91,7 +91,8 @@ describe('scope', () => {
       expect(guard.offTopic(question), question).toBe('writing');
     for (const question of ['recommend me a song like never let me go', 'any books like never let me go?', 'can you suggest some movies about clones'])
       expect(guard.offTopic(question), question).toBe('recommendation');
-    for (const question of ['ur so dumb fr', 'you suck', 'this bot is useless', 'u r so stupid']) expect(guard.offTopic(question), question).toBe('remark');
+    for (const question of ['ur so dumb fr', 'you suck', 'this bot is useless', 'u r so stupid', 'shut up bot nobody asked', 'ok stfu', 'i hate this bot'])
+      expect(guard.offTopic(question), question).toBe('remark');
   });
 
   it('keeps questions that only use those words in scope', () => {
@@ -105,6 +106,9 @@ describe('scope', () => {
       'ngl ruth is so annoying why is she like that',
       'the story is so stupid why do they not run',
       'who says your lives are set out for you',
+      "who says 'you're so stupid' to tommy",
+      'who said "write me a letter"',
+      'why does ruth tell tommy to shut up',
     ])
       expect(guard.offTopic(question), question).toBeUndefined();
   });
