@@ -30,13 +30,13 @@ const WRITTEN_FORMS = String.raw`(?:poems?|stor(?:y|ies)|essays?|songs?|lyrics|r
 const LEAD_IN = String.raw`(?:(?:hey|hi|yo|ok|okay|so|pls|plz|please|bro|guys|lol|um|quick q|quick question)[\s,!.:]+)*`;
 const ASKED_OF_THE_BOT = String.raw`(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|plz\s+|just\s+)?|i\s+(?:need|want)\s+(?:you|u)\s+to\s+)?`;
 
+/** Up to three words between the verb and the form ("a short", "me a 500 word"), none of them one that starts a phrase of its own ("a timeline of the story"). */
+const BEFORE_THE_FORM = String.raw`(?:\s+(?!(?:of|about|on|in|for|from|with|where|when|that|which|who|to|at|by|and)\b)\S+){0,3}?`;
 /**
  * "write me a poem about tommy", "can u write a short story where…", "write my essay on nlmg": a request
  * to the bot (an imperative or "can you…" at the start, or "write me / my …") for new text. "Help me write
  * my essay" is not one: quotes on the essay's topic are what helps, so it is answered.
  */
-/** Up to three words between the verb and the form ("a short", "me a 500 word"), none of them one that starts a phrase of its own ("a timeline of the story"). */
-const BEFORE_THE_FORM = String.raw`(?:\s+(?!(?:of|about|on|in|for|from|with|where|when|that|which|who|to|at|by|and)\b)\S+){0,3}?`;
 const WRITING_PATTERNS = [
   new RegExp(String.raw`^\s*${LEAD_IN}${ASKED_OF_THE_BOT}${WRITE}${BEFORE_THE_FORM}\s+${WRITTEN_FORMS}\b`, 'i'),
   new RegExp(String.raw`(?<!help me |help me to )\b${WRITE}\s+(?:me|us|my)${BEFORE_THE_FORM}\s+${WRITTEN_FORMS}\b`, 'i'),
