@@ -49,9 +49,9 @@ const RECOMMENDATION_PATTERNS = [
   new RegExp(String.raw`\b(?:songs?|books?|novels?|movies?|films?|shows?)\s+(?:like|similar to)\b`, 'i'),
 ];
 
-/** "ur so dumb", "you suck", "shut up bot nobody asked": said to the bot, not asked about the guides. */
+/** "ur so dumb", "you suck", "shut up bot nobody asked": said to the bot, not asked about the guides ("what if you suck at art" is a question). */
 const REMARK_PATTERNS = [
-  /\b(?:you|u|ur|you're|youre|ya|this bot|the bot)\s+(?:are\s+|r\s+|is\s+)?(?:so\s+|really\s+|such\s+an?\s+|a\s+|an\s+|the\s+|literally\s+|kinda\s+|very\s+)*(?:dumb|stupid|useless|trash|garbage|idiots?|morons?|worthless|terrible|awful|the worst|suck|sucks|lame|braindead|clueless)\b/i,
+  /\b(?:you|u|ur|you're|youre|ya|this bot|the bot)\s+(?:are\s+|r\s+|is\s+)?(?:so\s+|really\s+|such\s+an?\s+|a\s+|an\s+|the\s+|literally\s+|kinda\s+|very\s+)*(?:dumb|stupid|useless|trash|garbage|idiots?|morons?|worthless|terrible|awful|the worst|suck|sucks|lame|braindead|clueless)\b(?!\s+at\b)/i,
   new RegExp(String.raw`^\s*${LEAD_IN}(?:shut up|stfu|go away|get lost|nobody asked|who asked|i hate (?:you|u|this bot|the bot))\b`, 'i'),
 ];
 

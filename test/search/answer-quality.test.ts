@@ -109,6 +109,7 @@ describe('scope', () => {
       "who says 'you're so stupid' to tommy",
       'who said "write me a letter"',
       'why does ruth tell tommy to shut up',
+      'what happens at hailsham if you suck at art',
     ])
       expect(guard.offTopic(question), question).toBeUndefined();
   });
