@@ -41,6 +41,8 @@ interface ShardProcess {
   shards: string;
   child: ChildProcess;
   stderr: () => string;
+  /** Its complete JSON log lines so far, each parsed once, when first asked for (so a burst's logging costs this process nothing until it is counted). */
+  logLines: () => Array<Record<string, unknown>>;
 }
 
 /** A guild id the shard owns: `(id >> 22) % shards === shard`. */
@@ -54,27 +56,27 @@ function startProcess(shards: string, entry: string, env: Record<string, string>
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return { shards, child, stderr: () => stderr };
+  const lines: Array<Record<string, unknown>> = [];
+  let parsedUpTo = 0;
+  const logLines = () => {
+    const complete = stderr.lastIndexOf('\n') + 1;
+    for (const line of stderr.slice(parsedUpTo, complete).split('\n')) if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>);
+    parsedUpTo = Math.max(parsedUpTo, complete);
+    return lines;
+  };
+  return { shards, child, stderr: () => stderr, logLines };
 }
 
 async function startProxyProcess(apiUrl: string): Promise<ShardProcess & { url: string }> {
   const run = startProcess('', 'rest-proxy-main.js', { DISCORD_API_URL: apiUrl, REST_PROXY_PORT: '0', LOG_FORMAT: 'json' });
-  await waitFor(() => logLines(run).some((line) => line.msg === 'REST proxy listening') || run.child.exitCode !== null, 'the REST proxy', START_TIMEOUT_MS);
+  await waitFor(() => run.logLines().some((line) => line.msg === 'REST proxy listening') || run.child.exitCode !== null, 'the REST proxy', START_TIMEOUT_MS);
   if (run.child.exitCode !== null) throw new Error(`the REST proxy exited:\n${run.stderr()}`);
-  return { ...run, url: String(logLines(run).find((line) => line.msg === 'REST proxy listening')!.url) };
+  return { ...run, url: String(run.logLines().find((line) => line.msg === 'REST proxy listening')!.url) };
 }
 
 /** A process's log lines at error level or above. */
 function loggedErrors(run: ShardProcess): Array<Record<string, unknown>> {
-  return logLines(run).filter((line) => Number(line.level) >= LOG_ERROR_LEVEL);
-}
-
-function logLines(run: ShardProcess): Array<Record<string, unknown>> {
-  return run
-    .stderr()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return run.logLines().filter((line) => Number(line.level) >= LOG_ERROR_LEVEL);
 }
 
 async function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
@@ -138,7 +140,7 @@ async function main() {
       const ids = Array.from({ length: shards }, (_, shard) => shard).filter((shard) => shard % processes === index);
       const run = startProcess(ids.join(','), 'main.js', { ...env, SHARD_IDS: ids.join(',') });
       runs.push(run);
-      await waitFor(() => logLines(run).some((line) => line.msg === 'ready') || run.child.exitCode !== null, `shards ${run.shards} to be ready`, START_TIMEOUT_MS);
+      await waitFor(() => run.logLines().some((line) => line.msg === 'ready') || run.child.exitCode !== null, `shards ${run.shards} to be ready`, START_TIMEOUT_MS);
       if (run.child.exitCode !== null) throw new Error(`shards ${run.shards} exited:\n${run.stderr()}`);
     }
     // Every burst from n new users; each starts where the last stopped in the question list.
@@ -176,7 +178,7 @@ async function main() {
 
       const list = [...interactionOutcomes(fake, ids).values()];
       const handledBy = (run: ShardProcess) => {
-        const answered = new Set(logLines(run).flatMap((line) => (line.msg === 'answered' ? [line.interactionId] : [])));
+        const answered = new Set(run.logLines().flatMap((line) => (line.msg === 'answered' ? [line.interactionId] : [])));
         return ids.filter((id) => answered.has(id)).length;
       };
       // A process logs "answered" just after its edit leaves, and the line reaches this busy process later still.
